@@ -1,0 +1,58 @@
+"""The `xuncha` command: its own commands plus every Django management command.
+
+    xuncha serve [--host H --port P]     run the staff site
+    xuncha demo [--load-only]            load the sample notices and demo users, then serve
+    xuncha createuser NAME --role R --unit U [--team T] [--password P]
+    xuncha check                         print the effective settings, warn on unknown XUNCHA_* names
+    xuncha migrate | shell | …           any Django management command
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def _print_settings() -> None:
+    from xuncha import config
+
+    values = config.load()
+    print("xuncha 生效配置（effective settings）:")
+    for name, shown, help_text in config.describe(values):
+        print(f"  {name} = {shown}\n      {help_text}")
+    database = os.environ.get("DATABASE_URL")
+    print(f"  DATABASE_URL = {_mask_url(database) if database else '(unset: embedded SQLite in the data folder)'}")
+    for name in config.unknown_names():
+        print(f"警告：未知的配置项 {name}（拼写错误？可用的配置项见 docs/configuration.md）", file=sys.stderr)
+
+
+def _mask_url(url: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        parts = parts._replace(netloc=netloc)
+    return urlunsplit(parts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xuncha.settings")
+    from xuncha.config import ConfigError
+
+    try:
+        if argv and argv[0] == "check":
+            _print_settings()
+            argv = ["check", *argv[1:]]  # then Django's own system checks
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["xuncha", *argv])
+    except ConfigError as exc:
+        print(f"配置错误：{exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

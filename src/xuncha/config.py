@@ -1,0 +1,116 @@
+"""Configuration from XUNCHA_* environment variables, declared once in a table.
+
+Every setting has a parser that raises on a bad value, a safe default and help text.
+`xuncha check` prints the effective values; docs/configuration.md lists them all
+(a test fails if one is missing there).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PREFIX = "XUNCHA_"
+
+
+class ConfigError(ValueError):
+    """A setting has a value that cannot be used."""
+
+
+def parse_bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigError(f"expected a boolean (true/false), got {raw!r}")
+
+
+def parse_positive_int(raw: str) -> int:
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ConfigError(f"expected a whole number, got {raw!r}") from None
+    if value <= 0:
+        raise ConfigError(f"expected a number above zero, got {raw!r}")
+    return value
+
+
+def parse_list(raw: str) -> list[str]:
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def parse_path(raw: str) -> Path:
+    if not raw.strip():
+        raise ConfigError("expected a folder path, got an empty value")
+    return Path(raw.strip()).expanduser().resolve()
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    parse: Callable[[str], Any]
+    help: str
+    secret: bool = False
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("XUNCHA_DATA_DIR", "./var", parse_path,
+            "Data folder: the SQLite database, evidence files, rendered notices, the secret key."),
+    Setting("XUNCHA_DEBUG", "false", parse_bool, "Django debug mode. Never on in production."),
+    Setting("XUNCHA_SECRET_KEY", "", str,
+            "Signing key. Empty: a random key is generated once and kept in the data folder.", secret=True),
+    Setting("XUNCHA_ALLOWED_HOSTS", "127.0.0.1,localhost", parse_list,
+            "Host names the server answers to, comma separated."),
+    Setting("XUNCHA_CSRF_TRUSTED_ORIGINS", "", parse_list,
+            "Extra origins trusted for CSRF when behind a proxy, e.g. https://xuncha.example.gov.cn."),
+    Setting("XUNCHA_SESSION_IDLE_MINUTES", "30", parse_positive_int,
+            "A staff session ends after this many idle minutes."),
+    Setting("XUNCHA_EVIDENCE_MAX_MB", "20", parse_positive_int, "Largest evidence file accepted, in MB."),
+    Setting("XUNCHA_WARNING_DAYS", "10", parse_positive_int,
+            "A measure due within this many days is shown yellow (red once past its deadline)."),
+    Setting("XUNCHA_RECTIFICATION_MONTHS", "2", parse_positive_int,
+            "Default length of the 集中整改期 after the feedback date; a round can set its own."),
+    Setting("XUNCHA_PAGE_SIZE", "50", parse_positive_int, "Rows per page in staff lists."),
+    Setting("XUNCHA_LOG_LEVEL", "INFO", str.upper, "Log level of the xuncha loggers."),
+)
+
+BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+
+
+def load(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Parse every setting; raise ConfigError naming the variable on a bad value."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = environ.get(setting.name, setting.default)
+        try:
+            values[setting.name] = setting.parse(raw)
+        except ConfigError as exc:
+            raise ConfigError(f"{setting.name}: {exc}") from None
+    return values
+
+
+def unknown_names(environ: Mapping[str, str] | None = None) -> list[str]:
+    """XUNCHA_* variables that no setting declares (usually a typo)."""
+    environ = os.environ if environ is None else environ
+    return sorted(n for n in environ if n.startswith(PREFIX) and n not in BY_NAME)
+
+
+def describe(values: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """(name, shown value, help) rows for `xuncha check`; secrets are masked."""
+    rows = []
+    for setting in SETTINGS:
+        value = values[setting.name]
+        if setting.secret:
+            shown = "(set)" if value else "(generated, kept in the data folder)"
+        elif isinstance(value, list):
+            shown = ",".join(value)
+        else:
+            shown = str(value)
+        rows.append((setting.name, shown, setting.help))
+    return rows

@@ -1,0 +1,1 @@
+"""Plain-Python core of xuncha: documents, parsers, renderers, lint and reuse. Never imports Django."""

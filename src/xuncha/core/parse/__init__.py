@@ -1,0 +1,54 @@
+"""Notices in: text, .docx, .html, .pdf → NoticeDoc (see xuncha.core.document)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from xuncha.core.document import NoticeDoc
+from xuncha.core.parse import meta
+from xuncha.core.parse.loaders import LOADERS, LoadError, load_path
+from xuncha.core.parse.normalize import normalise
+from xuncha.core.parse.structure import findings_and_sections
+
+__all__ = ["LOADERS", "LoadError", "NotANotice", "missing_parts", "parse_file", "parse_text"]
+
+
+class NotANotice(ValueError):
+    """The text has none of what makes a rectification notice; `message` says what is missing."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def parse_text(raw: str, source: str | None = None) -> NoticeDoc:
+    """Parse any text into a NoticeDoc. Never raises on odd input: missing parts stay empty."""
+    text = normalise(raw)
+    found = meta.extract(text)
+    findings, sections = findings_and_sections(text)
+    return NoticeDoc(
+        text=text, source=source, title=found.title, issuer=found.issuer, team=found.team, unit=found.unit,
+        round=found.round, inspection_start=found.inspection_start, inspection_end=found.inspection_end,
+        feedback_date=found.feedback_date, notice_date=found.notice_date, claims=meta.claims(text),
+        findings=findings, sections=sections, contacts=meta.contacts(text),
+    )
+
+
+def missing_parts(doc: NoticeDoc) -> list[str]:
+    """What a text lacks to count as a rectification notice (empty: it is one)."""
+    missing = []
+    if not doc.findings:
+        missing.append("反馈问题及整改情况（如“（一）……”）")
+    if not (doc.team or doc.inspection_start or "巡察" in doc.text):
+        missing.append("巡察组或巡察时间")
+    return missing
+
+
+def parse_file(path: str | Path) -> NoticeDoc:
+    """Load and parse a file; raise LoadError or NotANotice with a message in Chinese."""
+    path = Path(path)
+    doc = parse_text(load_path(path), source=path.name)
+    missing = missing_parts(doc)
+    if missing:
+        raise NotANotice(f"{path.name} 不像是巡察整改通报：缺少{'、'.join(missing)}。")
+    return doc

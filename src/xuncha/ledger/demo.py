@@ -1,0 +1,82 @@
+"""Demo data: the sample notices parsed into a ledger, and one account per role."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from importlib import resources
+
+from django.db import transaction
+
+from xuncha.core.document import NoticeDoc
+from xuncha.core.parse import parse_text
+from xuncha.core.parse.loaders import decode_text
+from xuncha.ledger.models import Inspection, Unit
+from xuncha.ledger.services import accounts, imports, setup
+from xuncha.ledger.services.actor import Actor, system_actor
+
+
+@dataclass
+class DemoAccount:
+    username: str
+    password: str
+    role_label: str
+    scope: str
+
+
+def sample_notices() -> list[tuple[str, str]]:
+    """(file name, text) of every sample notice shipped with xuncha, in name order."""
+    folder = resources.files("xuncha.demo") / "notices"
+    return [(entry.name, decode_text(entry.read_bytes()))
+            for entry in sorted(folder.iterdir(), key=lambda e: e.name) if entry.name.endswith(".txt")]
+
+
+def _unit_name(doc: NoticeDoc, name: str) -> str:
+    return doc.unit or doc.issuer or name
+
+
+def _inspection_for(actor: Actor, root: Unit, doc: NoticeDoc, name: str) -> Inspection:
+    year = doc.inspection_start.year if doc.inspection_start else None
+    team_name = doc.team or "巡察组"
+    round_name = doc.round or (f"{year}年{team_name[:2]}常规巡察" if year else f"{team_name}巡察")
+    round_ = setup.create_round(actor, round_name, start=doc.inspection_start, end=doc.inspection_end,
+                                level=team_name[:3] if team_name.startswith(("区委", "市委", "县委")) else "")
+    unit = setup.create_unit(actor, _unit_name(doc, name), parent=root,
+                             kind="street" if "街道" in _unit_name(doc, name) else "community")
+    team = setup.get_or_create_team(actor, team_name)
+    return setup.create_inspection(actor, round_, team, unit, start=doc.inspection_start,
+                                   end=doc.inspection_end, feedback_date=doc.feedback_date)
+
+
+@transaction.atomic
+def load_notices(actor: Actor | None = None) -> list[Inspection]:
+    """Parse every sample notice and import it as a unit with its inspection."""
+    actor = actor or system_actor()
+    root = setup.create_unit(actor, "示范区委", kind="committee")
+    inspections = []
+    for name, text in sample_notices():
+        doc = parse_text(text, source=name)
+        inspection = _inspection_for(actor, root, doc, name)
+        imports.import_notice(actor, inspection, doc)
+        inspections.append(inspection)
+    return inspections
+
+
+@transaction.atomic
+def create_accounts(inspections: list[Inspection]) -> list[DemoAccount]:
+    """One account per role, scoped to the first sample's unit and team; passwords are random."""
+    actor = system_actor()
+    first = inspections[0]
+    plan = [
+        ("admin", "office_admin", None, None, "巡察办管理员", "全部"),
+        ("team", "team_member", None, first.team, "巡察组成员", first.team.name),
+        ("editor", "unit_editor", first.unit, None, "被巡察单位联络员", first.unit.name),
+        ("leader", "unit_leader", first.unit, None, "被巡察单位负责人", first.unit.name),
+        ("supervisor", "supervisor", None, None, "监督查看（纪委/组织部）", "全部（只读）"),
+    ]
+    created = []
+    for username, role, unit, team, label, scope in plan:
+        password = secrets.token_urlsafe(9)
+        accounts.create_staff(actor, username, password, role, unit=unit, team=team, display_name=label)
+        created.append(DemoAccount(username, password, label, scope))
+    return created

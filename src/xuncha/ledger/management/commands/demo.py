@@ -1,0 +1,34 @@
+"""`xuncha demo`: migrate, load the sample notices and demo accounts, print them, serve."""
+
+from __future__ import annotations
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from xuncha.ledger import demo
+from xuncha.ledger.models import Unit
+
+
+class Command(BaseCommand):
+    help = "载入示例通报和演示账号，并启动网站（Load the demo data and serve it）"
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--load-only", action="store_true", help="只载入数据，不启动网站")
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args, load_only: bool, host: str, port: int, **options) -> None:
+        call_command("migrate", verbosity=0, interactive=False)
+        if Unit.objects.exists():
+            raise CommandError(
+                "数据库中已有数据，演示数据只能载入到空的数据目录（可设置 XUNCHA_DATA_DIR 指向新目录）。")
+        inspections = demo.load_notices()
+        accounts = demo.create_accounts(inspections)
+        self.stdout.write(f"已从 {len(inspections)} 份示例通报载入演示数据。")
+        self.stdout.write("演示账号（密码只显示这一次）：")
+        for account in accounts:
+            self.stdout.write(f"  {account.role_label:<16} 用户名 {account.username:<11} 密码 {account.password}"
+                              f"  范围：{account.scope}")
+        if not load_only:
+            self.stdout.write(f"请在浏览器打开 http://{host}:{port}/ 登录。")
+            call_command("serve", host=host, port=port)

@@ -1,0 +1,313 @@
+"""The ledger's tables. Rows change only through xuncha.ledger.services."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
+
+from xuncha.ledger.statuses import (
+    CLOSEOUT_STATE,
+    FINDING_SOURCE,
+    FINDING_STATUS,
+    LOOKBACK_RESULT,
+    MEASURE_KIND,
+    MEASURE_STATUS,
+    NOTICE_STATE,
+    ROLE,
+    ROUND_TYPE,
+    UNIT_KIND,
+)
+
+
+class Unit(models.Model):
+    """A party organisation in the tree 区委 → 街道党工委 → 社区党委 → 支部."""
+
+    name = models.CharField("名称", max_length=200)
+    short_name = models.CharField("简称", max_length=100, blank=True)
+    kind = models.CharField("类型", max_length=20, choices=UNIT_KIND.django_choices(), default="community")
+    parent = models.ForeignKey("self", verbose_name="上级", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    # Materialised path "/1/5/12/": a sub-tree is one indexed prefix query.
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "单位"
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # The path needs the primary key, so a new row is written twice inside one transaction.
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            prefix = self.parent.path if self.parent_id else "/"
+            path = f"{prefix}{self.pk}/"
+            if path != self.path:
+                old, self.path = self.path, path
+                Unit.objects.filter(pk=self.pk).update(path=path)
+                if old:  # a moved unit takes its sub-tree along
+                    Unit.objects.filter(path__startswith=old).exclude(pk=self.pk).update(
+                        path=Concat(Value(path), Substr("path", len(old) + 1)))
+
+
+class Team(models.Model):
+    """An inspection team (巡察组)."""
+
+    name = models.CharField("名称", max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "巡察组"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Staff(models.Model):
+    """A user's role and the unit or team it applies to."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff")
+    role = models.CharField("角色", max_length=20, choices=ROLE.django_choices())
+    unit = models.ForeignKey(Unit, verbose_name="单位", null=True, blank=True, on_delete=models.PROTECT)
+    team = models.ForeignKey(Team, verbose_name="巡察组", null=True, blank=True, on_delete=models.PROTECT)
+    display_name = models.CharField("姓名", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工作人员"
+
+    def __str__(self) -> str:
+        return f"{self.display_name or self.user.username}（{ROLE.label(self.role)}）"
+
+
+class Round(models.Model):
+    """A round (轮次/批次) of inspections."""
+
+    name = models.CharField("名称", max_length=200)
+    level = models.CharField("巡察主体", max_length=100, blank=True, help_text="如：区委、党工委")
+    type = models.CharField("类型", max_length=20, choices=ROUND_TYPE.django_choices(), default="regular")
+    start = models.DateField("开始日期", null=True, blank=True)
+    end = models.DateField("结束日期", null=True, blank=True)
+    rectification_months = models.PositiveSmallIntegerField(
+        "集中整改期（月）", null=True, blank=True, help_text="留空则使用系统默认值")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "巡察轮次"
+        ordering = ["-start", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Inspection(models.Model):
+    """One team inspecting one unit in one round."""
+
+    round = models.ForeignKey(Round, verbose_name="轮次", on_delete=models.PROTECT, related_name="inspections")
+    team = models.ForeignKey(Team, verbose_name="巡察组", on_delete=models.PROTECT, related_name="inspections")
+    unit = models.ForeignKey(Unit, verbose_name="被巡察单位", on_delete=models.PROTECT,
+                             related_name="inspections")
+    start = models.DateField("进驻日期", null=True, blank=True)
+    end = models.DateField("结束日期", null=True, blank=True)
+    feedback_date = models.DateField("反馈日期", null=True, blank=True)
+    rectification_end = models.DateField("集中整改期截止", null=True, blank=True)
+    # Maintained summary, rewritten by services.summaries in the transaction of every change.
+    findings_total = models.PositiveIntegerField(default=0, editable=False)
+    findings_finished = models.PositiveIntegerField(default=0, editable=False)
+    findings_closed = models.PositiveIntegerField(default=0, editable=False)
+    measures_total = models.PositiveIntegerField(default=0, editable=False)
+    measures_finished = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "巡察"
+        ordering = ["-feedback_date", "-id"]
+        constraints = [models.UniqueConstraint(fields=["round", "unit"], name="one_inspection_per_unit_round")]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.unit}"
+
+    @property
+    def completion(self) -> float | None:
+        return self.findings_finished / self.findings_total if self.findings_total else None
+
+
+class Finding(models.Model):
+    """One problem fed back (反馈问题)."""
+
+    inspection = models.ForeignKey(Inspection, verbose_name="巡察", on_delete=models.PROTECT,
+                                   related_name="findings")
+    category = models.CharField("问题类别", max_length=300, blank=True)
+    number = models.CharField("编号", max_length=60, blank=True, help_text="如：二/（一）/1")
+    position = models.PositiveIntegerField("排序", default=0)
+    title = models.CharField("问题", max_length=500)
+    description = models.TextField("具体表现", blank=True)
+    source = models.CharField("来源", max_length=20, choices=FINDING_SOURCE.django_choices(),
+                              default="feedback")
+    previous = models.ForeignKey("self", verbose_name="上轮同类问题", null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="repeats")
+    status = models.CharField("整改状态", max_length=20, choices=FINDING_STATUS.django_choices(),
+                              default="open", editable=False, db_index=True)
+    reopened = models.BooleanField(default=False, editable=False)
+    # Earliest deadline among unfinished measures: the finding's warning level follows from it.
+    next_deadline = models.DateField(null=True, blank=True, editable=False, db_index=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "反馈问题"
+        ordering = ["inspection", "position", "id"]
+        indexes = [models.Index(fields=["inspection", "position"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Measure(models.Model):
+    """One rectification action (整改措施)."""
+
+    finding = models.ForeignKey(Finding, verbose_name="反馈问题", on_delete=models.PROTECT,
+                                related_name="measures")
+    position = models.PositiveIntegerField("排序", default=0)
+    text = models.TextField("整改措施")
+    lead = models.CharField("责任领导", max_length=100, blank=True)
+    owner = models.CharField("责任部门/责任人", max_length=200, blank=True)
+    kind = models.CharField("类型", max_length=20, choices=MEASURE_KIND.django_choices(), default="deadline")
+    deadline = models.DateField("完成时限", null=True, blank=True, db_index=True)
+    status = models.CharField("状态", max_length=20, choices=MEASURE_STATUS.django_choices(),
+                              default="planned", editable=False, db_index=True)
+    completed_on = models.DateField("完成日期", null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "整改措施"
+        ordering = ["finding", "position", "id"]
+        indexes = [models.Index(fields=["status", "deadline"])]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class ProgressReport(models.Model):
+    """A dated report on a measure (整改进展)."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="reports")
+    date = models.DateField("日期")
+    text = models.TextField("进展情况")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "整改进展"
+        ordering = ["-date", "-id"]
+
+
+class Evidence(models.Model):
+    """A supporting file (佐证材料), stored under a generated name outside static."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.PROTECT, related_name="evidence")
+    original_name = models.CharField("文件名", max_length=255)
+    stored_name = models.CharField(max_length=80, unique=True, editable=False)
+    sha256 = models.CharField(max_length=64, editable=False)
+    size = models.PositiveBigIntegerField(editable=False)
+    content_type = models.CharField(max_length=100, editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "佐证材料"
+        ordering = ["id"]
+
+
+class Closeout(models.Model):
+    """A sign-off (销号) request on a finding and the office's decision."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="closeouts")
+    state = models.CharField(max_length=20, choices=CLOSEOUT_STATE.django_choices(), default="requested",
+                             db_index=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    request_comment = models.TextField(blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_comment = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "销号"
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # At most one open request per finding, enforced by the database itself.
+            models.UniqueConstraint(fields=["finding"], condition=models.Q(state="requested"),
+                                    name="one_pending_closeout_per_finding"),
+        ]
+
+
+class Lookback(models.Model):
+    """A later check (回头看) of a signed-off finding."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="lookbacks")
+    date = models.DateField("日期")
+    result = models.CharField("结论", max_length=20, choices=LOOKBACK_RESULT.django_choices())
+    comment = models.TextField("情况说明", blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "回头看"
+        ordering = ["-date", "-id"]
+
+
+class Notice(models.Model):
+    """A public progress notice (通报): NoticeDoc JSON plus its publishing state."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="notices")
+    version = models.PositiveIntegerField(default=1)
+    doc = models.JSONField(default=dict)
+    state = models.CharField(max_length=20, choices=NOTICE_STATE.django_choices(), default="draft",
+                             editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
+    # Rendered files of a published notice: [{"format", "name", "sha256", "size"}].
+    files = models.JSONField(default=list, blank=True)
+    row_version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "通报"
+        ordering = ["inspection", "-version"]
+        constraints = [models.UniqueConstraint(fields=["inspection", "version"], name="notice_version_unique")]
+
+
+class AuditEvent(models.Model):
+    """Who changed what, when and from where. Written by services, never by signals."""
+
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    actor_name = models.CharField(max_length=150)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    action = models.CharField(max_length=60)
+    object_type = models.CharField(max_length=40)
+    object_id = models.BigIntegerField(null=True)
+    summary = models.CharField(max_length=300, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    # Denormalised scope, so timelines and "recent changes" are single indexed queries.
+    inspection_id = models.BigIntegerField(null=True, db_index=True)
+    finding_id = models.BigIntegerField(null=True)
+    unit_path = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计记录"
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["finding_id", "at"]),
+            models.Index(fields=["unit_path", "at"]),
+        ]

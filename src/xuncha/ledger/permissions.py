@@ -1,0 +1,90 @@
+"""Who may do what, on which inspections. Services and selectors call this; templates only ask.
+
+Each action maps a role to a scope: "all" (every inspection), "unit" (inspections of the
+actor's unit and its sub-units) or "team" (inspections held by the actor's team).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from xuncha.ledger.models import Inspection
+from xuncha.ledger.services.actor import Actor
+from xuncha.ledger.services.errors import PermissionDenied
+
+ALL, UNIT, TEAM = "all", "unit", "team"
+
+ACTIONS: dict[str, dict[str, str]] = {
+    "view": {"office_admin": ALL, "supervisor": ALL, "system": ALL, "team_member": TEAM,
+             "unit_editor": UNIT, "unit_leader": UNIT},
+    "edit_findings": {"office_admin": ALL, "system": ALL, "team_member": TEAM},
+    "edit_measures": {"office_admin": ALL, "system": ALL, "unit_editor": UNIT},
+    "report_progress": {"office_admin": ALL, "system": ALL, "unit_editor": UNIT},
+    "request_closeout": {"office_admin": ALL, "system": ALL, "unit_editor": UNIT},
+    "decide_closeout": {"office_admin": ALL, "system": ALL},
+    "lookback": {"office_admin": ALL, "system": ALL, "team_member": TEAM},
+    "draft_notice": {"office_admin": ALL, "system": ALL, "unit_editor": UNIT},
+    "approve_notice": {"office_admin": ALL, "system": ALL, "unit_leader": UNIT},
+    "publish_notice": {"office_admin": ALL, "system": ALL},
+    "manage_inspections": {"office_admin": ALL, "system": ALL},
+}
+
+DENIED_MESSAGES = {
+    "view": "您无权查看该巡察的整改情况。",
+    "edit_findings": "只有本巡察组成员或巡察办可以修改反馈问题。",
+    "edit_measures": "只有本单位联络员或巡察办可以修改整改措施。",
+    "report_progress": "只有本单位联络员或巡察办可以报送整改进展。",
+    "request_closeout": "只有本单位联络员或巡察办可以申请销号。",
+    "decide_closeout": "只有巡察办可以审核销号。",
+    "lookback": "只有巡察办或本巡察组可以开展回头看。",
+    "draft_notice": "只有本单位联络员或巡察办可以起草通报。",
+    "approve_notice": "只有本单位负责人或巡察办可以审定通报。",
+    "publish_notice": "只有巡察办可以发布通报。",
+    "manage_inspections": "只有巡察办可以管理巡察轮次和巡察安排。",
+}
+
+
+def _in_scope(actor: Actor, scope: str | None, inspection: Inspection) -> bool:
+    if scope == ALL:
+        return True
+    if scope == TEAM:
+        return actor.team is not None and inspection.team_id == actor.team.pk
+    if scope == UNIT:
+        return actor.unit is not None and inspection.unit.path.startswith(actor.unit.path)
+    return False
+
+
+def allowed(actor: Actor, action: str, inspection: Inspection | None = None) -> bool:
+    """May the actor do this action (on this inspection, when the scope needs one)?"""
+    scope = ACTIONS[action].get(actor.role)
+    if scope is None:
+        return False
+    if inspection is None:
+        return scope == ALL
+    return _in_scope(actor, scope, inspection)
+
+
+def require(actor: Actor, action: str, inspection: Inspection | None = None) -> None:
+    if not allowed(actor, action, inspection):
+        raise PermissionDenied(DENIED_MESSAGES[action])
+
+
+def scope_filter(actor: Actor, action: str = "view", via: str = "") -> Q:
+    """A Q limiting inspections (or rows reached through `via`, e.g. "inspection__") to the scope."""
+    scope = ACTIONS[action].get(actor.role)
+    if scope == ALL:
+        return Q()
+    if scope == TEAM and actor.team is not None:
+        return Q(**{f"{via}team_id": actor.team.pk})
+    if scope == UNIT and actor.unit is not None:
+        return Q(**{f"{via}unit__path__startswith": actor.unit.path})
+    return Q(pk__in=[])
+
+
+def visible_inspections(actor: Actor):
+    return Inspection.objects.filter(scope_filter(actor))
+
+
+def actions_for(actor: Actor, inspection: Inspection) -> set[str]:
+    """Every action the actor may take on this inspection (for showing buttons)."""
+    return {action for action in ACTIONS if allowed(actor, action, inspection)}

@@ -1,0 +1,215 @@
+"""Read queries for pages and the API, always limited to what the actor may see.
+
+Each list is built with a fixed number of queries whatever its length (select_related /
+prefetch_related), and tests hold a baseline of those counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from xuncha.ledger import permissions
+from xuncha.ledger.models import AuditEvent, Closeout, Evidence, Finding, Inspection, Measure, Round
+from xuncha.ledger.services import derived
+from xuncha.ledger.services.actor import Actor
+from xuncha.ledger.services.errors import NotFound
+from xuncha.ledger.statuses import MEASURE_FINISHED, WarningWindow
+
+
+def warning_window() -> WarningWindow:
+    return WarningWindow.on(timezone.localdate(), settings.WARNING_DAYS)
+
+
+def findings_in_scope(actor: Actor) -> QuerySet[Finding]:
+    return Finding.objects.filter(permissions.scope_filter(actor, via="inspection__"))
+
+
+def measures_in_scope(actor: Actor) -> QuerySet[Measure]:
+    return Measure.objects.filter(permissions.scope_filter(actor, via="finding__inspection__"))
+
+
+def get_inspection(actor: Actor, pk: int) -> Inspection:
+    inspection = (permissions.visible_inspections(actor).select_related("round", "team", "unit")
+                  .filter(pk=pk).first())
+    if inspection is None:
+        raise NotFound()
+    return inspection
+
+
+def get_finding(actor: Actor, pk: int) -> Finding:
+    finding = (findings_in_scope(actor).select_related("inspection__round", "inspection__team",
+                                                       "inspection__unit", "previous__inspection__round")
+               .filter(pk=pk).first())
+    if finding is None:
+        raise NotFound()
+    return finding
+
+
+def get_measure(actor: Actor, pk: int) -> Measure:
+    measure = measures_in_scope(actor).select_related("finding__inspection__unit").filter(pk=pk).first()
+    if measure is None:
+        raise NotFound()
+    return measure
+
+
+def get_closeout(actor: Actor, pk: int) -> Closeout:
+    closeout = (Closeout.objects.filter(permissions.scope_filter(actor, via="finding__inspection__"))
+                .select_related("finding__inspection__unit").filter(pk=pk).first())
+    if closeout is None:
+        raise NotFound()
+    return closeout
+
+
+# ---- 工作台 -------------------------------------------------------------------------------
+
+@dataclass
+class Workbench:
+    totals: dict
+    urgent_measures: list
+    urgent_count: int
+    pending_closeouts: list
+    recent: list
+    window: WarningWindow
+
+
+def workbench(actor: Actor, limit: int = 15) -> Workbench:
+    """The actor's 工作台. Totals come from the inspections' maintained summaries, not counts."""
+    window = warning_window()
+    totals = permissions.visible_inspections(actor).aggregate(
+        findings_total=Sum("findings_total"), findings_finished=Sum("findings_finished"),
+        findings_closed=Sum("findings_closed"), measures_total=Sum("measures_total"),
+        measures_finished=Sum("measures_finished"))
+    totals = {k: v or 0 for k, v in totals.items()}
+    urgent = (measures_in_scope(actor).exclude(status__in=MEASURE_FINISHED)
+              .filter(deadline__lte=window.yellow_until).order_by("deadline", "id"))
+    urgent_measures = list(urgent.select_related("finding__inspection__unit")[:limit])
+    for measure in urgent_measures:
+        measure.warning = window.level(measure.deadline, finished=False)
+    pending = (Closeout.objects.filter(state="requested")
+               .filter(permissions.scope_filter(actor, via="finding__inspection__"))
+               .select_related("finding__inspection__unit", "requested_by").order_by("requested_at")[:limit])
+    return Workbench(totals=totals, urgent_measures=urgent_measures, urgent_count=urgent.count(),
+                     pending_closeouts=list(pending), recent=recent_changes(actor, limit), window=window)
+
+
+def recent_changes(actor: Actor, limit: int = 15) -> list[AuditEvent]:
+    scope = permissions.ACTIONS["view"].get(actor.role)
+    events = AuditEvent.objects.order_by("-at", "-id")
+    if scope == permissions.UNIT and actor.unit is not None:
+        events = events.filter(unit_path__startswith=actor.unit.path)
+    elif scope == permissions.TEAM and actor.team is not None:
+        events = events.filter(inspection_id__in=Inspection.objects.filter(team=actor.team).values("pk"))
+    elif scope != permissions.ALL:
+        return []
+    return list(events[:limit])
+
+
+# ---- rounds and inspections ---------------------------------------------------------------
+
+def rounds(actor: Actor) -> QuerySet[Round]:
+    visible = permissions.visible_inspections(actor)
+    return (Round.objects.filter(inspections__in=visible).distinct()
+            .annotate(findings_total=Sum("inspections__findings_total",
+                                         filter=Q(inspections__in=visible)),
+                      findings_finished=Sum("inspections__findings_finished",
+                                            filter=Q(inspections__in=visible)))
+            .order_by("-start", "-id"))
+
+
+def get_round(actor: Actor, pk: int) -> Round:
+    round_ = Round.objects.filter(pk=pk, inspections__in=permissions.visible_inspections(actor)).first()
+    if round_ is None:
+        raise NotFound()
+    return round_
+
+
+def round_inspections(actor: Actor, round_: Round) -> QuerySet[Inspection]:
+    return (permissions.visible_inspections(actor).filter(round=round_)
+            .select_related("unit", "team").order_by("unit__path"))
+
+
+def search_findings(actor: Actor, round_: Round | None = None, q: str = "", status: str = "",
+                    inspection: Inspection | None = None) -> QuerySet[Finding]:
+    findings = findings_in_scope(actor)
+    if round_ is not None:
+        findings = findings.filter(inspection__round=round_)
+    if inspection is not None:
+        findings = findings.filter(inspection=inspection)
+    if status:
+        findings = findings.filter(status=status)
+    for word in q.split()[:5]:
+        findings = findings.filter(Q(title__icontains=word) | Q(description__icontains=word)
+                                   | Q(category__icontains=word) | Q(measures__text__icontains=word)
+                                   | Q(inspection__unit__name__icontains=word))
+    if q:
+        findings = findings.distinct()
+    return findings.select_related("inspection__unit", "inspection__round").order_by(
+        "inspection__unit__path", "position", "id")
+
+
+@dataclass
+class Category:
+    name: str
+    findings: list = field(default_factory=list)
+
+
+def findings_tree(inspection: Inspection) -> list[Category]:
+    """category → finding → measures, in document order, with warning levels filled in."""
+    window = warning_window()
+    findings = (Finding.objects.filter(inspection=inspection).order_by("position", "id")
+                .prefetch_related(Prefetch("measures", queryset=Measure.objects.order_by("position", "id"))))
+    tree = []
+    for name, group in groupby(findings, key=lambda f: f.category):
+        category = Category(name=name or "")
+        for finding in group:
+            finding.warning = window.level(finding.next_deadline, finished=finding.status == "closed")
+            for measure in finding.measures.all():
+                measure.warning = window.level(measure.deadline, finished=measure.status in MEASURE_FINISHED)
+            category.findings.append(finding)
+        tree.append(category)
+    return tree
+
+
+@dataclass
+class FindingPage:
+    finding: Finding
+    measures: list
+    closeouts: list
+    lookbacks: list
+    timeline: list
+    pending_closeout: Closeout | None
+    actions: set
+    ready_for_closeout: bool
+
+
+def finding_page(actor: Actor, pk: int) -> FindingPage:
+    finding = get_finding(actor, pk)
+    window = warning_window()
+    finding.warning = window.level(finding.next_deadline, finished=finding.status == "closed")
+    measures = list(finding.measures.order_by("position", "id").prefetch_related(
+        "reports__evidence", "reports__author"))
+    for measure in measures:
+        measure.warning = window.level(measure.deadline, finished=measure.status in MEASURE_FINISHED)
+    closeouts = list(finding.closeouts.select_related("requested_by", "decided_by"))
+    return FindingPage(
+        finding=finding, measures=measures, closeouts=closeouts,
+        lookbacks=list(finding.lookbacks.select_related("checked_by")),
+        timeline=list(AuditEvent.objects.filter(finding_id=finding.pk).order_by("-at", "-id")[:200]),
+        pending_closeout=next((c for c in closeouts if c.state == "requested"), None),
+        actions=permissions.actions_for(actor, finding.inspection),
+        ready_for_closeout=derived.ready_for_closeout(finding),
+    )
+
+
+def evidence_for_download(actor: Actor, pk: int) -> Evidence:
+    evidence = (Evidence.objects.filter(pk=pk)
+                .filter(permissions.scope_filter(actor, via="report__measure__finding__inspection__"))
+                .first())
+    if evidence is None:
+        raise NotFound()
+    return evidence

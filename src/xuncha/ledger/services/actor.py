@@ -1,0 +1,52 @@
+"""Who is acting, and from where: passed to every service call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+
+from xuncha.ledger.models import Staff, Team, Unit
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: object | None  # a User; None only for the system itself (migrations, demo loading)
+    role: str
+    unit: Unit | None = None
+    team: Team | None = None
+    ip: str | None = None
+
+    @property
+    def name(self) -> str:
+        if self.user is None or self.role == "system":
+            return "系统"
+        staff = getattr(self.user, "staff", None)
+        return (staff.display_name if staff and staff.display_name else None) or self.user.get_username()
+
+    @property
+    def user_id(self) -> int | None:
+        return getattr(self.user, "pk", None)
+
+
+def actor_for(user, ip: str | None = None) -> Actor:
+    """The Actor for a logged-in user; superusers without a Staff row act as office admins."""
+    if user is None or not user.is_authenticated:
+        return Actor(user=None, role="anonymous", ip=ip)
+    staff = Staff.objects.select_related("unit", "team").filter(user=user).first()
+    if staff is None:
+        role = "office_admin" if user.is_superuser else "none"
+        return Actor(user=user, role=role, ip=ip)
+    return Actor(user=user, role=staff.role, unit=staff.unit, team=staff.team, ip=ip)
+
+
+def system_actor() -> Actor:
+    """The system itself (demo loading, imports from the command line): allowed everything."""
+    return Actor(user=system_user(), role="system")
+
+
+def system_user():
+    """A real account to author rows written by the system (demo data, imports from the CLI)."""
+    user, _ = get_user_model().objects.get_or_create(
+        username="system", defaults={"is_active": False, "first_name": "系统"})
+    return user

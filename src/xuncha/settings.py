@@ -1,0 +1,158 @@
+"""Django settings, all derived from xuncha.config (XUNCHA_* variables and DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+from xuncha import config
+
+CONFIG = config.load()
+DATA_DIR: Path = CONFIG["XUNCHA_DATA_DIR"]
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+EVIDENCE_DIR = DATA_DIR / "evidence"
+NOTICE_FILES_DIR = DATA_DIR / "notices"
+
+
+def _secret_key() -> str:
+    if CONFIG["XUNCHA_SECRET_KEY"]:
+        return CONFIG["XUNCHA_SECRET_KEY"]
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        # Written once with owner-only rights; later starts reuse it so sessions survive restarts.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = CONFIG["XUNCHA_DEBUG"]
+ALLOWED_HOSTS = CONFIG["XUNCHA_ALLOWED_HOSTS"]
+CSRF_TRUSTED_ORIGINS = CONFIG["XUNCHA_CSRF_TRUSTED_ORIGINS"]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "xuncha.ledger",
+    "xuncha.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "xuncha.web.middleware.NoStoreMiddleware",
+]
+
+ROOT_URLCONF = "xuncha.urls"
+WSGI_APPLICATION = "xuncha.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "xuncha.web.context.staff",
+            ],
+        },
+    },
+]
+
+_SQLITE_OPTIONS = {
+    # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of failing mid-transaction.
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(_SQLITE_OPTIONS)
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "xuncha.sqlite3",
+            "OPTIONS": _SQLITE_OPTIONS,
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Serve from the app folders directly: no collectstatic step for a laptop install.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
+
+# Idle expiry: every request renews the cookie, so the session ends after N quiet minutes.
+SESSION_COOKIE_AGE = CONFIG["XUNCHA_SESSION_IDLE_MINUTES"] * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+EVIDENCE_MAX_BYTES = CONFIG["XUNCHA_EVIDENCE_MAX_MB"] * 1024 * 1024
+# Uploads above this go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+WARNING_DAYS = CONFIG["XUNCHA_WARNING_DAYS"]
+RECTIFICATION_MONTHS = CONFIG["XUNCHA_RECTIFICATION_MONTHS"]
+PAGE_SIZE = CONFIG["XUNCHA_PAGE_SIZE"]
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "xuncha": {"handlers": ["console"], "level": CONFIG["XUNCHA_LOG_LEVEL"]},
+        "django.request": {"handlers": ["console"], "level": "WARNING"},
+    },
+}
+CSRF_FAILURE_VIEW = "xuncha.web.views.common.csrf_failure"

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "xuncha 巡察整改 · 基础数据管理"
+admin.site.site_title = "xuncha 管理"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("xuncha.web.urls")),
+]

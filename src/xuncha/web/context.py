@@ -1,0 +1,24 @@
+"""Template context shared by every staff page."""
+
+from __future__ import annotations
+
+from xuncha.ledger.services.actor import actor_for
+from xuncha.ledger.statuses import ROLE
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def actor(request):
+    """The Actor of this request, built once per request."""
+    if not hasattr(request, "_xuncha_actor"):
+        request._xuncha_actor = actor_for(getattr(request, "user", None), client_ip(request))
+    return request._xuncha_actor
+
+
+def staff(request) -> dict:
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    current = actor(request)
+    return {"actor": current, "role_label": ROLE.label(current.role)}

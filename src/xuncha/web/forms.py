@@ -1,0 +1,68 @@
+"""Forms: they parse and validate input; services decide what is allowed."""
+
+from __future__ import annotations
+
+from django import forms
+
+from xuncha.ledger.statuses import FINDING_SOURCE, LOOKBACK_RESULT, MEASURE_KIND, MEASURE_STATUS
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class FindingForm(forms.Form):
+    category = forms.CharField(label="问题类别", max_length=300, required=False)
+    number = forms.CharField(label="编号", max_length=60, required=False)
+    title = forms.CharField(label="问题", max_length=500)
+    description = forms.CharField(label="具体表现", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    source = forms.ChoiceField(label="来源", choices=FINDING_SOURCE.django_choices(), initial="feedback")
+
+
+class MeasureForm(forms.Form):
+    text = forms.CharField(label="整改措施", widget=forms.Textarea(attrs={"rows": 3}))
+    lead = forms.CharField(label="责任领导", max_length=100, required=False)
+    owner = forms.CharField(label="责任部门/责任人", max_length=200, required=False)
+    kind = forms.ChoiceField(label="类型", choices=MEASURE_KIND.django_choices(), initial="deadline")
+    deadline = forms.DateField(label="完成时限", required=False, widget=DATE_WIDGET)
+
+
+class MeasureStatusForm(forms.Form):
+    status = forms.ChoiceField(label="状态", choices=MEASURE_STATUS.django_choices())
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    completed_on = forms.DateField(label="完成日期", required=False, widget=DATE_WIDGET)
+
+
+class ProgressForm(forms.Form):
+    date = forms.DateField(label="日期", widget=DATE_WIDGET)
+    text = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 3}))
+    mark = forms.ChoiceField(label="措施状态", required=False,
+                             choices=[("", "不变"), *MEASURE_STATUS.django_choices()[1:]])
+    files = MultipleFileField(label="佐证材料", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class LookbackForm(forms.Form):
+    date = forms.DateField(label="日期", widget=DATE_WIDGET)
+    result = forms.ChoiceField(label="结论", choices=LOOKBACK_RESULT.django_choices())
+    comment = forms.CharField(label="情况说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="搜索", required=False, max_length=100)
+    status = forms.CharField(required=False, max_length=20)

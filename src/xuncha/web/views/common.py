@@ -1,0 +1,67 @@
+"""Small helpers shared by the staff views."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from xuncha.ledger.services.errors import NotFound, ServiceError
+from xuncha.web.context import actor
+
+
+def staff_view(view):
+    """Login required; a hidden or missing object is a 404, never a hint that it exists."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, actor(request), *args, **kwargs)
+        except NotFound:
+            raise Http404("记录不存在，或您无权查看。") from None
+
+    return wrapper
+
+
+def back(request, fallback: str) -> HttpResponseRedirect:
+    target = request.POST.get("next") or request.GET.get("next") or fallback
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = fallback
+    return HttpResponseRedirect(target)
+
+
+def run_action(request, fallback: str, call, success: str) -> HttpResponseRedirect:
+    """Call a service; show its Chinese refusal as a message instead of an error page."""
+    try:
+        call()
+    except NotFound:
+        raise Http404("记录不存在，或您无权查看。") from None
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return back(request, fallback)
+
+
+def form_errors(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else error)
+
+
+def paginate(request, queryset):
+    paginator = Paginator(queryset, settings.PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def csrf_failure(request, reason: str = ""):
+    from django.shortcuts import render
+
+    return render(request, "403_csrf.html", status=403)

@@ -1,0 +1,64 @@
+"""Staff pages (GET): parse the request, ask a selector, render."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.urls import reverse
+
+from xuncha.ledger import permissions, selectors
+from xuncha.ledger.statuses import FINDING_STATUS
+from xuncha.web import forms
+from xuncha.web.views.common import paginate, staff_view
+
+
+@staff_view
+def workbench(request, actor):
+    return render(request, "web/workbench.html", {"wb": selectors.workbench(actor)})
+
+
+@staff_view
+def round_list(request, actor):
+    return render(request, "web/round_list.html", {"rounds": selectors.rounds(actor)})
+
+
+@staff_view
+def round_detail(request, actor, pk: int):
+    round_ = selectors.get_round(actor, pk)
+    search = forms.SearchForm(request.GET)
+    search.is_valid()
+    q, status = search.cleaned_data.get("q", ""), search.cleaned_data.get("status", "")
+    context = {"round": round_, "inspections": selectors.round_inspections(actor, round_),
+               "q": q, "status": status, "statuses": FINDING_STATUS}
+    if q or status:
+        context["page"] = paginate(request, selectors.search_findings(actor, round_, q, status))
+    return render(request, "web/round_detail.html", context)
+
+
+@staff_view
+def finding_list(request, actor):
+    search = forms.SearchForm(request.GET)
+    search.is_valid()
+    q, status = search.cleaned_data.get("q", ""), search.cleaned_data.get("status", "")
+    page = paginate(request, selectors.search_findings(actor, q=q, status=status))
+    return render(request, "web/finding_list.html",
+                  {"page": page, "q": q, "status": status, "statuses": FINDING_STATUS})
+
+
+@staff_view
+def inspection_detail(request, actor, pk: int):
+    inspection = selectors.get_inspection(actor, pk)
+    return render(request, "web/inspection_detail.html", {
+        "inspection": inspection, "tree": selectors.findings_tree(inspection),
+        "actions": permissions.actions_for(actor, inspection),
+        "finding_form": forms.FindingForm(),
+    })
+
+
+@staff_view
+def finding_detail(request, actor, pk: int):
+    page = selectors.finding_page(actor, pk)
+    return render(request, "web/finding_detail.html", {
+        "p": page, "finding": page.finding, "actions": page.actions,
+        "measure_form": forms.MeasureForm(), "lookback_form": forms.LookbackForm(),
+        "here": reverse("finding", args=[pk]),
+    })

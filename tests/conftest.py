@@ -1,0 +1,105 @@
+"""Shared fixtures: a small cast of people and the ledger they work on.
+
+Cast: the office admin; a member of team 4, which inspects 天宝社区; the editor and the
+leader of 天宝社区; the editor of 建设社区 (another unit, who must be refused); a supervisor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+from xuncha.ledger.models import Finding, Inspection, Measure, Team, Unit
+from xuncha.ledger.services import accounts, findings, measures, setup
+from xuncha.ledger.services.actor import Actor, actor_for, system_actor
+
+PASSWORD = "Xuncha-test-pass-2025"
+TODAY = dt.date(2025, 11, 20)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(settings, tmp_path):
+    settings.EVIDENCE_DIR = tmp_path / "evidence"
+    settings.NOTICE_FILES_DIR = tmp_path / "notices"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """Freeze the ledger's clock (the one seam for dates)."""
+    monkeypatch.setattr("xuncha.ledger.services.measures.today", lambda: TODAY)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+    return TODAY
+
+
+@dataclass
+class Cast:
+    system: Actor
+    district: Unit
+    street: Unit
+    tianbao: Unit
+    jianshe: Unit
+    team4: Team
+    team2: Team
+    inspection: Inspection  # team 4 → 天宝社区
+    other_inspection: Inspection  # team 2 → 建设社区
+    finding: Finding
+    measure: Measure
+    other_finding: Finding
+    other_measure: Measure
+    users: dict
+
+    def actor(self, name: str, ip: str = "10.0.0.1") -> Actor:
+        return actor_for(self.users[name], ip)
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    system = system_actor()
+    district = setup.create_unit(system, "示范区委", kind="committee")
+    street = setup.create_unit(system, "天宝街道党工委", parent=district, kind="street")
+    tianbao = setup.create_unit(system, "天宝社区", parent=street)
+    jianshe = setup.create_unit(system, "建设社区", parent=district)
+    team4 = setup.get_or_create_team(system, "区委第四巡察组")
+    team2 = setup.get_or_create_team(system, "区委第二巡察组")
+    round_ = setup.create_round(system, "2025年区委第三轮巡察", start=dt.date(2025, 7, 1))
+    inspection = setup.create_inspection(system, round_, team4, tianbao, start=dt.date(2025, 7, 2),
+                                         end=dt.date(2025, 8, 10), feedback_date=dt.date(2025, 9, 15))
+    other = setup.create_inspection(system, round_, team2, jianshe, start=dt.date(2025, 7, 2),
+                                    end=dt.date(2025, 8, 10), feedback_date=dt.date(2025, 9, 16))
+    finding = findings.create_finding(system, inspection, "“第一议题”落实不到位", "38次会议仅13次落实。",
+                                      category="一、集中整改期内已完成的整改事项", number="一/（一）")
+    measure = measures.create_measure(system, finding, "每次支部会议第一项学习总书记重要讲话", lead="李书记",
+                                      owner="社区党委", deadline=dt.date(2025, 11, 15))
+    other_finding = findings.create_finding(system, other, "财务管理不规范")
+    other_measure = measures.create_measure(system, other_finding, "补签合同", owner="社区居委会",
+                                            deadline=dt.date(2025, 12, 31))
+    plan = {
+        "admin": ("office_admin", None, None),
+        "team_member": ("team_member", None, team4),
+        "editor": ("unit_editor", tianbao, None),
+        "leader": ("unit_leader", tianbao, None),
+        "street_editor": ("unit_editor", street, None),
+        "outsider": ("unit_editor", jianshe, None),
+        "supervisor": ("supervisor", None, None),
+        "other_team": ("team_member", None, team2),
+    }
+    users = {}
+    for name, (role, unit, team) in plan.items():
+        users[name] = accounts.create_staff(system, name, PASSWORD, role, unit=unit, team=team,
+                                            display_name=name).user
+    finding.refresh_from_db()
+    measure.refresh_from_db()
+    return Cast(system, district, street, tianbao, jianshe, team4, team2, inspection, other, finding, measure,
+                other_finding, other_measure, users)
+
+
+@pytest.fixture
+def login(client, cast):
+    def as_(name: str):
+        client.force_login(cast.users[name])
+        return client
+
+    return as_
