@@ -4,6 +4,7 @@
     xuncha demo [--load-only]            load the sample notices and demo users, then serve
     xuncha createuser NAME --role R --unit U [--team T] [--password P]
     xuncha check                         print the effective settings, warn on unknown XUNCHA_* names
+    xuncha parse FILE... [--json]        read notices into NoticeDoc (no database needed)
     xuncha migrate | shell | …           any Django management command
 """
 
@@ -36,8 +37,16 @@ def _mask_url(url: str) -> str:
     return urlunsplit(parts)
 
 
+# Commands of the plain-Python core: they need no database and start without Django.
+CORE_COMMANDS = {"parse": "xuncha.commands.parse"}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in CORE_COMMANDS:
+        import importlib
+
+        return importlib.import_module(CORE_COMMANDS[argv[0]]).main(argv[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xuncha.settings")
     from xuncha.config import ConfigError
 

@@ -50,5 +50,5 @@ def parse_file(path: str | Path) -> NoticeDoc:
     doc = parse_text(load_path(path), source=path.name)
     missing = missing_parts(doc)
     if missing:
-        raise NotANotice(f"{path.name} 不像是巡察整改通报：缺少{'、'.join(missing)}。")
+        raise NotANotice(f"不像是巡察整改通报：缺少{'、'.join(missing)}。")
     return doc

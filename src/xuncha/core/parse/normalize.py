@@ -21,6 +21,7 @@ _CN_NUMERAL = "一二三四五六七八九十百"
 _ENDS_CLAUSE = "。；;：:！!？?，,、…）)》」』”\"'"
 _HEADING = re.compile(rf"^(?:[{_CN_NUMERAL}]+、|（[{_CN_NUMERAL}]+）|（\d{{1,2}}）|\d{{1,2}}\s*[.．、](?!\d))")
 _LIST_ITEM = re.compile(rf"^[{_CN_NUMERAL}]+是")
+_LABEL = re.compile(rf"^[{CJK}]{{2,8}}[：:]")  # 整改结果：… starts a line of its own
 _DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 _TITLE_ENDINGS = ("通报", "报告", "公告", "公示")
 WRAP_MIN = 25  # a line this long that ends mid-sentence was wrapped by the page, not by the author
@@ -68,7 +69,7 @@ def _joins(previous: str, following: str) -> bool:
         return False
     if is_heading(following) or _LIST_ITEM.match(following) or _DATE_LINE.match(following):
         return False
-    if not re.match(rf"[{CJK}]", following[0]):
+    if not re.match(rf"[{CJK}]", following[0]) or _LABEL.match(following):
         return False
     if is_heading(previous) and "。" not in previous:
         # A heading wrapped onto a second line: that tail is short and not a sentence of its own.

@@ -169,14 +169,12 @@ def _measures_from(paragraphs: list[str]) -> list[str]:
 
 def _finding_from(heading: Heading, lines: list[Line], category: str | None, unnumbered: bool) -> DocFinding:
     texts = [lines[i].text for i in heading.body]
-    if heading.rest:
-        texts.insert(0, heading.rest)
     title = heading.title
-    if unnumbered:
-        first = texts[0] if texts else ""
-        title, rest = _title_and_rest(first)
+    # Text after the title on the heading line describes the problem, whatever follows.
+    description: list[str] = [heading.rest] if heading.rest else []
+    if unnumbered and texts:
+        title, rest = _title_and_rest(texts[0])
         texts = ([rest] if rest else []) + texts[1:]
-    description: list[str] = []
     measures: list[str] = []
     effects: list[str] = []
     status_text: str | None = None

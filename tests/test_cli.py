@@ -1,0 +1,71 @@
+"""The `xuncha` command."""
+
+import subprocess
+import sys
+
+import pytest
+
+from xuncha.cli import main
+from xuncha.ledger.models import Finding, Inspection, Staff
+
+
+def run(*args, env_extra=None, tmp_path=None):
+    import os
+
+    env = {**os.environ, "XUNCHA_DATA_DIR": str(tmp_path), **(env_extra or {})}
+    env.pop("DATABASE_URL", None)
+    return subprocess.run([sys.executable, "-m", "xuncha.cli", *args], capture_output=True, text=True, env=env,
+                          timeout=120)
+
+
+def test_check_prints_the_settings_and_warns_on_unknown_names(tmp_path):
+    result = run("check", env_extra={"XUNCHA_EVIDENCE_MAX_MB": "5", "XUNCHA_EVIDNCE": "1"}, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "XUNCHA_EVIDENCE_MAX_MB = 5" in result.stdout
+    assert "未知的配置项 XUNCHA_EVIDNCE" in result.stderr
+
+
+def test_a_bad_setting_gets_a_chinese_error_and_no_traceback(tmp_path):
+    result = run("check", env_extra={"XUNCHA_DEBUG": "perhaps"}, tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert "配置错误" in result.stderr and "XUNCHA_DEBUG" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_demo_load_only_builds_the_ledger_from_the_sample_notices(tmp_path):
+    result = run("demo", "--load-only", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "已从 5 份示例通报载入演示数据" in result.stdout
+    for username in ["admin", "team", "editor", "leader", "supervisor"]:
+        assert f"用户名 {username}" in result.stdout
+    again = run("demo", "--load-only", tmp_path=tmp_path)
+    assert again.returncode != 0 and "已有数据" in again.stderr
+
+
+@pytest.mark.django_db
+def test_demo_data_has_every_sample_with_its_dates_findings_and_statuses():
+    from xuncha.ledger import demo
+
+    inspections = demo.load_notices()
+    assert len(inspections) == 5
+    tianbao = Inspection.objects.get(unit__name="天宝社区")
+    assert str(tianbao.feedback_date) == "2025-09-15" and tianbao.team.name == "区委第四巡察组"
+    statuses = list(Finding.objects.filter(inspection=tianbao).values_list("status", flat=True))
+    assert statuses.count("done") == 6 and statuses.count("not_done") == 2
+    fuhua = Inspection.objects.get(unit__name="福华社区党委")
+    assert fuhua.findings.count() == 12
+
+
+@pytest.mark.django_db
+def test_createuser_makes_an_account_with_its_role(cast, capsys):
+    assert main(["createuser", "wang", "--role", "unit_editor", "--unit", "天宝社区"]) == 0
+    staff = Staff.objects.get(user__username="wang")
+    assert staff.role == "unit_editor" and staff.unit == cast.tianbao
+    assert "密码：" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_createuser_refuses_an_editor_without_a_unit(cast):
+    with pytest.raises(SystemExit):
+        main(["createuser", "li", "--role", "unit_editor"])
+    assert not Staff.objects.filter(user__username="li").exists()

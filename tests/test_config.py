@@ -1,0 +1,45 @@
+"""Settings: strict parsing, unknown names, and documentation of every setting."""
+
+from pathlib import Path
+
+import pytest
+
+from xuncha import config
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def test_it_uses_safe_defaults():
+    values = config.load({})
+    assert values["XUNCHA_DATA_DIR"] == Path("./var").resolve()
+    assert values["XUNCHA_DEBUG"] is False
+    assert values["XUNCHA_EVIDENCE_MAX_MB"] == 20 and values["XUNCHA_WARNING_DAYS"] == 10
+    assert values["XUNCHA_SESSION_IDLE_MINUTES"] == 30
+
+
+@pytest.mark.parametrize(("name", "raw"), [("XUNCHA_DEBUG", "maybe"), ("XUNCHA_EVIDENCE_MAX_MB", "20MB"),
+                                           ("XUNCHA_WARNING_DAYS", "0")])
+def test_it_refuses_a_bad_value_naming_the_variable(name, raw):
+    with pytest.raises(config.ConfigError, match=name):
+        config.load({name: raw})
+
+
+def test_it_lists_unknown_xuncha_variables():
+    assert config.unknown_names({"XUNCHA_DEBGU": "1", "XUNCHA_DEBUG": "1", "PATH": "/bin"}) == ["XUNCHA_DEBGU"]
+
+
+def test_it_masks_secrets_when_describing():
+    rows = dict((name, shown) for name, shown, _ in config.describe(config.load({"XUNCHA_SECRET_KEY": "s3cr3t"})))
+    assert rows["XUNCHA_SECRET_KEY"] == "(set)"
+
+
+def test_every_setting_is_documented():
+    text = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    missing = [s.name for s in config.SETTINGS if f"`{s.name}`" not in text]
+    assert not missing, f"undocumented settings: {missing}"
+
+
+def test_every_cli_command_is_documented():
+    text = (DOCS / "cli.md").read_text(encoding="utf-8")
+    for command in ["serve", "demo", "createuser", "check", "parse"]:
+        assert f"xuncha {command}" in text, command

@@ -1,0 +1,100 @@
+"""Staff pages: what they show, the actions they run, and their query counts."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from xuncha.ledger.models import Evidence, Finding, Measure
+from xuncha.ledger.services import closeouts, findings, measures
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_workbench_shows_my_overdue_measures_and_pending_sign_offs(login, cast, today):
+    page = login("editor").get(reverse("workbench")).content.decode()
+    assert "每次支部会议第一项学习总书记重要讲话" in page and "已逾期" in page
+    assert "补签合同" not in page  # another unit's
+
+
+def test_the_office_sees_pending_sign_offs_on_its_workbench(login, cast, today):
+    measures.report_progress(cast.actor("editor"), cast.measure, today, "完成", mark="done")
+    closeouts.request_closeout(cast.actor("editor"), Finding.objects.get(pk=cast.finding.pk))
+    page = login("admin").get(reverse("workbench")).content.decode()
+    assert 'id="pending-closeouts"' in page and "“第一议题”落实不到位" in page
+
+
+def test_the_inspection_page_shows_the_findings_tree_with_statuses(login, cast, today):
+    page = login("team_member").get(reverse("inspection", args=[cast.inspection.pk])).content.decode()
+    assert "一、集中整改期内已完成的整改事项" in page
+    assert "“第一议题”落实不到位" in page and "待整改" in page and "已逾期" in page
+    assert "新增反馈问题" in page
+
+
+def test_a_unit_editor_reports_progress_with_evidence_through_the_form(login, cast, today):
+    client = login("editor")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(reverse("progress-create", args=[cast.measure.pk]), {
+        "date": "2025-11-18", "text": "已召开支部会议5次", "mark": "done", "version": cast.measure.version,
+        "files": [SimpleUploadedFile("记录.pdf", b"%PDF-1.4 minutes")]}, follow=True)
+    assert "已报送整改进展" in response.content.decode()
+    assert Measure.objects.get(pk=cast.measure.pk).status == "done"
+    evidence = Evidence.objects.get()
+    download = client.get(reverse("evidence-download", args=[evidence.pk]))
+    assert download["Content-Disposition"].startswith("attachment")
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 minutes"
+
+
+def test_a_refused_form_shows_a_chinese_message_and_changes_nothing(login, cast, today):
+    client = login("editor")
+    response = client.post(reverse("progress-create", args=[cast.measure.pk]), {
+        "date": "2099-01-01", "text": "未来的进展", "version": cast.measure.version}, follow=True)
+    assert "进展日期不能晚于今天" in response.content.decode()
+    response = client.post(reverse("measure-create", args=[cast.finding.pk]), {"kind": "deadline"}, follow=True)
+    assert "这个字段是必填项" in response.content.decode()
+    assert Measure.objects.count() == 2
+
+
+def test_a_stale_form_tells_the_user_to_refresh(login, cast, today):
+    client = login("editor")
+    response = client.post(reverse("measure-status", args=[cast.measure.pk]),
+                           {"status": "in_progress", "version": cast.measure.version + 5}, follow=True)
+    assert "已被他人修改" in response.content.decode()
+
+
+def test_search_within_a_round_finds_findings_by_measure_text(login, cast):
+    client = login("admin")
+    page = client.get(reverse("round", args=[cast.inspection.round_id]), {"q": "补签"}).content.decode()
+    assert "财务管理不规范" in page and "“第一议题”落实不到位" not in page
+
+
+def _add_findings(cast, count):
+    for i in range(count):
+        finding = findings.create_finding(cast.system, cast.inspection, f"问题{i}", category=f"类别{i % 3}")
+        measures.create_measure(cast.system, finding, f"措施{i}", owner="社区", deadline=dt.date(2025, 12, 1))
+
+
+PAGES = {
+    "workbench": lambda cast: reverse("workbench"),
+    "round": lambda cast: reverse("round", args=[cast.inspection.round_id]),
+    "inspection": lambda cast: reverse("inspection", args=[cast.inspection.pk]),
+    "findings": lambda cast: reverse("findings"),
+}
+# The query-count baseline of each list page: the same for 10 rows as for 100.
+QUERY_BASELINE = {"workbench": 12, "round": 9, "inspection": 10, "findings": 9}
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_list_pages_keep_their_query_count_whatever_the_rows(login, cast, page, today):
+    client = login("admin")
+    counts = []
+    for extra in (10, 90):
+        _add_findings(cast, extra)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(PAGES[page](cast)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], f"{page}: {counts[0]} queries for 10 rows, {counts[1]} for 100"
+    assert counts[0] <= QUERY_BASELINE[page], f"{page}: {counts[0]} queries, baseline {QUERY_BASELINE[page]}"
