@@ -33,7 +33,7 @@ test-postgres:
 	XUNCHA_DATA_DIR=$$(mktemp -d) $(BIN)/python -m pytest -m "not browser"
 
 lint: setup
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check .
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
