@@ -4,8 +4,8 @@ import subprocess
 import sys
 
 import pytest
+from django.core.management import CommandError, call_command
 
-from xuncha.cli import main
 from xuncha.ledger.models import Finding, Inspection, Staff
 
 
@@ -58,7 +58,7 @@ def test_demo_data_has_every_sample_with_its_dates_findings_and_statuses():
 
 @pytest.mark.django_db
 def test_createuser_makes_an_account_with_its_role(cast, capsys):
-    assert main(["createuser", "wang", "--role", "unit_editor", "--unit", "天宝社区"]) == 0
+    call_command("createuser", "wang", "--role", "unit_editor", "--unit", "天宝社区")
     staff = Staff.objects.get(user__username="wang")
     assert staff.role == "unit_editor" and staff.unit == cast.tianbao
     assert "密码：" in capsys.readouterr().out
@@ -66,6 +66,6 @@ def test_createuser_makes_an_account_with_its_role(cast, capsys):
 
 @pytest.mark.django_db
 def test_createuser_refuses_an_editor_without_a_unit(cast):
-    with pytest.raises(SystemExit):
-        main(["createuser", "li", "--role", "unit_editor"])
+    with pytest.raises(CommandError, match="必须指定所属单位"):
+        call_command("createuser", "li", "--role", "unit_editor")
     assert not Staff.objects.filter(user__username="li").exists()
