@@ -157,7 +157,7 @@ class Finding(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "反馈问题"
         ordering = ["inspection", "position", "id"]
-        indexes = [models.Index(fields=["inspection", "position"])]
+        indexes = [models.Index(fields=["inspection", "position", "id"])]
 
     def __str__(self) -> str:
         return self.title
@@ -299,15 +299,14 @@ class AuditEvent(models.Model):
     summary = models.CharField(max_length=300, blank=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
-    # Denormalised scope, so timelines and "recent changes" are single indexed queries.
-    inspection_id = models.BigIntegerField(null=True, db_index=True)
+    # Denormalised scope, so a finding's timeline and a unit's recent changes are single indexed queries.
+    inspection_id = models.BigIntegerField(null=True)
     finding_id = models.BigIntegerField(null=True)
-    unit_path = models.CharField(max_length=255, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "审计记录"
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["finding_id", "at"]),
-            models.Index(fields=["unit_path", "at"]),
+            models.Index(fields=["inspection_id", "at"]),
         ]

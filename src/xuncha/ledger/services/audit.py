@@ -28,8 +28,8 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     return {name: _plain(getattr(obj, name)) for name in fields}
 
 
-def _scope_of(obj: models.Model) -> tuple[int | None, int | None, str]:
-    """(inspection id, finding id, unit path) of the object, walking up the ledger."""
+def _scope_of(obj: models.Model) -> tuple[int | None, int | None]:
+    """(inspection id, finding id) of the object, walking up the ledger."""
     finding = None
     if isinstance(obj, Finding):
         finding = obj
@@ -41,15 +41,14 @@ def _scope_of(obj: models.Model) -> tuple[int | None, int | None, str]:
         finding = obj.report.measure.finding
     inspection = finding.inspection if finding else (obj if isinstance(obj, Inspection)
                                                      else getattr(obj, "inspection", None))
-    return (inspection.pk if inspection else None, finding.pk if finding else None,
-            inspection.unit.path if inspection else "")
+    return inspection.pk if inspection else None, finding.pk if finding else None
 
 
 def record(actor: Actor, action: str, obj: models.Model, summary: str = "",
            before: dict | None = None, after: dict | None = None) -> AuditEvent:
-    inspection_id, finding_id, unit_path = _scope_of(obj)
+    inspection_id, finding_id = _scope_of(obj)
     return AuditEvent.objects.create(
         at=timezone.now(), actor_id=actor.user_id, actor_name=actor.name, ip=actor.ip,
         action=action, object_type=obj._meta.model_name, object_id=obj.pk, summary=summary[:300],
-        before=before, after=after, inspection_id=inspection_id, finding_id=finding_id, unit_path=unit_path,
+        before=before, after=after, inspection_id=inspection_id, finding_id=finding_id,
     )

@@ -56,9 +56,9 @@ def form_errors(request, form) -> None:
             messages.error(request, f"{label}：{error}" if label else error)
 
 
-def paginate(request, queryset):
+def paginate(request, queryset, param: str = "page"):
     paginator = Paginator(queryset, settings.PAGE_SIZE)
-    return paginator.get_page(request.GET.get("page"))
+    return paginator.get_page(request.GET.get(param))
 
 
 def csrf_failure(request, reason: str = ""):

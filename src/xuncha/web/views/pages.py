@@ -27,8 +27,8 @@ def round_detail(request, actor, pk: int):
     search = forms.SearchForm(request.GET)
     search.is_valid()
     q, status = search.cleaned_data.get("q", ""), search.cleaned_data.get("status", "")
-    context = {"round": round_, "inspections": selectors.round_inspections(actor, round_),
-               "q": q, "status": status, "statuses": FINDING_STATUS}
+    context = {"round": round_, "q": q, "status": status, "statuses": FINDING_STATUS,
+               "inspections": paginate(request, selectors.round_inspections(actor, round_), "upage")}
     if q or status:
         context["page"] = paginate(request, selectors.search_findings(actor, round_, q, status))
     return render(request, "web/round_detail.html", context)
