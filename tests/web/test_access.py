@@ -24,6 +24,8 @@ def staff_urls(cast, evidence, request):
                 reverse("findings"), reverse("inspection", args=[cast.inspection.pk]),
                 reverse("finding", args=[cast.finding.pk]), reverse("evidence-download", args=[evidence.pk])],
         "post": [reverse("finding-create", args=[cast.inspection.pk]),
+                 reverse("finding-update", args=[cast.finding.pk]),
+                 reverse("measure-update", args=[cast.measure.pk]),
                  reverse("measure-create", args=[cast.finding.pk]),
                  reverse("closeout-request", args=[cast.finding.pk]),
                  reverse("lookback-create", args=[cast.finding.pk]),

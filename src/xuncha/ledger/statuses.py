@@ -125,8 +125,9 @@ ROLE = ChoiceSet(
 
 # Findings whose measures are all finished: ready for sign-off.
 FINDING_READY_FOR_CLOSEOUT = frozenset({"done", "ongoing"})
-# Measures that no longer count as overdue.
+# Measures that no longer count as overdue, and the rest.
 MEASURE_FINISHED = frozenset({"done", "ongoing"})
+MEASURE_UNFINISHED = frozenset(MEASURE_STATUS.values()) - MEASURE_FINISHED
 
 
 class WarningLevel(StrEnum):

@@ -38,6 +38,12 @@ class MeasureForm(forms.Form):
     deadline = forms.DateField(label="完成时限", required=False, widget=DATE_WIDGET)
 
 
+class VersionForm(forms.Form):
+    """The row version the user saw: a save from a stale page is refused, not merged."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class MeasureStatusForm(forms.Form):
     status = forms.ChoiceField(label="状态", choices=MEASURE_STATUS.django_choices())
     version = forms.IntegerField(widget=forms.HiddenInput)

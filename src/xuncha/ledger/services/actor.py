@@ -16,13 +16,13 @@ class Actor:
     unit: Unit | None = None
     team: Team | None = None
     ip: str | None = None
+    display_name: str = ""
 
     @property
     def name(self) -> str:
         if self.user is None or self.role == "system":
             return "系统"
-        staff = getattr(self.user, "staff", None)
-        return (staff.display_name if staff and staff.display_name else None) or self.user.get_username()
+        return self.display_name or self.user.get_username()
 
     @property
     def user_id(self) -> int | None:
@@ -37,7 +37,8 @@ def actor_for(user, ip: str | None = None) -> Actor:
     if staff is None:
         role = "office_admin" if user.is_superuser else "none"
         return Actor(user=user, role=role, ip=ip)
-    return Actor(user=user, role=staff.role, unit=staff.unit, team=staff.team, ip=ip)
+    return Actor(user=user, role=staff.role, unit=staff.unit, team=staff.team, ip=ip,
+                 display_name=staff.display_name)
 
 
 def system_actor() -> Actor:

@@ -30,6 +30,35 @@ def finding_create(request, actor, pk: int):
 
 @require_POST
 @staff_view
+def finding_update(request, actor, pk: int):
+    finding = selectors.get_finding(actor, pk)
+    form = forms.FindingForm(request.POST)
+    version = forms.VersionForm(request.POST)
+    if not (form.is_valid() and version.is_valid()):
+        form_errors(request, form)
+        form_errors(request, version)
+        return back(request, _finding_url(pk))
+    return run_action(request, _finding_url(pk), lambda: findings.update_finding(
+        actor, finding, version.cleaned_data["version"], **form.cleaned_data), "已保存反馈问题。")
+
+
+@require_POST
+@staff_view
+def measure_update(request, actor, pk: int):
+    measure = selectors.get_measure(actor, pk)
+    form = forms.MeasureForm(request.POST)
+    version = forms.VersionForm(request.POST)
+    fallback = _finding_url(measure.finding_id)
+    if not (form.is_valid() and version.is_valid()):
+        form_errors(request, form)
+        form_errors(request, version)
+        return back(request, fallback)
+    return run_action(request, fallback, lambda: measures.update_measure(
+        actor, measure, version.cleaned_data["version"], **form.cleaned_data), "已保存整改措施。")
+
+
+@require_POST
+@staff_view
 def measure_create(request, actor, pk: int):
     finding = selectors.get_finding(actor, pk)
     form = forms.MeasureForm(request.POST)

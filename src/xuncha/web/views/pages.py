@@ -57,8 +57,15 @@ def inspection_detail(request, actor, pk: int):
 @staff_view
 def finding_detail(request, actor, pk: int):
     page = selectors.finding_page(actor, pk)
+    for m in page.measures:
+        m.edit_form = forms.MeasureForm(auto_id=f"m{m.pk}_%s", initial={
+            "text": m.text, "lead": m.lead, "owner": m.owner, "kind": m.kind, "deadline": m.deadline})
     return render(request, "web/finding_detail.html", {
         "p": page, "finding": page.finding, "actions": page.actions,
         "measure_form": forms.MeasureForm(), "lookback_form": forms.LookbackForm(),
+        "finding_form": forms.FindingForm(initial={
+            "category": page.finding.category, "number": page.finding.number, "title": page.finding.title,
+            "description": page.finding.description, "source": page.finding.source}),
+
         "here": reverse("finding", args=[pk]),
     })
