@@ -75,10 +75,16 @@ def scope_filter(actor: Actor, action: str = "view", via: str = "") -> Q:
     if scope == ALL:
         return Q()
     if scope == TEAM and actor.team is not None:
-        return Q(**{f"{via}team_id": actor.team.pk})
-    if scope == UNIT and actor.unit is not None:
-        return Q(**{f"{via}unit__path__startswith": actor.unit.path})
-    return Q(pk__in=[])
+        inspections = Q(team_id=actor.team.pk)
+    elif scope == UNIT and actor.unit is not None:
+        inspections = Q(unit__path__startswith=actor.unit.path)
+    else:
+        return Q(pk__in=[])
+    if not via:
+        return inspections
+    # An IN (subquery) over the few visible inspections lets the database start from them and
+    # follow the foreign-key indexes, instead of scanning every measure of the province.
+    return Q(**{f"{via.removesuffix('__')}__in": Inspection.objects.filter(inspections).values("pk")})
 
 
 def visible_inspections(actor: Actor):
