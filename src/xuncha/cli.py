@@ -38,7 +38,7 @@ def _mask_url(url: str) -> str:
 
 
 # Commands of the plain-Python core: they need no database and start without Django.
-CORE_COMMANDS = {"parse": "xuncha.commands.parse"}
+CORE_COMMANDS = {"parse": "xuncha.commands.parse", "render": "xuncha.commands.render"}
 
 
 def main(argv: list[str] | None = None) -> int:

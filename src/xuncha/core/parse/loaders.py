@@ -1,9 +1,16 @@
-"""Loaders: a file's bytes → raw text. One entry per format in LOADERS."""
+"""Loaders: a file's bytes → raw text. One function per format, registered in LOADERS.
+
+Every loader returns plain text with one paragraph per line; the normaliser does the rest.
+"""
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Callable
 from pathlib import Path
+
+MAX_BYTES = 50 * 1024 * 1024  # a notice is a few pages; anything bigger is not one
 
 
 class LoadError(ValueError):
@@ -34,22 +41,131 @@ def load_text(data: bytes) -> str:
     return decode_text(data)
 
 
+def load_docx(data: bytes) -> str:
+    """Paragraphs and tables in document order; a table row becomes one line of its cells."""
+    import docx
+    from docx.document import Document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document: Document = docx.Document(io.BytesIO(data))
+    except Exception:  # python-docx raises several types for a damaged or foreign file
+        raise LoadError("无法打开 Word 文件（文件已损坏，或不是 .docx 格式）。") from None
+    lines: list[str] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            lines.append(block.text)
+        elif isinstance(block, Table):
+            for row in block.rows:
+                cells: list[str] = []
+                for cell in row.cells:
+                    text = cell.text.strip()
+                    if text and (not cells or cells[-1] != text):  # merged cells repeat their text
+                        cells.append(text)
+                lines.append("　".join(cells))
+    return "\n".join(lines)
+
+
+_ARTICLE_HINTS = re.compile(r"(article|content|TRS_Editor|zoom|detail|main-text|con_text|text)", re.I)
+_DROP = ("script", "style", "nav", "header", "footer", "noscript", "iframe", "form", "button", "select")
+_BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "table",
+           "blockquote", "pre", "dd", "dt"}
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _block_text(element) -> str:
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in _BLOCKS:
+            parts.append("\n")
+        if node.text and tag not in _DROP:
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+        if tag in _BLOCKS:
+            parts.append("\n")
+        if node.tail:
+            parts.append(node.tail)
+
+    walk(element)
+    return "".join(parts)
+
+
+def load_html(data: bytes) -> str:
+    """A saved government web page: find the article, drop navigation and scripts."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(data)
+    except (ValueError, lxml.etree.ParserError):
+        raise LoadError("无法解析网页文件。") from None
+    for element in tree.iter(*_DROP):
+        element.drop_tree()
+    title = tree.findtext(".//title") or ""
+    candidates = [e for e in tree.iter("div", "article", "td", "section")
+                  if _ARTICLE_HINTS.search((e.get("id") or "") + " " + (e.get("class") or ""))]
+    pool = candidates or list(tree.iter("div", "article", "td", "section", "body"))
+
+    def density(element) -> int:
+        # Chinese characters in the element's own paragraphs: the article, not the page around it.
+        return sum(len(_CJK.findall(p.text_content())) for p in element.iter("p")) or \
+            len(_CJK.findall(element.text_content())) // 4
+
+    best = max(pool, key=density, default=tree)
+    text = _block_text(best)
+    heading = tree.find(".//h1")
+    if heading is not None and heading.text_content().strip() and heading.text_content().strip() not in text:
+        text = heading.text_content().strip() + "\n" + text
+    elif title and not _CJK.search(text[:200]):
+        text = title + "\n" + text
+    return text
+
+
+def load_pdf(data: bytes) -> str:
+    """The text layer of a PDF (a scan without one is refused: it needs OCR first)."""
+    from pdfminer.high_level import extract_text
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        text = extract_text(io.BytesIO(data))
+    except (PDFSyntaxError, ValueError, KeyError, TypeError):
+        raise LoadError("无法读取 PDF 文件（文件已损坏或已加密）。") from None
+    if len(_CJK.findall(text)) < 20:
+        raise LoadError("PDF 中没有可提取的文字（可能是扫描件，需要先进行文字识别）。")
+    return text.replace("\x0c", "\n")
+
+
 LOADERS: dict[str, Callable[[bytes], str]] = {
     ".txt": load_text,
     ".text": load_text,
     ".md": load_text,
+    ".docx": load_docx,
+    ".html": load_html,
+    ".htm": load_html,
+    ".shtml": load_html,
+    ".pdf": load_pdf,
 }
 
 
-def load_path(path: Path) -> str:
-    loader = LOADERS.get(path.suffix.lower())
+def load_bytes(data: bytes, name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    loader = LOADERS.get(suffix)
     if loader is None:
         supported = "、".join(sorted(LOADERS))
-        raise LoadError(f"不支持的文件类型“{path.suffix or '无扩展名'}”（支持：{supported}）。")
+        raise LoadError(f"不支持的文件类型“{suffix or '无扩展名'}”（支持：{supported}）。")
+    if not data.strip():
+        raise LoadError("文件是空的。")
+    if len(data) > MAX_BYTES:
+        raise LoadError(f"文件超过 {MAX_BYTES // (1024 * 1024)} MB，不像是一份通报。")
+    return loader(data)
+
+
+def load_path(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise LoadError(f"无法读取文件：{exc.strerror or exc}") from None
-    if not data.strip():
-        raise LoadError("文件是空的。")
-    return loader(data)
+    return load_bytes(data, path.name)

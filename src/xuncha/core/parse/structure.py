@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from xuncha.core.document import DocFinding, DocSection
+from xuncha.core.parse.normalize import is_heading
 
 CN = "一二三四五六七八九十百"
 HEADING_PATTERNS = (
@@ -100,9 +101,32 @@ def _title_and_rest(after: str) -> tuple[str, str]:
     return after.rstrip("。"), ""
 
 
+CLOSING = re.compile(r"^(欢迎|联系电话|联系方式|举报电话|监督电话|邮政信箱|电子邮箱|通讯地址|来信地址|地址[：:])")
+SIGNATURE_DATE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+
+
+def tail_start(lines: list[Line]) -> int:
+    """Index of the first line of the closing block (监督 invitation, contacts, signature), or len(lines).
+
+    Those lines belong to no heading: without this, the last finding would swallow the
+    contact paragraph as one of its measures.
+    """
+    last_heading = max((i for i, line in enumerate(lines) if is_heading(line.text)), default=-1)
+    for index in range(last_heading + 1, len(lines)):
+        if CLOSING.match(lines[index].text):
+            return index
+    end = len(lines)
+    if end and SIGNATURE_DATE.match(lines[end - 1].text):
+        end -= 1
+        if end > last_heading + 1 and len(lines[end - 1].text) <= 40 and lines[end - 1].text[-1] not in "。；：":
+            end -= 1
+    return end
+
+
 def find_headings(lines: list[Line]) -> list[Heading]:
     headings: list[Heading] = []
     stack: list[Heading] = []
+    lines = lines[: tail_start(lines)]
     for index, line in enumerate(lines):
         for level, pattern in HEADING_PATTERNS:
             match = pattern.match(line.text)
