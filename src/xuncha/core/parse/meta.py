@@ -8,10 +8,8 @@ from dataclasses import dataclass
 
 from xuncha.core.dates import DateMatch, find_dates, find_range
 from xuncha.core.document import Claim, Contacts
-from xuncha.core.parse.normalize import is_heading
+from xuncha.core.parse.normalize import ORG_SUFFIX, is_heading
 
-ORG_SUFFIX = re.compile(
-    r"(委员会|党委|工委|党工委|党总支|党支部|支部|党组|社区|街道|办事处|村委会|人民政府|局|办公室|中心)$")
 TEAM_RE = re.compile(
     r"(?:[区市县州盟旗]委|党工委|党委|工委)?(?:第[一二三四五六七八九十\d]+巡察组|巡察[一二三四五六七八九十\d]+组)")
 UNIT_RE = re.compile(r"对(?P<unit>[^，。；、：\s]{2,30}?)(?:进行了|开展了|进行|开展)")

@@ -18,12 +18,20 @@ _CJK_GAP = re.compile(rf"(?<=[{CJK}])[ \t\u00a0\u3000]+(?=[{CJK}])")
 _MARKUP = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _PARENS = re.compile(r"\(([^()\n]{1,40})\)")
 _CN_NUMERAL = "一二三四五六七八九十百"
-_ENDS_CLAUSE = "。；;：:！!？?，,、…）)》」』”\"'"
+_ENDS_CLAUSE = "。；;：:！!？?…）)》」』”\"'"
 _HEADING = re.compile(rf"^(?:[{_CN_NUMERAL}]+、|（[{_CN_NUMERAL}]+）|（\d{{1,2}}）|\d{{1,2}}\s*[.．、](?!\d))")
 _LIST_ITEM = re.compile(rf"^[{_CN_NUMERAL}]+是")
 _LABEL = re.compile(rf"^[{CJK}]{{2,8}}[：:]")  # 整改结果：… starts a line of its own
 _DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 _TITLE_ENDINGS = ("通报", "报告", "公告", "公示")
+ORG_SUFFIX = re.compile(
+    r"(委员会|党委|工委|党工委|党总支|党支部|支部|党组|社区|街道|办事处|村委会|人民政府|局|办公室|中心)$")
+
+
+def is_signature_org(line: str) -> bool:
+    """A short line naming an organisation, as in the signature block (发文机关署名)."""
+    return (0 < len(line) <= 40 and bool(ORG_SUFFIX.search(line)) and not _HEADING.match(line)
+            and not re.search(r"[，。；：,;:]", line))
 WRAP_MIN = 25  # a line this long that ends mid-sentence was wrapped by the page, not by the author
 
 PUNCT_AFTER_CJK = {":": "：", ";": "；", ",": "，", "?": "？", "!": "！"}
@@ -69,7 +77,7 @@ def _joins(previous: str, following: str) -> bool:
         return False
     if is_heading(following) or _LIST_ITEM.match(following) or _DATE_LINE.match(following):
         return False
-    if not re.match(rf"[{CJK}]", following[0]) or _LABEL.match(following):
+    if not re.match(rf"[{CJK}]", following[0]) or _LABEL.match(following) or is_signature_org(following):
         return False
     if is_heading(previous) and "。" not in previous:
         # A heading wrapped onto a second line: that tail is short and not a sentence of its own.

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from xuncha.core.document import DocFinding, DocSection
-from xuncha.core.parse.normalize import is_heading
+from xuncha.core.parse.normalize import is_heading, is_signature_org
 
 CN = "一二三四五六七八九十百"
 HEADING_PATTERNS = (
@@ -118,8 +118,8 @@ def tail_start(lines: list[Line]) -> int:
     end = len(lines)
     if end and SIGNATURE_DATE.match(lines[end - 1].text):
         end -= 1
-        if end > last_heading + 1 and len(lines[end - 1].text) <= 40 and lines[end - 1].text[-1] not in "。；：":
-            end -= 1
+    if end > last_heading + 1 and is_signature_org(lines[end - 1].text):
+        end -= 1
     return end
 
 

@@ -47,7 +47,7 @@ html {{ font-size: 16pt; }}
 .notice h2, .notice h3, .notice h4, .notice h5 {{ font-size: 16pt; margin: 0; }}
 .notice p {{ margin: 0; }}
 .notice .signature {{ margin-top: 57.8pt; }}
-.notice .signature .date {{ margin-right: 4em; }}
+.notice .signature .block {{ display: inline-block; text-align: center; margin-right: 4em; }}
 """
 
 TAGS = {0: "p", 1: "h2", 2: "h3", 3: "h4", 4: "h5"}
@@ -71,7 +71,7 @@ def fragment(plan: Outline) -> str:
     if plan.issuer or plan.date:
         issuer = f'<p class="issuer">{escape(plan.issuer)}</p>' if plan.issuer else ""
         date = f'<p class="date">{format_date(plan.date)}</p>' if plan.date else ""
-        signature = f'\n<footer class="signature">{issuer}{date}</footer>'
+        signature = f'\n<div class="signature"><div class="block">{issuer}{date}</div></div>'
     return f'<article class="notice" lang="zh-CN">\n<h1>{escape(plan.title)}</h1>\n{body}{signature}\n</article>'
 
 

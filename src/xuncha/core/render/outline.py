@@ -103,6 +103,17 @@ def finding_blocks(findings: list[DocFinding], layout: str) -> list[Block]:
                 blocks.append(Block(f"{path[1]}{item.category}", level=2))
             current_category = key
         description = [line for line in (item.description or "").split("\n") if line.strip()]
+        labelled = bool(item.status or item.status_text or item.measures or item.effects)
+        if description and not labelled:
+            # With nothing labelled after it, an unlabelled paragraph would read as a measure.
+            if len(path) == 2 and item.category:
+                blocks.append(Block(f"{item.title}。"))
+            else:
+                label = _label(marker)
+                blocks.append(Block(f"{label}{item.title}", level=heading_level(label + "x") or 2))
+            blocks.append(Block(description[0], label="具体表现"))
+            blocks.extend(Block(line) for line in description[1:])
+            continue
         if len(path) == 2 and item.category:
             # A category with a single, unnumbered finding: its title opens the first paragraph.
             first = description.pop(0) if description else ""
@@ -161,14 +172,17 @@ def standard_intro(doc: NoticeDoc) -> str:
     return "".join(sentences)
 
 
+OVERVIEW = "对照巡察反馈问题清单，逐项制定整改措施，明确责任领导、责任人和完成时限，推进整改落实。"
+
+
 def _standard_blocks(doc: NoticeDoc) -> list[Block]:
     blocks = [Block(standard_intro(doc))]
-    part = 1
-    if doc.claims:
-        blocks.append(Block(f"{cn_number(part)}、整改工作总体情况", level=1))
-        blocks.append(Block("；".join(claim_sentence(c) for c in doc.claims) + "。"))
-        part += 1
-    blocks.append(Block(f"{cn_number(part)}、反馈问题整改情况", level=1))
+    first = doc.findings[0].path[0] if doc.findings and doc.findings[0].path else ""
+    part = first if first and all(ch in CN_NUMERALS for ch in first) else ("二" if doc.claims else "一")
+    if part != "一" or doc.claims:
+        blocks.append(Block("一、整改工作总体情况", level=1))
+        blocks.append(Block("；".join(claim_sentence(c) for c in doc.claims) + "。" if doc.claims else OVERVIEW))
+    blocks.append(Block(f"{part}、反馈问题整改情况", level=1))
     blocks.extend(finding_blocks(doc.findings, layout_of(doc)))
     contacts = doc.contacts
     if contacts.any():
