@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 
 from xuncha.core.dates import format_date
 from xuncha.core.document import Claim, DocFinding, NoticeDoc
-from xuncha.core.parse.structure import CLOSING, SIGNATURE_DATE, split_lines
+from xuncha.core.parse.structure import CLOSING, HEADING_PATTERNS, SIGNATURE_DATE, split_lines
 
 CN_NUMERALS = "一二三四五六七八九十"
 STATUS_WORDS = {"done": "已完成", "partly": "基本完成", "not_done": "未完成", "ongoing": "长期坚持"}
-HEADING_SPLIT = re.compile(r"^(?P<marker>[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d{1,2}[.．、]|（\d{1,2}）)")
 INVITATION = "欢迎广大党员干部群众对巡察整改落实情况进行监督。如有意见建议，请及时向我们反映。"
 
 
@@ -52,15 +51,8 @@ class Outline:
 
 
 def heading_level(text: str) -> int:
-    match = HEADING_SPLIT.match(text)
-    if not match:
-        return 0
-    marker = match["marker"]
-    if marker.endswith("、") and marker[0] in CN_NUMERALS:
-        return 1
-    if marker.startswith("（"):
-        return 2 if marker[1] in CN_NUMERALS else 4
-    return 3
+    """1–4 for a line opening with 一、/（一）/1./（1）, else 0 (the parser's own patterns)."""
+    return next((level for level, pattern in HEADING_PATTERNS if pattern.match(text)), 0)
 
 
 def _items(texts: list[str]) -> str:
