@@ -141,7 +141,7 @@ def summaries_vs_counting(requests: int) -> dict:
 
     from xuncha.ledger import permissions, selectors
     from xuncha.ledger.services.actor import actor_for
-    from xuncha.ledger.statuses import FINDING_READY_FOR_CLOSEOUT, MEASURE_FINISHED
+    from xuncha.core.statuses import FINDING_READY_FOR_CLOSEOUT, MEASURE_FINISHED
 
     actor = actor_for(get_user_model().objects.get(username="bench-admin"))
 

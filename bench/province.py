@@ -24,7 +24,7 @@ from django.utils import timezone
 from xuncha.core.parse import parse_text
 from xuncha.ledger import demo
 from xuncha.ledger.models import AuditEvent, Closeout, Finding, Inspection, Measure, Round, Staff, Team, Unit
-from xuncha.ledger.statuses import MEASURE_FINISHED, derive_finding_status
+from xuncha.core.statuses import MEASURE_FINISHED, derive_finding_status
 
 TODAY = dt.date(2025, 11, 20)
 

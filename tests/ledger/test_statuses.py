@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from xuncha.ledger.statuses import FINDING_STATUS, MEASURE_STATUS, WarningWindow, derive_finding_status
+from xuncha.core.statuses import FINDING_STATUS, MEASURE_STATUS, WarningWindow, derive_finding_status
 
 
 @pytest.mark.parametrize(("measures", "closed", "reopened", "expected"), [

@@ -7,7 +7,7 @@ from django.db import models, transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 
-from xuncha.ledger.statuses import (
+from xuncha.core.statuses import (
     CLOSEOUT_STATE,
     FINDING_SOURCE,
     FINDING_STATUS,

@@ -18,7 +18,7 @@ from xuncha.ledger.models import AuditEvent, Closeout, Evidence, Finding, Inspec
 from xuncha.ledger.services import derived
 from xuncha.ledger.services.actor import Actor
 from xuncha.ledger.services.errors import NotFound
-from xuncha.ledger.statuses import MEASURE_FINISHED, MEASURE_UNFINISHED, WarningWindow
+from xuncha.core.statuses import MEASURE_FINISHED, MEASURE_UNFINISHED, WarningWindow
 
 
 def warning_window() -> WarningWindow:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from xuncha.ledger.services.actor import actor_for
-from xuncha.ledger.statuses import ROLE
+from xuncha.core.statuses import ROLE
 
 
 def client_ip(request) -> str | None:

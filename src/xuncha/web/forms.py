@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from xuncha.ledger.statuses import FINDING_SOURCE, LOOKBACK_RESULT, MEASURE_KIND, MEASURE_STATUS
+from xuncha.core.statuses import FINDING_SOURCE, LOOKBACK_RESULT, MEASURE_KIND, MEASURE_STATUS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -12,7 +12,7 @@ from xuncha.ledger.models import Staff, Team, Unit
 from xuncha.ledger.services import audit
 from xuncha.ledger.services.actor import Actor
 from xuncha.ledger.services.errors import InvalidInput
-from xuncha.ledger.statuses import ROLE
+from xuncha.core.statuses import ROLE
 
 NEEDS_UNIT = {"unit_editor", "unit_leader"}
 

@@ -13,7 +13,7 @@ from xuncha.ledger.services import audit, derived
 from xuncha.ledger.services.actor import Actor
 from xuncha.ledger.services.cas import swap
 from xuncha.ledger.services.errors import Conflict, InvalidInput, InvalidMove
-from xuncha.ledger.statuses import FINDING_STATUS, LOOKBACK_RESULT
+from xuncha.core.statuses import FINDING_STATUS, LOOKBACK_RESULT
 
 
 def _require_ready(finding: Finding) -> None:

@@ -11,7 +11,7 @@ from xuncha.ledger.services import audit, derived
 from xuncha.ledger.services.actor import Actor
 from xuncha.ledger.services.cas import swap
 from xuncha.ledger.services.errors import InvalidInput
-from xuncha.ledger.statuses import FINDING_SOURCE
+from xuncha.core.statuses import FINDING_SOURCE
 
 EDITABLE = ["category", "number", "title", "description", "source", "previous"]
 

@@ -16,7 +16,7 @@ from xuncha.ledger.services import evidence as evidence_files
 from xuncha.ledger.services.actor import Actor
 from xuncha.ledger.services.cas import swap
 from xuncha.ledger.services.errors import InvalidInput, InvalidMove
-from xuncha.ledger.statuses import MEASURE_KIND, MEASURE_STATUS
+from xuncha.core.statuses import MEASURE_KIND, MEASURE_STATUS
 
 EDITABLE = ["text", "lead", "owner", "kind", "deadline"]
 

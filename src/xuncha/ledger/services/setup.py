@@ -14,7 +14,7 @@ from xuncha.ledger.models import Inspection, Round, Team, Unit
 from xuncha.ledger.services import audit
 from xuncha.ledger.services.actor import Actor
 from xuncha.ledger.services.errors import InvalidInput
-from xuncha.ledger.statuses import ROUND_TYPE
+from xuncha.core.statuses import ROUND_TYPE
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

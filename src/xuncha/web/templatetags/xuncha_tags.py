@@ -1,11 +1,11 @@
-"""Badges and small formatters; labels and colours come from ledger.statuses only."""
+"""Badges and small formatters; labels and colours come from core.statuses only."""
 
 from __future__ import annotations
 
 from django import template
 from django.utils.html import format_html
 
-from xuncha.ledger import statuses
+from xuncha.core import statuses
 
 register = template.Library()
 

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from xuncha.ledger import permissions, selectors
-from xuncha.ledger.statuses import FINDING_STATUS
+from xuncha.core.statuses import FINDING_STATUS
 from xuncha.web import forms
 from xuncha.web.views.common import paginate, staff_view
 

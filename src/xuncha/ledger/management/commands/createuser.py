@@ -10,7 +10,7 @@ from xuncha.ledger.models import Team, Unit
 from xuncha.ledger.services import accounts
 from xuncha.ledger.services.actor import system_actor
 from xuncha.ledger.services.errors import ServiceError
-from xuncha.ledger.statuses import ROLE
+from xuncha.core.statuses import ROLE
 
 
 class Command(BaseCommand):
