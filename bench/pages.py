@@ -139,9 +139,9 @@ def summaries_vs_counting(requests: int) -> dict:
     from django.contrib.auth import get_user_model
     from django.db.models import Count, Q, Sum
 
+    from xuncha.core.statuses import FINDING_READY_FOR_CLOSEOUT, MEASURE_FINISHED
     from xuncha.ledger import permissions, selectors
     from xuncha.ledger.services.actor import actor_for
-    from xuncha.core.statuses import FINDING_READY_FOR_CLOSEOUT, MEASURE_FINISHED
 
     actor = actor_for(get_user_model().objects.get(username="bench-admin"))
 

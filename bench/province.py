@@ -22,9 +22,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from xuncha.core.parse import parse_text
+from xuncha.core.statuses import MEASURE_FINISHED, derive_finding_status
 from xuncha.ledger import demo
 from xuncha.ledger.models import AuditEvent, Closeout, Finding, Inspection, Measure, Round, Staff, Team, Unit
-from xuncha.core.statuses import MEASURE_FINISHED, derive_finding_status
 
 TODAY = dt.date(2025, 11, 20)
 

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -69,3 +70,50 @@ def test_createuser_refuses_an_editor_without_a_unit(cast):
     with pytest.raises(CommandError, match="必须指定所属单位"):
         call_command("createuser", "li", "--role", "unit_editor")
     assert not Staff.objects.filter(user__username="li").exists()
+
+
+def test_render_writes_each_format_from_parse_json(tmp_path):
+    sample = next((Path(__file__).resolve().parents[1] / "src" / "xuncha" / "demo" / "notices").glob("003_*.txt"))
+    parsed = run("parse", "--json", str(sample), tmp_path=tmp_path)
+    assert parsed.returncode == 0, parsed.stderr
+    source = tmp_path / "003.json"
+    source.write_text(parsed.stdout, encoding="utf-8")
+    for fmt in ["txt", "html", "docx"]:
+        result = run("render", str(source), "--to", fmt, "-o", str(tmp_path / f"out.{fmt}"), tmp_path=tmp_path)
+        assert result.returncode == 0, result.stderr
+    assert "区委第二巡察组" in (tmp_path / "out.txt").read_text(encoding="utf-8")
+    assert (tmp_path / "out.docx").read_bytes()[:2] == b"PK"
+
+
+def test_render_refuses_a_file_that_is_not_a_notice_doc(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    result = run("render", str(bad), "--to", "txt", "-o", str(tmp_path / "x.txt"), tmp_path=tmp_path)
+    assert result.returncode == 1 and "不是有效的 NoticeDoc JSON" in result.stderr
+    assert not (tmp_path / "x.txt").exists()
+
+
+def test_parse_says_what_is_missing_and_exits_1(tmp_path):
+    note = tmp_path / "note.txt"
+    note.write_text("明天下午三点开会。", encoding="utf-8")
+    result = run("parse", str(note), tmp_path=tmp_path)
+    assert result.returncode == 1 and "缺少反馈问题" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.django_db
+def test_import_previews_then_imports_a_notice_atomically(cast, capsys):
+    import datetime as dt
+
+    from xuncha.ledger.services import setup
+
+    round_ = setup.create_round(cast.system, "2026年第一轮", start=dt.date(2026, 1, 1))
+    target = setup.create_inspection(cast.system, round_, cast.team4, cast.tianbao,
+                                     feedback_date=dt.date(2026, 3, 1))
+    sample = next((Path(__file__).resolve().parents[1] / "src" / "xuncha" / "demo" / "notices").glob("000_*.txt"))
+    call_command("import", str(sample), "--inspection", str(target.pk), "--yes")
+    out = capsys.readouterr().out
+    assert "预览" in out and "已导入 8 个问题" in out
+    assert Finding.objects.filter(inspection=target).count() == 8
+    with pytest.raises(CommandError, match="已有反馈问题"):
+        call_command("import", str(sample), "--inspection", str(target.pk), "--yes")
+    assert Finding.objects.filter(inspection=target).count() == 8

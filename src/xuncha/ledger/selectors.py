@@ -13,12 +13,13 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
+from xuncha.core.ledger_xlsx import LedgerRow
+from xuncha.core.statuses import MEASURE_FINISHED, MEASURE_UNFINISHED, WarningWindow
 from xuncha.ledger import permissions
-from xuncha.ledger.models import AuditEvent, Closeout, Evidence, Finding, Inspection, Measure, Round
+from xuncha.ledger.models import AuditEvent, Closeout, Evidence, Finding, Inspection, Measure, Notice, Round
 from xuncha.ledger.services import derived
 from xuncha.ledger.services.actor import Actor
 from xuncha.ledger.services.errors import NotFound
-from xuncha.core.statuses import MEASURE_FINISHED, MEASURE_UNFINISHED, WarningWindow
 
 
 def warning_window() -> WarningWindow:
@@ -219,3 +220,36 @@ def evidence_for_download(actor: Actor, pk: int) -> Evidence:
     if evidence is None:
         raise NotFound()
     return evidence
+
+
+# ---- documents out -----------------------------------------------------------------------
+
+def ledger_rows(inspection: Inspection) -> list[LedgerRow]:
+    """The inspection's 台账: one row per measure with its latest progress and evidence names."""
+    findings = (Finding.objects.filter(inspection=inspection).order_by("position", "id")
+                .prefetch_related(Prefetch("measures", queryset=Measure.objects.order_by("position", "id")
+                                           .prefetch_related("reports__evidence"))))
+    rows = []
+    for finding in findings:
+        for measure in finding.measures.all():
+            reports = sorted(measure.reports.all(), key=lambda r: (r.date, r.pk))
+            rows.append(LedgerRow(
+                number=finding.number or str(finding.position), category=finding.category, finding=finding.title,
+                measure=measure.text, lead=measure.lead, owner=measure.owner, deadline=measure.deadline,
+                ongoing=measure.kind == "ongoing", progress=reports[-1].text if reports else "",
+                status=measure.status, completed_on=measure.completed_on,
+                evidence="、".join(e.original_name for r in reports for e in r.evidence.all())))
+    return rows
+
+
+def get_notice(actor: Actor, pk: int) -> Notice:
+    notice = (Notice.objects.filter(permissions.scope_filter(actor, via="inspection__"))
+              .select_related("inspection__unit", "inspection__round", "inspection__team", "created_by",
+                              "approved_by", "published_by").filter(pk=pk).first())
+    if notice is None:
+        raise NotFound()
+    return notice
+
+
+def inspection_notices(inspection: Inspection) -> list[Notice]:
+    return list(Notice.objects.filter(inspection=inspection).order_by("-version"))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from xuncha.ledger.services.actor import actor_for
 from xuncha.core.statuses import ROLE
+from xuncha.ledger.services.actor import actor_for
 
 
 def client_ip(request) -> str | None:

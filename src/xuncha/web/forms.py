@@ -69,6 +69,20 @@ class LookbackForm(forms.Form):
     comment = forms.CharField(label="情况说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+class ImportForm(forms.Form):
+    file = forms.FileField(label="通报或台账文件",
+                           help_text="支持 .txt、.docx、.html、.pdf 格式的通报，或 .xlsx 格式的台账")
+
+
+class NoticePartsForm(forms.Form):
+    overview = forms.CharField(label="整改工作总体情况", widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    plans = forms.CharField(label="下一步工作打算", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    phones = forms.CharField(label="联系电话", max_length=200, required=False)
+    emails = forms.CharField(label="电子邮箱", max_length=200, required=False)
+    addresses = forms.CharField(label="通讯地址", max_length=300, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label="搜索", required=False, max_length=100)
     status = forms.CharField(required=False, max_length=20)

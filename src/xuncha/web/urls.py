@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from xuncha.web.views import actions, files, pages
+from xuncha.web.views import actions, documents, files, pages
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html",
@@ -25,4 +25,13 @@ urlpatterns = [
          name="closeout-approve"),
     path("closeouts/<int:pk>/return", actions.closeout_decide, {"decision": "return"}, name="closeout-return"),
     path("evidence/<int:pk>/download", files.evidence_download, name="evidence-download"),
+    path("inspections/<int:pk>/ledger.xlsx", documents.ledger_export, name="ledger-export"),
+    path("inspections/<int:pk>/import", documents.import_upload, name="import"),
+    path("inspections/<int:pk>/import/confirm", documents.import_confirm, name="import-confirm"),
+    path("inspections/<int:pk>/notices/new", documents.notice_create, name="notice-create"),
+    path("notices/<int:pk>/", documents.notice_detail, name="notice"),
+    path("notices/<int:pk>/edit", documents.notice_edit, name="notice-edit"),
+    path("notices/<int:pk>/approve", documents.notice_transition, {"action": "approve"}, name="notice-approve"),
+    path("notices/<int:pk>/publish", documents.notice_transition, {"action": "publish"}, name="notice-publish"),
+    path("notices/<int:pk>/download/<str:fmt>", documents.notice_download, name="notice-download"),
 ]

@@ -149,6 +149,10 @@ def claim_sentence(claim: Claim) -> str:
     return "，".join(parts)
 
 
+def claims_paragraph(claims: list[Claim]) -> str:
+    return "截至目前，" + "；".join(claim_sentence(c) for c in claims) + "。"
+
+
 def standard_intro(doc: NoticeDoc) -> str:
     team, unit = doc.team or "巡察组", doc.unit or "被巡察单位"
     level = re.match(r"^([区市县州]委|党工委|党委)", team)
@@ -167,15 +171,21 @@ def standard_intro(doc: NoticeDoc) -> str:
 OVERVIEW = "对照巡察反馈问题清单，逐项制定整改措施，明确责任领导、责任人和完成时限，推进整改落实。"
 
 
-def _standard_blocks(doc: NoticeDoc) -> list[Block]:
+def standard_blocks(doc: NoticeDoc, overview: list[str] | None = None, plans: list[str] | None = None) -> list[Block]:
+    """The standard wording around the doc's findings and claims, with optional free parts."""
     blocks = [Block(standard_intro(doc))]
     first = doc.findings[0].path[0] if doc.findings and doc.findings[0].path else ""
-    part = first if first and all(ch in CN_NUMERALS for ch in first) else ("二" if doc.claims else "一")
-    if part != "一" or doc.claims:
+    part = first if first and all(ch in CN_NUMERALS for ch in first) else ("二" if doc.claims or overview else "一")
+    if part != "一" or doc.claims or overview:
         blocks.append(Block("一、整改工作总体情况", level=1))
-        blocks.append(Block("；".join(claim_sentence(c) for c in doc.claims) + "。" if doc.claims else OVERVIEW))
+        blocks.extend(Block(text) for text in overview or ([] if doc.claims else [OVERVIEW]))
+        if doc.claims:
+            blocks.append(Block(claims_paragraph(doc.claims)))
     blocks.append(Block(f"{part}、反馈问题整改情况", level=1))
     blocks.extend(finding_blocks(doc.findings, layout_of(doc)))
+    if plans:
+        blocks.append(Block(f"{cn_number(CN_NUMERALS.index(part[-1]) + 2)}、下一步工作打算", level=1))
+        blocks.extend(Block(text) for text in plans)
     contacts = doc.contacts
     if contacts.any():
         parts = ([f"联系电话：{'、'.join(contacts.phones)}"] if contacts.phones else []) + \
@@ -223,7 +233,7 @@ def _is_signature(lines, index: int, doc: NoticeDoc) -> bool:
 
 
 def outline(doc: NoticeDoc) -> Outline:
-    blocks = _text_blocks(doc) if doc.text.strip() else _standard_blocks(doc)
+    blocks = _text_blocks(doc) if doc.text.strip() else standard_blocks(doc)
     title = doc.title or ("关于" + (doc.round or "巡察") + "整改进展情况的通报")
     return Outline(title=title, blocks=blocks, issuer=doc.issuer, date=doc.notice_date)
 

@@ -7,12 +7,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from xuncha.core.statuses import ROLE
 from xuncha.ledger import permissions
 from xuncha.ledger.models import Staff, Team, Unit
 from xuncha.ledger.services import audit
 from xuncha.ledger.services.actor import Actor
 from xuncha.ledger.services.errors import InvalidInput
-from xuncha.core.statuses import ROLE
 
 NEEDS_UNIT = {"unit_editor", "unit_leader"}
 

@@ -7,13 +7,13 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from xuncha.core.statuses import FINDING_STATUS, LOOKBACK_RESULT
 from xuncha.ledger import permissions
 from xuncha.ledger.models import Closeout, Finding, Lookback
 from xuncha.ledger.services import audit, derived
 from xuncha.ledger.services.actor import Actor
 from xuncha.ledger.services.cas import swap
 from xuncha.ledger.services.errors import Conflict, InvalidInput, InvalidMove
-from xuncha.core.statuses import FINDING_STATUS, LOOKBACK_RESULT
 
 
 def _require_ready(finding: Finding) -> None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
-from xuncha.ledger.models import Closeout, Finding, Inspection, Measure
 from xuncha.core.statuses import FINDING_READY_FOR_CLOSEOUT, MEASURE_FINISHED, derive_finding_status
+from xuncha.ledger.models import Closeout, Finding, Inspection, Measure
 
 
 def refresh_finding(finding_id: int) -> Finding:

@@ -1,21 +1,30 @@
-"""NoticeDoc → ledger rows. The whole import is one transaction: it lands completely or not at all."""
+"""Documents in: a notice (NoticeDoc) or an Excel ledger (LedgerBook) → ledger rows.
+
+First `preview` reads the file and says what would be created and what is wrong; then
+`commit` writes everything in one transaction: it lands completely or not at all.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.db import transaction
 
 from xuncha.core.document import DocFinding, NoticeDoc
+from xuncha.core.ledger_xlsx import LedgerBook, LedgerFileError, LedgerRow, read_xlsx
+from xuncha.core.parse import LoadError, NotANotice, missing_parts, parse_text
+from xuncha.core.parse.loaders import load_bytes
 from xuncha.ledger import permissions
-from xuncha.ledger.models import Inspection
+from xuncha.ledger.models import Finding, Inspection
 from xuncha.ledger.services import audit, findings, measures
 from xuncha.ledger.services.actor import Actor
 from xuncha.ledger.services.errors import InvalidInput
 
 # What the notice says of a finding → the measure status that says the same in the ledger.
 MEASURE_STATUS_FOR = {"done": "done", "ongoing": "ongoing", "not_done": "in_progress", "partly": None}
+LEDGER_SUFFIXES = {".xlsx", ".xlsm"}
 
 
 @dataclass
@@ -24,29 +33,59 @@ class ImportResult:
     measures: int
 
 
+@dataclass
+class Preview:
+    """What a file would add to an inspection, and what stops it."""
+
+    name: str
+    kind: str  # "notice" or "ledger"
+    doc: NoticeDoc | None = None
+    book: LedgerBook | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[tuple[str, str, list[str]]]:
+        """(number, title, measures) of each finding, for showing."""
+        if self.doc is not None:
+            return [("/".join(f.path), f.title, f.measures or f.effects) for f in self.doc.findings]
+        if self.book is not None:
+            return [(f.number, f.text, [r.measure for r in f.rows]) for f in self.book.findings]
+        return []
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.findings)
+
+
+def preview(name: str, data: bytes) -> Preview:
+    """Read an uploaded file; never raises for bad input, the errors are in the preview."""
+    suffix = Path(name).suffix.lower()
+    if suffix in LEDGER_SUFFIXES:
+        try:
+            book = read_xlsx(data)
+        except LedgerFileError as exc:
+            return Preview(name, "ledger", errors=[exc.message])
+        return Preview(name, "ledger", book=book, errors=[str(e) for e in book.errors])
+    try:
+        doc = parse_text(load_bytes(data, name), source=name)
+    except LoadError as exc:
+        return Preview(name, "notice", errors=[exc.message])
+    missing = missing_parts(doc)
+    errors = [NotANotice(f"不像是巡察整改通报：缺少{'、'.join(missing)}。").message] if missing else []
+    return Preview(name, "notice", doc=doc, errors=errors)
+
+
 def _claimed_all_done(doc: NoticeDoc) -> bool:
     return any(c.subject == "findings" and c.total and c.done == c.total for c in doc.claims)
 
 
-def _status_of(item: DocFinding, doc: NoticeDoc) -> str | None:
-    if item.status:
-        return item.status
-    return "done" if _claimed_all_done(doc) else None
-
-
-def _measure_texts(item: DocFinding) -> list[str]:
-    if item.measures:
-        return item.measures
-    return [f"针对“{item.title}”问题落实整改。"]
-
-
-def _import_one(actor: Actor, inspection: Inspection, item: DocFinding, doc: NoticeDoc,
-                report_date: dt.date) -> int:
+def _notice_finding(actor: Actor, inspection: Inspection, item: DocFinding, doc: NoticeDoc,
+                    report_date: dt.date) -> int:
     finding = findings.create_finding(
         actor, inspection, title=item.title[:500], description=item.description or "",
         category=item.category or "", number="/".join(item.path))
-    status = _status_of(item, doc)
-    texts = _measure_texts(item)
+    status = item.status or ("done" if _claimed_all_done(doc) else None)
+    texts = item.measures or [f"针对“{item.title}”问题落实整改。"]
     kind = "ongoing" if status == "ongoing" else "deadline"
     deadline = None if kind == "ongoing" else inspection.rectification_end or report_date
     for index, text in enumerate(texts):
@@ -61,6 +100,29 @@ def _import_one(actor: Actor, inspection: Inspection, item: DocFinding, doc: Not
     return len(texts)
 
 
+def _ledger_measure(actor: Actor, finding: Finding, row: LedgerRow) -> None:
+    kind = "ongoing" if row.ongoing else "deadline"
+    measure = measures.create_measure(actor, finding, text=row.measure, lead=row.lead, owner=row.owner, kind=kind,
+                                      deadline=row.deadline if kind == "deadline" else None)
+    if row.status == "planned" and not row.progress:
+        return
+    notes = [row.progress or "据台账导入。"]
+    if row.evidence:
+        notes.append(f"佐证材料：{row.evidence}")
+    if row.remarks:
+        notes.append(f"备注：{row.remarks}")
+    day = min(row.completed_on or measures.today(), measures.today())
+    mark = row.status if row.status != "planned" else None
+    if mark == "ongoing" and kind != "ongoing":
+        mark = "in_progress"
+    measures.report_progress(actor, measure, day, "\n".join(notes)[:4000], mark=mark)
+
+
+def _require_empty(inspection: Inspection) -> None:
+    if inspection.findings.exists():
+        raise InvalidInput("该巡察已有反馈问题；为避免重复，请导入到新的巡察安排中。")
+
+
 @transaction.atomic
 def import_notice(actor: Actor, inspection: Inspection, doc: NoticeDoc) -> ImportResult:
     """Create the notice's findings, measures and stated statuses under an inspection."""
@@ -68,13 +130,42 @@ def import_notice(actor: Actor, inspection: Inspection, doc: NoticeDoc) -> Impor
     permissions.require(actor, "edit_measures", inspection)
     if not doc.findings:
         raise InvalidInput("通报中没有找到反馈问题，未导入任何内容。")
-    if inspection.findings.exists():
-        raise InvalidInput("该巡察已有反馈问题；为避免重复，请导入到新的巡察安排中。")
+    _require_empty(inspection)
     report_date = doc.notice_date or inspection.rectification_end or inspection.feedback_date
     if report_date is None:
         raise InvalidInput("通报和巡察安排都没有日期，无法确定整改进展的日期。")
     report_date = min(report_date, measures.today())
-    count = sum(_import_one(actor, inspection, item, doc, report_date) for item in doc.findings)
+    count = sum(_notice_finding(actor, inspection, item, doc, report_date) for item in doc.findings)
     audit.record(actor, "notice.import", inspection, f"从通报导入 {len(doc.findings)} 个问题",
                  after={"source": doc.source, "findings": len(doc.findings), "measures": count})
     return ImportResult(findings=len(doc.findings), measures=count)
+
+
+@transaction.atomic
+def import_ledger(actor: Actor, inspection: Inspection, book: LedgerBook, source: str = "") -> ImportResult:
+    """Create the ledger's findings and measures, with their progress and statuses."""
+    permissions.require(actor, "edit_findings", inspection)
+    permissions.require(actor, "edit_measures", inspection)
+    if book.errors:
+        raise InvalidInput(f"台账有 {len(book.errors)} 处错误，请修改后重新导入；未导入任何内容。")
+    if not book.findings:
+        raise InvalidInput("台账中没有任何问题，未导入任何内容。")
+    _require_empty(inspection)
+    count = 0
+    for item in book.findings:
+        finding = findings.create_finding(actor, inspection, title=item.text[:500], category=item.category,
+                                          number=item.number)
+        for row in item.rows:
+            _ledger_measure(actor, finding, row)
+            count += 1
+    audit.record(actor, "ledger.import", inspection, f"从台账导入 {len(book.findings)} 个问题、{count} 条措施",
+                 after={"source": source, "findings": len(book.findings), "measures": count})
+    return ImportResult(findings=len(book.findings), measures=count)
+
+
+def commit(actor: Actor, inspection: Inspection, prepared: Preview) -> ImportResult:
+    if prepared.errors:
+        raise InvalidInput("文件有错误，未导入任何内容：" + "；".join(prepared.errors[:5]))
+    if prepared.doc is not None:
+        return import_notice(actor, inspection, prepared.doc)
+    return import_ledger(actor, inspection, prepared.book, source=prepared.name)

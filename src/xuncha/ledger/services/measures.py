@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from xuncha.core.statuses import MEASURE_KIND, MEASURE_STATUS
 from xuncha.ledger import permissions
 from xuncha.ledger.models import Evidence, Finding, Measure, ProgressReport
 from xuncha.ledger.services import audit, derived
@@ -16,7 +17,6 @@ from xuncha.ledger.services import evidence as evidence_files
 from xuncha.ledger.services.actor import Actor
 from xuncha.ledger.services.cas import swap
 from xuncha.ledger.services.errors import InvalidInput, InvalidMove
-from xuncha.core.statuses import MEASURE_KIND, MEASURE_STATUS
 
 EDITABLE = ["text", "lead", "owner", "kind", "deadline"]
 

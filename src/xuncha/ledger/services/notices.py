@@ -1,17 +1,82 @@
-"""Notices (通报): draft → approved → published. A published notice never changes."""
+"""Notices (通报): composed from the ledger, draft → approved → published.
+
+A published notice never changes: its rendered files are stored with their sha256, and a
+correction is a new version.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from xuncha.core.document import Claim, DocFinding, NoticeDoc
+from xuncha.core.render import RENDERERS, PdfUnavailable, render_bytes
+from xuncha.core.render.compose import FreeParts, compose, free_parts
+from xuncha.core.render.outline import cn_number
 from xuncha.ledger import permissions
-from xuncha.ledger.models import Inspection, Notice
+from xuncha.ledger.models import Finding, Inspection, Measure, Notice
 from xuncha.ledger.services import audit
 from xuncha.ledger.services.actor import Actor
 from xuncha.ledger.services.cas import swap
 from xuncha.ledger.services.errors import InvalidInput, InvalidMove
+
+# A finding's ledger status → what the notice says of it.
+DOC_STATUS = {"done": "done", "closed": "done", "partly": "partly", "ongoing": "ongoing", "not_done": "not_done",
+              "open": "not_done", "reopened": "not_done"}
+DEFAULT_PLANS = ["一是巩固整改成果，定期开展“回头看”，防止问题反弹。",
+                 "二是建立健全长效机制，对照问题修订完善制度，规范工作流程。"]
+PUBLISHED_FORMATS = ("html", "docx", "pdf", "txt")
+
+
+def notice_doc_for(inspection: Inspection) -> NoticeDoc:
+    """The ledger's findings, statuses and counts as a NoticeDoc (no text yet)."""
+    rows = list(Finding.objects.filter(inspection=inspection).order_by("position", "id")
+                .prefetch_related("measures"))
+    categories = list(dict.fromkeys(f.category for f in rows if f.category))
+    counters: dict[str, int] = {}
+    items = []
+    for index, finding in enumerate(rows, start=1):
+        if finding.category:
+            counters[finding.category] = counters.get(finding.category, 0) + 1
+            path = ["二", f"（{cn_number(categories.index(finding.category) + 1)}）",
+                    str(counters[finding.category])]
+        else:
+            path = ["二", f"（{cn_number(index)}）"]
+        measures = [m.text for m in sorted(finding.measures.all(), key=lambda m: (m.position, m.pk))]
+        items.append(DocFinding(path=path, title=finding.title.rstrip("。"), category=finding.category or None,
+                                description=finding.description or None, status=DOC_STATUS[finding.status],
+                                measures=measures))
+    done = sum(1 for f in items if f.status in {"done", "ongoing"})
+    partly = sum(1 for f in items if f.status == "partly")
+    measure_rows = Measure.objects.filter(finding__inspection=inspection)
+    measures_done = measure_rows.filter(status__in=["done", "ongoing"]).count()
+    claims = []
+    if items:
+        claims.append(Claim("findings", total=len(items), done=done, partly=partly,
+                            not_done=len(items) - done - partly, rate=round(100 * done / len(items), 2)))
+        claims.append(Claim("measures", total=measure_rows.count(), done=measures_done))
+    unit = inspection.unit.name
+    return NoticeDoc(
+        title=f"{unit}关于{inspection.round.name}整改进展情况的通报", issuer=unit, team=inspection.team.name,
+        unit=unit, round=inspection.round.name, inspection_start=inspection.start, inspection_end=inspection.end,
+        feedback_date=inspection.feedback_date, claims=claims, findings=items)
+
+
+def _compose(inspection: Inspection, parts: FreeParts, notice_date=None) -> dict:
+    doc = notice_doc_for(inspection)
+    doc.notice_date = notice_date
+    return compose(doc, parts).to_dict()
+
+
+def stored_parts(notice: Notice) -> FreeParts:
+    return free_parts(NoticeDoc.from_dict(notice.doc))
 
 
 @transaction.atomic
@@ -27,13 +92,26 @@ def create_draft(actor: Actor, inspection: Inspection, doc: dict) -> Notice:
     return notice
 
 
+def draft_from_ledger(actor: Actor, inspection: Inspection, parts: FreeParts | None = None) -> Notice:
+    """A draft composed from the ledger; free parts default to the latest version's."""
+    permissions.require(actor, "draft_notice", inspection)
+    if not inspection.findings.exists():
+        raise InvalidInput("该巡察还没有反馈问题，无法生成通报。")
+    if parts is None:
+        latest = Notice.objects.filter(inspection=inspection).order_by("-version").first()
+        parts = stored_parts(latest) if latest else FreeParts(plans=list(DEFAULT_PLANS))
+    return create_draft(actor, inspection, _compose(inspection, parts))
+
+
 @transaction.atomic
-def update_draft(actor: Actor, notice: Notice, doc: dict, expected_row_version: int) -> Notice:
+def update_draft(actor: Actor, notice: Notice, parts: FreeParts, expected_row_version: int) -> Notice:
+    """Rewrite the free parts; findings and counts are taken afresh from the ledger."""
     permissions.require(actor, "draft_notice", notice.inspection)
     if notice.state != "draft":
-        raise InvalidMove("只有草稿状态的通报可以修改；已发布的通报如需更正，请另起新版本。")
-    swap(Notice, notice.pk, {"row_version": expected_row_version, "state": "draft"},
-         version_field="row_version", doc=doc)
+        raise InvalidMove("只有草稿状态的通报可以修改；已审定或已发布的通报如需更正，请另起新版本。")
+    doc = _compose(notice.inspection, parts)
+    swap(Notice, notice.pk, {"row_version": expected_row_version, "state": "draft"}, version_field="row_version",
+         doc=doc)
     notice.refresh_from_db()
     audit.record(actor, "notice.edit", notice, f"修改通报草稿（第{notice.version}版）")
     return notice
@@ -41,26 +119,67 @@ def update_draft(actor: Actor, notice: Notice, doc: dict, expected_row_version: 
 
 @transaction.atomic
 def approve(actor: Actor, notice: Notice) -> Notice:
+    """The unit leader signs: the notice takes today's date (成文日期)."""
     permissions.require(actor, "approve_notice", notice.inspection)
     if notice.state != "draft":
         raise InvalidMove("只有草稿状态的通报可以审定。")
+    doc = compose(NoticeDoc.from_dict({**notice.doc, "notice_date": timezone.localdate().isoformat()}),
+                  stored_parts(notice)).to_dict()
     swap(Notice, notice.pk, {"row_version": notice.row_version, "state": "draft"}, version_field="row_version",
-         state="approved", approved_by=actor.user, approved_at=timezone.now())
+         state="approved", approved_by=actor.user, approved_at=timezone.now(), doc=doc)
     notice.refresh_from_db()
     audit.record(actor, "notice.approve", notice, f"审定通报（第{notice.version}版）",
                  before={"state": "draft"}, after={"state": "approved"})
     return notice
 
 
+def files_dir(notice: Notice) -> Path:
+    return Path(settings.NOTICE_FILES_DIR) / str(notice.inspection_id) / f"v{notice.version}"
+
+
+def _write_files(notice: Notice, doc: NoticeDoc) -> list[dict]:
+    """Render every format into a temporary folder; the caller moves it into place on commit."""
+    folder = files_dir(notice)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".publish-"))
+    files = []
+    try:
+        for fmt in PUBLISHED_FORMATS:
+            data = render_bytes(doc, fmt)
+            name = f"notice-v{notice.version}{RENDERERS[fmt].suffix}"
+            (staging / name).write_bytes(data)
+            files.append({"format": fmt, "name": name, "sha256": hashlib.sha256(data).hexdigest(),
+                          "size": len(data)})
+    except BaseException:
+        for path in staging.iterdir():
+            path.unlink()
+        staging.rmdir()
+        raise
+    os.replace(staging, folder)
+    return files
+
+
 @transaction.atomic
-def publish(actor: Actor, notice: Notice, files: list[dict] | None = None) -> Notice:
+def publish(actor: Actor, notice: Notice) -> Notice:
     permissions.require(actor, "publish_notice", notice.inspection)
     if notice.state != "approved":
         raise InvalidMove("通报须经单位负责人审定后才能发布。")
-    swap(Notice, notice.pk, {"row_version": notice.row_version, "state": "approved"},
-         version_field="row_version", state="published", published_by=actor.user,
-         published_at=timezone.now(), files=files or [])
+    if files_dir(notice).exists():
+        raise InvalidMove("该版本通报的发布文件已存在，请刷新页面。")
+    try:
+        files = _write_files(notice, NoticeDoc.from_dict(notice.doc))
+    except PdfUnavailable as exc:
+        raise InvalidMove(exc.message) from None
+    try:
+        swap(Notice, notice.pk, {"row_version": notice.row_version, "state": "approved"},
+             version_field="row_version", state="published", published_by=actor.user,
+             published_at=timezone.now(), files=files)
+    except BaseException:
+        for path in files_dir(notice).iterdir():
+            path.unlink()
+        files_dir(notice).rmdir()
+        raise
     notice.refresh_from_db()
     audit.record(actor, "notice.publish", notice, f"发布通报（第{notice.version}版）",
-                 before={"state": "approved"}, after={"state": "published", "files": files or []})
+                 before={"state": "approved"}, after={"state": "published", "files": files})
     return notice

@@ -9,12 +9,12 @@ import itertools
 from django.conf import settings
 from django.db import transaction
 
+from xuncha.core.statuses import ROUND_TYPE
 from xuncha.ledger import permissions
 from xuncha.ledger.models import Inspection, Round, Team, Unit
 from xuncha.ledger.services import audit
 from xuncha.ledger.services.actor import Actor
 from xuncha.ledger.services.errors import InvalidInput
-from xuncha.core.statuses import ROUND_TYPE
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.urls import reverse
 
-from xuncha.ledger import permissions, selectors
 from xuncha.core.statuses import FINDING_STATUS
+from xuncha.ledger import permissions, selectors
 from xuncha.web import forms
 from xuncha.web.views.common import paginate, staff_view
 
@@ -50,7 +50,7 @@ def inspection_detail(request, actor, pk: int):
     return render(request, "web/inspection_detail.html", {
         "inspection": inspection, "tree": selectors.findings_tree(inspection),
         "actions": permissions.actions_for(actor, inspection),
-        "finding_form": forms.FindingForm(),
+        "finding_form": forms.FindingForm(), "notices": selectors.inspection_notices(inspection),
     })
 
 

@@ -6,11 +6,11 @@ import secrets
 
 from django.core.management.base import BaseCommand, CommandError
 
+from xuncha.core.statuses import ROLE
 from xuncha.ledger.models import Team, Unit
 from xuncha.ledger.services import accounts
 from xuncha.ledger.services.actor import system_actor
 from xuncha.ledger.services.errors import ServiceError
-from xuncha.core.statuses import ROLE
 
 
 class Command(BaseCommand):

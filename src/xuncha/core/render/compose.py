@@ -1,0 +1,61 @@
+"""A notice composed from structured parts (the ledger's findings and counts, the free parts
+people write), and those free parts read back from a composed or parsed notice.
+
+The composed text is parsed again, so the NoticeDoc that is stored has text and spans like any
+imported notice, and every renderer lays it out the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from xuncha.core.document import Contacts, NoticeDoc
+from xuncha.core.parse import parse_text
+from xuncha.core.parse.structure import split_lines
+from xuncha.core.render.outline import Outline, claims_paragraph, standard_blocks
+from xuncha.core.render.text import text_of
+
+OVERVIEW_PART = re.compile(r"总体情况|组织|主体责任")
+PLANS_PART = re.compile(r"下一?步|打算|计划安排")
+
+
+@dataclass
+class FreeParts:
+    """What people write around the findings: 总体情况, 下一步打算 and how to reach them."""
+
+    overview: list[str] = field(default_factory=list)
+    plans: list[str] = field(default_factory=list)
+    contacts: Contacts = field(default_factory=Contacts)
+
+
+def paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in text.replace("\r", "").split("\n") if line.strip()]
+
+
+def compose(doc: NoticeDoc, parts: FreeParts) -> NoticeDoc:
+    """The standard notice around doc's metadata, claims and findings, with the free parts."""
+    base = NoticeDoc(**{**doc.__dict__, "text": "", "contacts": parts.contacts})
+    blocks = standard_blocks(base, overview=parts.overview, plans=parts.plans)
+    title = doc.title or f"关于{doc.round or '巡察'}整改进展情况的通报"
+    text = text_of(Outline(title=title, blocks=blocks, issuer=doc.issuer, date=doc.notice_date))
+    return parse_text(text, source=doc.source)
+
+
+def free_parts(doc: NoticeDoc) -> FreeParts:
+    """The free parts of a notice, as compose() takes them (the claims sentence is left out:
+    it is rewritten from the ledger's counts each time)."""
+    parts = FreeParts(contacts=doc.contacts)
+    lines = split_lines(doc.text)
+    claims = claims_paragraph(doc.claims) if doc.claims else None
+    for section in doc.sections:
+        if len(section.path) != 1:
+            continue
+        target = (parts.overview if OVERVIEW_PART.search(section.heading) else
+                  parts.plans if PLANS_PART.search(section.heading) else None)
+        if target is None:
+            continue
+        for line in lines:
+            if section.span[0] < line.start <= section.span[1] and line.text != claims:
+                target.append(line.text)
+    return parts

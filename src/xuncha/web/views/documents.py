@@ -1,0 +1,179 @@
+"""Documents in and out of an inspection: Excel export, import with preview, notices."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from xuncha.core.document import Contacts, NoticeDoc
+from xuncha.core.ledger_xlsx import write_xlsx
+from xuncha.core.render import RENDERERS, PdfUnavailable, render_bytes
+from xuncha.core.render.compose import FreeParts, paragraphs
+from xuncha.core.render.html import fragment
+from xuncha.core.render.outline import outline
+from xuncha.ledger import permissions, selectors
+from xuncha.ledger.services import imports, notices
+from xuncha.web import forms
+from xuncha.web.views.common import run_action, staff_view
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+UPLOAD_TTL = 24 * 3600
+
+
+def _download_name(text: str, suffix: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", text)[:80] + suffix
+
+
+@staff_view
+def ledger_export(request, actor, pk: int):
+    inspection = selectors.get_inspection(actor, pk)
+    data = write_xlsx(selectors.ledger_rows(inspection), title=f"{inspection.unit.name}巡察整改台账")
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{_quote(_download_name(inspection.unit.name + '整改台账', '.xlsx'))}")
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+def _uploads() -> Path:
+    folder = Path(settings.DATA_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.iterdir():  # uploads left unconfirmed for a day are dropped
+        if old.stat().st_mtime < time.time() - UPLOAD_TTL:
+            old.unlink(missing_ok=True)
+    return folder
+
+
+@staff_view
+def import_upload(request, actor, pk: int):
+    inspection = selectors.get_inspection(actor, pk)
+    if request.method != "POST":
+        return render(request, "web/import.html", {"inspection": inspection, "form": forms.ImportForm()})
+    form = forms.ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "web/import.html", {"inspection": inspection, "form": form}, status=400)
+    upload = form.cleaned_data["file"]
+    data = b"".join(upload.chunks())
+    prepared = imports.preview(upload.name, data)
+    token = uuid.uuid4().hex
+    (_uploads() / token).write_bytes(data)
+    request.session[f"import:{inspection.pk}"] = {"token": token, "name": upload.name}
+    return render(request, "web/import.html", {"inspection": inspection, "form": forms.ImportForm(),
+                                               "preview": prepared, "token": token})
+
+
+@require_POST
+@staff_view
+def import_confirm(request, actor, pk: int):
+    inspection = selectors.get_inspection(actor, pk)
+    pending = request.session.get(f"import:{inspection.pk}")
+    if not pending or pending["token"] != request.POST.get("token"):
+        messages.error(request, "导入已过期，请重新上传文件。")
+        return redirect("import", pk=pk)
+    path = _uploads() / pending["token"]
+    if not path.exists():
+        messages.error(request, "导入已过期，请重新上传文件。")
+        return redirect("import", pk=pk)
+    prepared = imports.preview(pending["name"], path.read_bytes())
+
+    def commit():
+        result = imports.commit(actor, inspection, prepared)
+        path.unlink(missing_ok=True)
+        request.session.pop(f"import:{inspection.pk}", None)
+        return result
+
+    return run_action(request, reverse("inspection", args=[pk]), commit, f"已导入“{pending['name']}”。")
+
+
+@require_POST
+@staff_view
+def notice_create(request, actor, pk: int):
+    inspection = selectors.get_inspection(actor, pk)
+    created = {}
+
+    def draft():
+        created["notice"] = notices.draft_from_ledger(actor, inspection)
+
+    response = run_action(request, reverse("inspection", args=[pk]), draft, "已根据台账生成通报草稿。")
+    return redirect("notice", pk=created["notice"].pk) if "notice" in created else response
+
+
+def _parts_initial(parts: FreeParts) -> dict:
+    return {"overview": "\n".join(parts.overview), "plans": "\n".join(parts.plans),
+            "phones": "、".join(parts.contacts.phones), "emails": "、".join(parts.contacts.emails),
+            "addresses": "、".join(parts.contacts.addresses)}
+
+
+@staff_view
+def notice_detail(request, actor, pk: int):
+    notice = selectors.get_notice(actor, pk)
+    doc = NoticeDoc.from_dict(notice.doc)
+    return render(request, "web/notice_detail.html", {
+        "notice": notice, "inspection": notice.inspection, "preview": fragment(outline(doc)),
+        "form": forms.NoticePartsForm(initial=_parts_initial(notices.stored_parts(notice))),
+        "actions": permissions.actions_for(actor, notice.inspection), "formats": RENDERERS,
+    })
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[、，,；;\n]+", value) if part.strip()]
+
+
+@require_POST
+@staff_view
+def notice_edit(request, actor, pk: int):
+    notice = selectors.get_notice(actor, pk)
+    form = forms.NoticePartsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请检查填写的内容。")
+        return redirect("notice", pk=pk)
+    data = form.cleaned_data
+    parts = FreeParts(overview=paragraphs(data["overview"]), plans=paragraphs(data["plans"]),
+                      contacts=Contacts(phones=_split(data["phones"]), emails=_split(data["emails"]),
+                                        addresses=_split(data["addresses"])))
+    return run_action(request, reverse("notice", args=[pk]),
+                      lambda: notices.update_draft(actor, notice, parts, data["version"]), "已保存通报草稿。")
+
+
+@require_POST
+@staff_view
+def notice_transition(request, actor, pk: int, action: str):
+    notice = selectors.get_notice(actor, pk)
+    call = {"approve": notices.approve, "publish": notices.publish}[action]
+    done = {"approve": "通报已审定。", "publish": "通报已发布。"}[action]
+    return run_action(request, reverse("notice", args=[pk]), lambda: call(actor, notice), done)
+
+
+@staff_view
+def notice_download(request, actor, pk: int, fmt: str):
+    notice = selectors.get_notice(actor, pk)
+    if fmt not in RENDERERS:
+        raise Http404("不支持的格式。")
+    renderer = RENDERERS[fmt]
+    name = _download_name(notice.doc.get("title") or "通报", renderer.suffix)
+    stored = next((f for f in notice.files if f["format"] == fmt), None)
+    if notice.state == "published" and stored:
+        path = notices.files_dir(notice) / stored["name"]
+        return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=renderer.content_type)
+    try:
+        data = render_bytes(NoticeDoc.from_dict(notice.doc), fmt)
+    except PdfUnavailable as exc:
+        messages.error(request, exc.message)
+        return redirect("notice", pk=pk)
+    response = HttpResponse(data, content_type=renderer.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
+    return response

@@ -1,0 +1,91 @@
+"""Excel ledgers: the layout written, the variants read, and the round trip."""
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from xuncha.core.ledger_xlsx import COLUMNS, LedgerFileError, LedgerRow, read_xlsx, write_xlsx
+
+ROWS = [
+    LedgerRow("1", "党建", "“第一议题”落实不到位", "每次支部会议第一项学习", "李书记", "社区党委", dt.date(2025, 12, 1),
+              False, "已召开5次", "done", dt.date(2025, 11, 1), "会议记录.pdf", ""),
+    LedgerRow("1", "党建", "“第一议题”落实不到位", "建立学习台账", "李书记", "社区党委", None, True, "", "ongoing",
+              None, "", ""),
+    LedgerRow("2", "财务", "财务管理不规范", "补签合同", "王主任", "财务室", dt.date(2026, 1, 31), False, "", "planned",
+              None, "", "待供应商盖章"),
+]
+
+
+def plain(rows):
+    return [(r.number, r.category, r.finding, r.measure, r.lead, r.owner, r.deadline, r.ongoing, r.progress, r.status,
+             r.completed_on, r.evidence, r.remarks) for r in rows]
+
+
+def test_export_then_import_gives_back_the_same_rows():
+    book = read_xlsx(write_xlsx(ROWS))
+    assert book.errors == []
+    assert plain(book.rows) == plain(ROWS)
+    assert [len(f.rows) for f in book.findings] == [2, 1]
+
+
+def test_the_written_sheet_has_merged_finding_cells_a_frozen_header_and_a_status_list():
+    sheet = load_workbook(io.BytesIO(write_xlsx(ROWS))).active
+    assert [c.value for c in sheet[2]] == list(COLUMNS)
+    assert {str(r) for r in sheet.merged_cells.ranges} >= {"A3:A4", "B3:B4", "C3:C4"}
+    assert sheet.freeze_panes == "D3"
+    validation = sheet.data_validations.dataValidation[0]
+    assert "已完成" in validation.formula1 and "I3" in str(validation.sqref)
+    assert sheet.column_dimensions["C"].width == 40
+
+
+def sheet_bytes(rows):
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_it_reads_other_orders_synonyms_blank_rows_and_text_dates():
+    data = sheet_bytes([
+        ["某社区巡察整改台账"],
+        ["问题描述", "序号", "具体措施", "责任人", "整改时限", "状态", "备注"],
+        ["财务管理不规范", "1", "补签合同", "财务室", "2025年12月31日", "已完成", ""],
+        [None, None, "建立报销审核制度", "财务室", "2026.1.15", "正在整改", ""],
+        [],
+        ["议事程序不规范", "2", "按“四议两公开”议事", "社区两委", "长期坚持", "", ""],
+    ])
+    book = read_xlsx(data)
+    assert book.errors == []
+    assert [(f.number, f.text, len(f.rows)) for f in book.findings] == [("1", "财务管理不规范", 2),
+                                                                         ("2", "议事程序不规范", 1)]
+    first, second, third = book.rows
+    assert (first.deadline, first.status) == (dt.date(2025, 12, 31), "done")
+    assert (second.deadline, second.status, second.finding) == (dt.date(2026, 1, 15), "in_progress", "财务管理不规范")
+    assert third.ongoing and third.deadline is None
+    assert book.columns["反馈问题"] == "问题描述"
+
+
+def test_it_lists_every_bad_row_in_chinese():
+    data = sheet_bytes([
+        ["反馈问题", "整改措施", "完成时限", "整改状态"],
+        ["问题一", "措施一", "明年", "已完成"],
+        ["问题二", "", "2025-12-01", ""],
+        ["问题三", "措施三", "2025-13-01", "差不多"],
+    ])
+    book = read_xlsx(data)
+    messages = [str(e) for e in book.errors]
+    assert "第2行“完成时限”：无法识别日期“明年”" in messages[0]
+    assert messages[1] == "第3行“整改措施”：缺少整改措施"
+    assert any("第4行“完成时限”" in m and "不是有效日期" in m for m in messages)
+    assert any("第4行“整改状态”" in m and "差不多" in m for m in messages)
+
+
+def test_a_sheet_without_the_needed_columns_is_refused():
+    with pytest.raises(LedgerFileError, match="没有找到台账表头"):
+        read_xlsx(sheet_bytes([["姓名", "电话"], ["张三", "123"]]))
+    with pytest.raises(LedgerFileError, match="无法打开"):
+        read_xlsx(b"not a workbook")

@@ -1,0 +1,151 @@
+"""Documents in the staff site: Excel export and import, notice import, notice drafts."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from xuncha.core.document import NoticeDoc
+from xuncha.core.ledger_xlsx import read_xlsx
+from xuncha.core.parse import parse_text
+from xuncha.core.parse.loaders import load_docx
+from xuncha.ledger.models import AuditEvent, Finding, Measure, Notice
+from xuncha.ledger.services import measures, notices, setup
+
+pytestmark = pytest.mark.django_db
+SAMPLES = Path(__file__).resolve().parents[2] / "src" / "xuncha" / "demo" / "notices"
+
+
+def empty_inspection(cast):
+    round_ = setup.create_round(cast.system, "2026年区委第一轮巡察", start=dt.date(2026, 1, 5))
+    return setup.create_inspection(cast.system, round_, cast.team4, cast.tianbao, start=dt.date(2026, 1, 5),
+                                   end=dt.date(2026, 2, 20), feedback_date=dt.date(2026, 3, 10))
+
+
+def test_the_ledger_exports_to_excel(login, cast, today):
+    measures.report_progress(cast.actor("editor"), cast.measure, today, "已召开5次支部会议",
+                             [("记录.pdf", [b"%PDF-1.4 x"])], mark="done")
+    response = login("editor").get(reverse("ledger-export", args=[cast.inspection.pk]))
+    assert response["Content-Disposition"].startswith("attachment")
+    book = read_xlsx(response.content)
+    row = book.rows[0]
+    assert (row.finding, row.status, row.evidence) == ("“第一议题”落实不到位", "done", "记录.pdf")
+    assert row.measure == "每次支部会议第一项学习总书记重要讲话"
+
+
+def test_an_exported_ledger_imports_into_a_new_inspection_unchanged(login, cast, today):
+    exported = login("admin").get(reverse("ledger-export", args=[cast.inspection.pk])).content
+    target = empty_inspection(cast)
+    client = login("admin")
+    page = client.post(reverse("import", args=[target.pk]),
+                       {"file": SimpleUploadedFile("台账.xlsx", exported)}).content.decode()
+    assert "确认导入 1 个问题" in page
+    token = client.session[f"import:{target.pk}"]["token"]
+    client.post(reverse("import-confirm", args=[target.pk]), {"token": token})
+    finding = Finding.objects.get(inspection=target)
+    assert finding.title == "“第一议题”落实不到位"
+    measure = finding.measures.get()
+    assert (measure.owner, measure.lead, measure.deadline) == ("社区党委", "李书记", dt.date(2025, 11, 15))
+    again = client.get(reverse("ledger-export", args=[target.pk])).content
+    assert [(r.finding, r.measure, r.status, r.deadline) for r in read_xlsx(again).rows] == \
+        [(r.finding, r.measure, r.status, r.deadline) for r in read_xlsx(exported).rows]
+
+
+def test_a_sample_notice_imports_with_preview_and_confirmation(login, cast, today):
+    target = empty_inspection(cast)
+    client = login("admin")
+    data = next(SAMPLES.glob("000_*.txt")).read_bytes()
+    page = client.post(reverse("import", args=[target.pk]), {"file": SimpleUploadedFile("000.txt", data)})
+    assert "确认导入 8 个问题" in page.content.decode()
+    assert not Finding.objects.filter(inspection=target).exists()  # nothing before confirmation
+    client.post(reverse("import-confirm", args=[target.pk]), {"token": client.session[f"import:{target.pk}"]["token"]})
+    statuses = list(Finding.objects.filter(inspection=target).values_list("status", flat=True))
+    assert statuses.count("done") == 6 and statuses.count("not_done") == 2
+
+
+def test_a_ledger_with_errors_is_previewed_with_its_errors_and_cannot_be_confirmed(login, cast):
+    from tests.core.test_ledger_xlsx import sheet_bytes
+
+    target = empty_inspection(cast)
+    client = login("admin")
+    data = sheet_bytes([["反馈问题", "整改措施", "完成时限"], ["问题一", "措施一", "下个月"]])
+    page = client.post(reverse("import", args=[target.pk]),
+                       {"file": SimpleUploadedFile("bad.xlsx", data)}).content.decode()
+    assert "第2行“完成时限”：无法识别日期“下个月”" in page and "确认导入" not in page
+    response = client.post(reverse("import-confirm", args=[target.pk]),
+                           {"token": client.session[f"import:{target.pk}"]["token"]}, follow=True)
+    assert "未导入任何内容" in response.content.decode()
+    assert not Finding.objects.filter(inspection=target).exists()
+
+
+def test_a_failed_import_leaves_the_database_as_it_was(cast, today, monkeypatch):
+    from xuncha.ledger.services import imports
+
+    target = empty_inspection(cast)
+    prepared = imports.preview("000.txt", next(SAMPLES.glob("000_*.txt")).read_bytes())
+    before = (Finding.objects.count(), Measure.objects.count(), AuditEvent.objects.count())
+    original = measures.create_measure
+    calls = {"n": 0}
+
+    def failing(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 10:
+            raise RuntimeError("disk full")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(measures, "create_measure", failing)
+    with pytest.raises(RuntimeError):
+        imports.commit(cast.actor("admin"), target, prepared)
+    assert (Finding.objects.count(), Measure.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_a_notice_is_drafted_from_the_ledger_edited_approved_and_published(login, cast, today, settings):
+    measures.report_progress(cast.actor("editor"), cast.measure, today, "已召开5次支部会议", mark="done")
+    editor = login("editor")
+    response = editor.post(reverse("notice-create", args=[cast.inspection.pk]), follow=True)
+    notice = Notice.objects.get()
+    assert "根据台账生成通报草稿" in response.content.decode() or notice.state == "draft"
+    doc = NoticeDoc.from_dict(notice.doc)
+    assert [(f.title, f.status) for f in doc.findings] == [("“第一议题”落实不到位", "done")]
+    assert (doc.claims[0].total, doc.claims[0].done) == (1, 1)
+    editor.post(reverse("notice-edit", args=[notice.pk]), {
+        "overview": "社区党委成立整改领导小组。", "plans": "一是巩固成果。\n二是建立长效机制。",
+        "phones": "0551-12345678", "emails": "", "addresses": "", "version": notice.row_version})
+    notice.refresh_from_db()
+    text = notice.doc["text"]
+    assert "社区党委成立整改领导小组。" in text and "二是建立长效机制。" in text and "0551-12345678" in text
+    docx = editor.get(reverse("notice-download", args=[notice.pk, "docx"]))
+    assert parse_text(load_docx(docx.content)).findings[0].status == "done"
+
+    assert editor.post(reverse("notice-approve", args=[notice.pk])).status_code == 302
+    assert Notice.objects.get().state == "draft"  # an editor may not approve
+    login("leader").post(reverse("notice-approve", args=[notice.pk]))
+    notice.refresh_from_db()
+    assert notice.state == "approved" and notice.doc["notice_date"] == today.isoformat()
+    login("admin").post(reverse("notice-publish", args=[notice.pk]))
+    notice.refresh_from_db()
+    assert notice.state == "published"
+    assert {f["format"] for f in notice.files} == {"html", "docx", "pdf", "txt"}
+    stored = notices.files_dir(notice) / next(f["name"] for f in notice.files if f["format"] == "pdf")
+    import hashlib
+
+    assert hashlib.sha256(stored.read_bytes()).hexdigest() == next(
+        f["sha256"] for f in notice.files if f["format"] == "pdf")
+    response = login("editor").post(reverse("notice-edit", args=[notice.pk]), {
+        "overview": "改写", "plans": "", "phones": "", "emails": "", "addresses": "", "version": notice.row_version},
+        follow=True)
+    assert "另起新版本" in response.content.decode()
+
+
+def test_another_units_editor_cannot_reach_notices_or_imports(login, cast, today):
+    notice = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
+    client = login("outsider")
+    for url in [reverse("notice", args=[notice.pk]), reverse("notice-download", args=[notice.pk, "docx"]),
+                reverse("ledger-export", args=[cast.inspection.pk]), reverse("import", args=[cast.inspection.pk])]:
+        assert client.get(url).status_code == 404, url
+    for url in [reverse("notice-edit", args=[notice.pk]), reverse("notice-approve", args=[notice.pk]),
+                reverse("notice-publish", args=[notice.pk]), reverse("notice-create", args=[cast.inspection.pk]),
+                reverse("import-confirm", args=[cast.inspection.pk])]:
+        assert client.post(url, {"version": 1, "token": "x"}).status_code == 404, url
