@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from xuncha.core.parse import parse_text
 from xuncha.core.statuses import MEASURE_FINISHED, derive_finding_status
-from xuncha.ledger import demo
+from xuncha.demo import sample_notices
 from xuncha.ledger.models import AuditEvent, Closeout, Finding, Inspection, Measure, Round, Staff, Team, Unit
 
 TODAY = dt.date(2025, 11, 20)
@@ -51,7 +51,7 @@ class Scale:
 def text_pools() -> dict[str, list[str]]:
     """Titles, descriptions, categories and measures harvested from the sample notices."""
     pools: dict[str, list[str]] = {"title": [], "description": [], "category": [], "measure": []}
-    for name, text in demo.sample_notices():
+    for name, text in sample_notices():
         doc = parse_text(text, source=name)
         for item in doc.findings:
             pools["title"].append(item.title[:200])

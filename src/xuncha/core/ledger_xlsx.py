@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
+from html import unescape
 
 from xuncha.core.dates import parse_date
 from xuncha.core.statuses import MEASURE_STATUS
@@ -20,6 +21,7 @@ from xuncha.core.statuses import MEASURE_STATUS
 COLUMNS = ("序号", "问题类别", "反馈问题", "整改措施", "责任领导", "责任部门/责任人", "完成时限", "整改进展",
            "整改状态", "完成时间", "佐证材料", "备注")
 FINDING_COLUMNS = ("序号", "问题类别", "反馈问题")  # merged over the finding's measure rows
+FINDING_FIELDS = {"序号": "number", "问题类别": "category", "反馈问题": "finding"}
 WIDTHS = {"序号": 8, "问题类别": 18, "反馈问题": 40, "整改措施": 48, "责任领导": 12, "责任部门/责任人": 18,
           "完成时限": 14, "整改进展": 40, "整改状态": 12, "完成时间": 14, "佐证材料": 24, "备注": 16}
 SYNONYMS = {
@@ -110,75 +112,70 @@ def _deadline_text(row: LedgerRow) -> str | dt.date:
 
 
 def write_xlsx(rows: list[LedgerRow], title: str = "巡察整改台账") -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
+    import xlsxwriter
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "整改台账"
-    sheet.append([title])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
-    sheet["A1"].font = Font(name="黑体", size=16)
-    sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
-    sheet.row_dimensions[1].height = 30
-    sheet.append(list(COLUMNS))
-    thin = Side(style="thin", color="999999")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for cell in sheet[2]:
-        cell.font = Font(name="黑体", size=11)
-        cell.fill = PatternFill("solid", fgColor="E8EEF4")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = border
-    wrap = Alignment(vertical="top", wrap_text=True)
-    first_data = 3
-    for row in rows:
-        sheet.append([row.number, row.category, row.finding, row.measure, row.lead, row.owner, _deadline_text(row),
-                      row.progress, MEASURE_STATUS.label(row.status), row.completed_on or "", row.evidence,
-                      row.remarks])
-        for cell in sheet[sheet.max_row]:
-            cell.alignment = wrap
-            cell.border = border
-            if isinstance(cell.value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-    # Merge the finding cells over each finding's consecutive rows.
-    start = first_data
-    for index in range(first_data, sheet.max_row + 2):
-        current = rows[index - first_data] if index - first_data < len(rows) else None
-        previous = rows[start - first_data] if start - first_data < len(rows) else None
-        if current is None or previous is None or (current.number, current.finding) != (previous.number,
-                                                                                         previous.finding):
-            if previous is not None and index - 1 > start:
-                for column in FINDING_COLUMNS:
-                    letter = get_column_letter(COLUMNS.index(column) + 1)
-                    sheet.merge_cells(f"{letter}{start}:{letter}{index - 1}")
-            start = index
-    for position, name in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(position)].width = WIDTHS[name]
-    sheet.freeze_panes = "D3"
-    status_column = get_column_letter(COLUMNS.index("整改状态") + 1)
-    labels = ",".join(c.label for c in MEASURE_STATUS)
-    validation = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True,
-                                error="请从下拉列表中选择整改状态", errorTitle="整改状态", showErrorMessage=True)
-    sheet.add_data_validation(validation)
-    validation.add(f"{status_column}3:{status_column}{max(3, sheet.max_row) + 500}")
-    sheet.print_title_rows = "2:2"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     out = io.BytesIO()
-    book.save(out)
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                                     "strings_to_urls": False})
+    sheet = book.add_worksheet("整改台账")
+    base = {"border": 1, "border_color": "#999999", "valign": "top", "text_wrap": True, "font_size": 10}
+    title_format = book.add_format({"font_name": "黑体", "font_size": 16, "align": "center", "valign": "vcenter"})
+    header = book.add_format({**base, "font_name": "黑体", "font_size": 11, "bg_color": "#E8EEF4",
+                              "align": "center", "valign": "vcenter"})
+    cell = book.add_format(base)
+    date = book.add_format({**base, "num_format": "yyyy-mm-dd"})
+    last_column = len(COLUMNS) - 1
+    sheet.merge_range(0, 0, 0, last_column, title, title_format)
+    sheet.set_row(0, 30)
+    sheet.write_row(1, 0, COLUMNS, header)
+    for index, row in enumerate(rows, start=2):
+        values = [row.number, row.category, row.finding, row.measure, row.lead, row.owner, _deadline_text(row),
+                  row.progress, MEASURE_STATUS.label(row.status), row.completed_on or "", row.evidence, row.remarks]
+        for column, value in enumerate(values):
+            if isinstance(value, dt.date):
+                sheet.write_datetime(index, column, dt.datetime(value.year, value.month, value.day), date)
+            else:
+                sheet.write_string(index, column, str(value), cell)
+    # Merge the finding cells over each finding's consecutive rows.
+    start = 0
+    for index in range(1, len(rows) + 1):
+        if index == len(rows) or (rows[index].number, rows[index].finding) != (rows[start].number,
+                                                                                rows[start].finding):
+            if index - 1 > start:
+                for name in FINDING_COLUMNS:
+                    column = COLUMNS.index(name)
+                    value = getattr(rows[start], FINDING_FIELDS[name])
+                    sheet.merge_range(start + 2, column, index + 1, column, value, cell)
+            start = index
+    for position, name in enumerate(COLUMNS):
+        sheet.set_column(position, position, WIDTHS[name])
+    sheet.freeze_panes(2, 3)
+    status_column = COLUMNS.index("整改状态")
+    sheet.data_validation(2, status_column, max(2, len(rows) + 1) + 500, status_column, {
+        "validate": "list", "source": [c.label for c in MEASURE_STATUS], "error_title": "整改状态",
+        "error_message": "请从下拉列表中选择整改状态"})
+    sheet.repeat_rows(1)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    book.set_properties({"title": title})
+    book.close()
     return out.getvalue()
 
 
 # ---- reading ------------------------------------------------------------------------------
 
+_SPACES = re.compile(r"[ \t\u3000]{2,}|[\t\u3000]")
+
+
 def _text(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return re.sub(r"[ \t\u3000]+", " ", str(value)).strip()
+    if value.__class__ is not str:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        value = str(value)
+    text = value.strip()
+    return _SPACES.sub(" ", text) if ("  " in text or "\t" in text or "\u3000" in text) else text
 
 
 def read_date(value) -> tuple[dt.date | None, bool, str | None]:
@@ -189,6 +186,10 @@ def read_date(value) -> tuple[dt.date | None, bool, str | None]:
         return value.date(), False, None
     if isinstance(value, dt.date):
         return value, False, None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 2958466:  # an Excel date serial (days since 1899-12-30)
+            return EXCEL_EPOCH + dt.timedelta(days=int(value)), False, None
+        return None, False, f"“{value}”不是有效日期"
     text = _text(value)
     if any(word in text for word in ONGOING_WORDS):
         return None, True, None
@@ -235,24 +236,172 @@ def _find_header(rows: list[tuple]) -> tuple[int, dict[str, int], dict[str, str]
     return best
 
 
+NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
+def _first_sheet(archive) -> str:
+    from lxml import etree
+
+    workbook = etree.fromstring(archive.read("xl/workbook.xml"))
+    sheet = workbook.find(f"{NS}sheets/{NS}sheet")
+    rel_id = sheet.get(f"{REL_NS}id") if sheet is not None else None
+    rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    for rel in rels:
+        if rel.get("Id") == rel_id:
+            target = rel.get("Target").lstrip("/")
+            return target if target.startswith("xl/") else f"xl/{target}"
+    return "xl/worksheets/sheet1.xml"
+
+
+def _shared_strings(archive) -> list[str]:
+    from lxml import etree
+
+    if "xl/sharedStrings.xml" not in archive.namelist():
+        return []
+    root = etree.fromstring(archive.read("xl/sharedStrings.xml"))
+    return ["".join(si.itertext(f"{NS}t")) for si in root.iter(f"{NS}si")]
+
+
+_T, _V, _IS = f"{NS}t", f"{NS}v", f"{NS}is"
+DIGITS = "0123456789"
+
+
+def _cell_value(cell, kind: str | None, strings: list[str]):
+    # Children are read by position: find() and itertext() cost more than the rest of the read.
+    first = cell[0] if len(cell) else None
+    if first is None:
+        return None
+    if kind == "inlineStr":
+        if first.tag != _IS:
+            return None
+        if len(first) == 1 and first[0].tag == _T:
+            return first[0].text or ""
+        return "".join(first.itertext(_T))
+    raw = first.text if first.tag == _V else cell.findtext(_V)
+    if raw is None or raw == "":
+        return None
+    if kind == "s":
+        return strings[int(raw)]
+    if kind in ("str", "e"):
+        return raw
+    if kind == "b":
+        return raw == "1"
+    return float(raw)
+
+
+# Cells as Excel, WPS and xlsxwriter write them: r, then optional s and t, then an optional <v>.
+PLAIN_CELL = re.compile(
+    r'<c r="([A-Z]{1,3})(\d+)"(?: s="\d+")?(?: t="(\w+)")?(?: [^>]*)?(?:/>|>(?:<v>([^<]*)</v>)?</c>|>)')
+PLAIN_MERGE = re.compile(r'<mergeCell ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+
+
+def _plain_sheet_cells(xml: str, strings: list[str]) -> tuple[list[list], list[tuple[int, int, int, int]]]:
+    """The fast path of sheet_cells for sheets with shared strings only and no namespace prefixes:
+    one regular expression over the XML, about twice as fast as walking the parsed tree."""
+    rows: list[list] = []
+    columns: dict[str, int] = {}
+    current_number, values = 0, None
+    for letters, number_text, kind, raw in PLAIN_CELL.findall(xml):
+        number = int(number_text)
+        if number != current_number:
+            rows.extend([] for _ in range(number - len(rows) - 1))
+            values = []
+            rows.append(values)
+            current_number = number
+        column = columns.get(letters)
+        if column is None:
+            column = columns[letters] = _column_index(letters)
+        if column >= len(values):
+            values.extend([None] * (column - len(values) + 1))
+        if raw == "":
+            continue
+        if kind == "s":
+            values[column] = strings[int(raw)]
+        elif kind in ("str", "e"):
+            values[column] = unescape(raw)
+        elif kind == "b":
+            values[column] = raw == "1"
+        else:
+            values[column] = float(raw)
+    merges = [(int(m[1]), _column_index(m[0]), int(m[3] or m[1]), _column_index(m[2] or m[0]))
+              for m in PLAIN_MERGE.findall(xml)]
+    return rows, merges
+
+
+def sheet_cells(data: bytes) -> tuple[list[list], list[tuple[int, int, int, int]]]:
+    """The first sheet's values by row (1-based rows, 0-based columns) and its merged ranges.
+
+    The sheet XML is parsed in one go by lxml and walked once: openpyxl builds an object per
+    cell (and per merged cell) and read a 20,000-row ledger at 1,300 rows a second.
+    """
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        strings = _shared_strings(archive)
+        xml = archive.read(_first_sheet(archive))
+    # The fast path needs plain cells: no inline strings, formulas or namespace prefixes.
+    if b"inlineStr" not in xml and b"<f" not in xml and b"<c " in xml:
+        return _plain_sheet_cells(xml.decode("utf-8"), strings)
+    root = etree.fromstring(xml, parser=etree.XMLParser(huge_tree=True))
+    rows: list[list] = []
+    cell_tag = f"{NS}c"
+    columns: dict[str, int] = {}  # "AB" → 27, computed once per letter group
+    for row in root.iter(f"{NS}row"):
+        number = int(row.get("r") or len(rows) + 1)
+        values: list = []
+        for cell in row.iterchildren(cell_tag):
+            ref = cell.get("r")
+            if ref:
+                letters = ref.rstrip(DIGITS)
+                column = columns.get(letters)
+                if column is None:
+                    column = columns[letters] = _column_index(letters)
+            else:
+                column = len(values)
+            if column == len(values):
+                values.append(None)
+            elif column > len(values):
+                values.extend([None] * (column - len(values) + 1))
+            values[column] = _cell_value(cell, cell.get("t"), strings)
+        rows.extend([] for _ in range(number - len(rows) - 1))
+        rows.append(values)
+    merges = []
+    for merge in root.iter(f"{NS}mergeCell"):
+        first, _, last = merge.get("ref", "").partition(":")
+        a, b = CELL_REF.match(first), CELL_REF.match(last or first)
+        if a and b:
+            merges.append((int(a[2]), _column_index(a[1]), int(b[2]), _column_index(b[1])))
+    return rows, merges
+
+
 def read_xlsx(data: bytes) -> LedgerBook:
-    from openpyxl import load_workbook
+    import zipfile
 
     try:
-        book = load_workbook(io.BytesIO(data), data_only=True)
-    except Exception:  # openpyxl raises many types for files that are not workbooks
+        rows, merges = sheet_cells(data)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError):
         raise LedgerFileError("无法打开 Excel 文件（文件已损坏，或不是 .xlsx 格式）。") from None
-    sheet = book.worksheets[0]
     # Merged cells keep their value in the top-left cell only: copy it into the whole range.
-    merged = {}
-    for cell_range in sheet.merged_cells.ranges:
-        value = sheet.cell(cell_range.min_row, cell_range.min_col).value
-        for row in range(cell_range.min_row, cell_range.max_row + 1):
-            for column in range(cell_range.min_col, cell_range.max_col + 1):
-                merged[(row, column)] = value
-    rows = [[merged.get((r, c + 1), value) for c, value in enumerate(row)]
-            for r, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    header, columns, names = _find_header([tuple(r) for r in rows])
+    for top, left, bottom, right in merges:
+        value = rows[top - 1][left] if top <= len(rows) and left < len(rows[top - 1]) else None
+        for row in range(top, min(bottom, len(rows)) + 1):
+            cells = rows[row - 1]
+            cells.extend([None] * (right - len(cells) + 1))
+            for column in range(left, right + 1):
+                cells[column] = value
+    header, columns, names = _find_header([tuple(r) for r in rows[:10]])
     if header < 0 or "反馈问题" not in columns or "整改措施" not in columns:
         raise LedgerFileError("没有找到台账表头：至少需要“反馈问题”（或问题描述、存在问题）和“整改措施”两列。")
     return _book(rows[header + 1:], header + 2, columns, names)
@@ -262,15 +411,18 @@ def _book(rows: list[list], first_row: int, columns: dict[str, int], names: dict
     book = LedgerBook(columns=names)
     last = {"序号": "", "问题类别": "", "反馈问题": ""}
 
+    text_columns = [(name, columns.get(name)) for name in COLUMNS if name not in ("完成时限", "完成时间")]
+
     def cell(row: list, name: str):
         position = columns.get(name)
         return row[position] if position is not None and position < len(row) else None
 
     for offset, values in enumerate(rows):
         number = first_row + offset
-        if not any(_text(v) for v in values):
+        if all(v is None or (v.__class__ is str and not v.strip()) for v in values):
             continue  # blank row
-        texts = {name: _text(cell(values, name)) for name in COLUMNS if name not in ("完成时限", "完成时间")}
+        texts = {name: _text(values[position]) if position is not None and position < len(values) else ""
+                 for name, position in text_columns}
         # A blank finding cell continues the finding above (unmerged or hand-filled ledgers);
         # a blank category continues the category above.
         if not texts["反馈问题"]:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from importlib import resources
 
 from django.db import transaction
 
 from xuncha.core.document import NoticeDoc
 from xuncha.core.parse import parse_text
-from xuncha.core.parse.loaders import decode_text
+from xuncha.demo import sample_notices
 from xuncha.ledger.models import Inspection, Unit
 from xuncha.ledger.services import accounts, imports, setup
 from xuncha.ledger.services.actor import Actor, system_actor
@@ -22,13 +21,6 @@ class DemoAccount:
     password: str
     role_label: str
     scope: str
-
-
-def sample_notices() -> list[tuple[str, str]]:
-    """(file name, text) of every sample notice shipped with xuncha, in name order."""
-    folder = resources.files("xuncha.demo") / "notices"
-    return [(entry.name, decode_text(entry.read_bytes()))
-            for entry in sorted(folder.iterdir(), key=lambda e: e.name) if entry.name.endswith(".txt")]
 
 
 def _unit_name(doc: NoticeDoc, name: str) -> str:

@@ -13,12 +13,13 @@ back to a Latin font for Chinese text.
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_SECTION
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
 from xuncha.core.dates import format_date
@@ -32,6 +33,7 @@ HEADING_FONTS = {1: H1_FONT, 2: H2_FONT, 3: BODY_FONT, 4: BODY_FONT}
 
 
 def _font(run, name: str, size, bold: bool = False) -> None:
+    """Fonts of a run made through python-docx (the footers)."""
     run.font.name = name
     run.font.size = size
     run.font.bold = bold
@@ -40,31 +42,42 @@ def _font(run, name: str, size, bold: bool = False) -> None:
         r_fonts.set(qn(attribute), name)
 
 
-def _paragraph(document, text: str = "", font: str = BODY_FONT, size=BODY_SIZE, indent: bool = True,
-               align=None, bold: bool = False):
-    paragraph = document.add_paragraph()
-    fmt = paragraph.paragraph_format
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = LINE if size == BODY_SIZE else Pt(33)
-    fmt.space_before = fmt.space_after = Pt(0)
+# The body is written as WordprocessingML directly: building each run through python-docx's
+# object API cost more than everything else together (about 25 ms a notice).
+def _rpr(font: str, size: Pt, bold: bool = False) -> str:
+    half_points = int(size.pt * 2)
+    return (f'<w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}"/>'
+            f'{"<w:b/><w:bCs/>" if bold else ""}<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>')
+
+
+def _ppr(line: Pt = LINE, indent: bool = True, align: str | None = None, right_chars: float = 0) -> str:
+    twips = int(line.pt * 20)
+    ind = []
     if indent:
-        fmt.first_line_indent = Pt(32)  # two characters
-    if align is not None:
-        paragraph.alignment = align
-    if text:
-        _font(paragraph.add_run(text), font, size, bold)
-    return paragraph
+        ind.append('w:firstLine="640"')  # two characters of 16 pt
+    if right_chars:
+        ind.append(f'w:right="{int(right_chars * 320)}"')
+    indents = f"<w:ind {' '.join(ind)}/>" if ind else ""
+    justify = f'<w:jc w:val="{align}"/>' if align else ""
+    return (f'<w:pPr><w:spacing w:before="0" w:after="0" w:line="{twips}" w:lineRule="exact"/>'
+            f"{indents}{justify}</w:pPr>")
 
 
-def _block(document, block: Block) -> None:
+def _run(text: str, font: str = BODY_FONT, size: Pt = BODY_SIZE, bold: bool = False) -> str:
+    return f'<w:r>{_rpr(font, size, bold)}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+
+
+def _p(runs: str = "", **ppr) -> str:
+    return f"<w:p>{_ppr(**ppr)}{runs}</w:p>"
+
+
+def _block(block: Block) -> str:
     if block.label:
-        paragraph = _paragraph(document)
-        _font(paragraph.add_run(f"{block.label}："), BODY_FONT, BODY_SIZE, bold=True)
-        _font(paragraph.add_run(block.text), BODY_FONT, BODY_SIZE)
-        return
-    paragraph = _paragraph(document, block.text, font=HEADING_FONTS.get(block.level, BODY_FONT))
+        return _p(_run(f"{block.label}：", bold=True) + _run(block.text))
+    runs = _run(block.text, font=HEADING_FONTS.get(block.level, BODY_FONT))
     if block.rest:
-        _font(paragraph.add_run(block.rest), BODY_FONT, BODY_SIZE)
+        runs += _run(block.rest)
+    return _p(runs)
 
 
 def _page_number_field(paragraph) -> None:
@@ -108,20 +121,18 @@ def _setup(document) -> None:
     _page_numbers(document)
 
 
-def _signature(document, plan: Outline) -> None:
+def _signature(plan: Outline) -> list[str]:
     if not (plan.issuer or plan.date):
-        return
-    _paragraph(document)
-    _paragraph(document)
+        return []
+    paragraphs = [_p(), _p()]
     date_text = format_date(plan.date) if plan.date else ""
     if plan.issuer:
         # Centred over the date: its right indent is the date's, plus half the difference in length.
         offset = 4 + max(0, (len(date_text) - len(plan.issuer))) / 2 if date_text else 2
-        paragraph = _paragraph(document, plan.issuer, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
-        paragraph.paragraph_format.right_indent = Pt(16 * offset)
+        paragraphs.append(_p(_run(plan.issuer), indent=False, align="right", right_chars=offset))
     if date_text:
-        paragraph = _paragraph(document, date_text, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
-        paragraph.paragraph_format.right_indent = Pt(16 * 4)
+        paragraphs.append(_p(_run(date_text), indent=False, align="right", right_chars=4))
+    return paragraphs
 
 
 def docx_of(plan: Outline) -> bytes:
@@ -129,12 +140,15 @@ def docx_of(plan: Outline) -> bytes:
     _setup(document)
     document.core_properties.title = plan.title
     document.core_properties.author = plan.issuer or ""
-    _paragraph(document, plan.title, font=TITLE_FONT, size=TITLE_SIZE, indent=False,
-               align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(document)  # one blank line under the title
-    for block in plan.blocks:
-        _block(document, block)
-    _signature(document, plan)
+    paragraphs = [_p(_run(plan.title, font=TITLE_FONT, size=TITLE_SIZE), line=Pt(33), indent=False, align="center"),
+                  _p()]  # one blank line under the title
+    paragraphs += [_block(block) for block in plan.blocks]
+    paragraphs += _signature(plan)
+    body = document.element.body
+    fragment = parse_xml(f"<w:body {nsdecls('w')}>{''.join(paragraphs)}</w:body>")
+    anchor = body.sectPr
+    for element in list(fragment):
+        anchor.addprevious(element)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -1,0 +1,143 @@
+"""Documents: notices parsed, .docx rendered and ledger rows read per second, on one core.
+
+    python bench/documents.py --json [--notices 1000] [--rows 20000]
+
+The corpus is generated from the five sample notices: each generated notice takes one sample
+and changes its unit, team, dates and the order and wording of its findings, so no two are the
+same text. The ledger is a generated 台账 of --rows rows (one per measure, three per finding)
+exported with xuncha's own writer. Baselines in the same run: reading the same ledger with
+openpyxl, and building the same .docx through python-docx's object API alone
+(bench/docx_baseline.py-style: a paragraph and run per block, fonts set through the API).
+The last line is one JSON object: {"parse_per_s", "docx_per_s", "xlsx_rows_per_s", …}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import json
+import os
+import random
+import sys
+import time
+
+from xuncha.core.document import NoticeDoc
+from xuncha.core.ledger_xlsx import LedgerRow, read_xlsx, write_xlsx
+from xuncha.core.parse import parse_text
+from xuncha.core.render import render_docx, render_text
+from xuncha.demo import sample_notices
+
+UNITS = ["天宝社区", "建设社区", "福华社区", "十八坊社区", "新港社区", "和平社区", "胜利社区", "光华社区"]
+TEAMS = ["区委第一巡察组", "区委第二巡察组", "区委第三巡察组", "区委第四巡察组", "区委巡察五组"]
+
+
+def corpus(count: int, seed: int = 11) -> list[str]:
+    """Notice texts: each sample with another unit, team, dates and findings order."""
+    rng = random.Random(seed)
+    docs = [parse_text(text, source=name) for name, text in sample_notices()]
+    texts = []
+    for index in range(count):
+        base = docs[index % len(docs)]
+        start = dt.date(2019, 1, 1) + dt.timedelta(days=rng.randint(0, 2000))
+        findings = list(base.findings)
+        rng.shuffle(findings)
+        doc = NoticeDoc(**{**base.__dict__, "text": "", "unit": rng.choice(UNITS) + str(index),
+                           "team": rng.choice(TEAMS), "inspection_start": start,
+                           "inspection_end": start + dt.timedelta(days=rng.randint(20, 90)),
+                           "feedback_date": start + dt.timedelta(days=rng.randint(100, 200)),
+                           "notice_date": start + dt.timedelta(days=rng.randint(300, 500)),
+                           "findings": findings, "sections": []})
+        texts.append(render_text(doc))
+    return texts
+
+
+def ledger_rows(count: int, seed: int = 5) -> list[LedgerRow]:
+    rng = random.Random(seed)
+    docs = [parse_text(text) for _, text in sample_notices()]
+    findings = [f for doc in docs for f in doc.findings]
+    measures = [m for f in findings for m in f.measures] or ["整改措施"]
+    rows = []
+    for index in range(count):
+        finding = findings[(index // 3) % len(findings)]
+        rows.append(LedgerRow(
+            number=str(index // 3 + 1), category=finding.category or "反馈问题", finding=finding.title,
+            measure=rng.choice(measures)[:300], lead="社区书记", owner="社区党委",
+            deadline=dt.date(2025, 12, 31) - dt.timedelta(days=rng.randint(0, 300)), ongoing=False,
+            progress="已按计划推进。", status=rng.choice(["done", "in_progress", "planned"]),
+            completed_on=None, evidence="", remarks=""))
+    return rows
+
+
+def rate(work, items: int, minimum_seconds: float = 2.0) -> float:
+    """Items per second, repeating the work for at least minimum_seconds."""
+    done, start = 0, time.perf_counter()
+    while True:
+        work()
+        done += items
+        elapsed = time.perf_counter() - start
+        if elapsed >= minimum_seconds:
+            return done / elapsed
+
+
+def docx_via_api(doc: NoticeDoc) -> bytes:
+    """The baseline: the same paragraphs through python-docx's object API, fonts set per run."""
+    import docx
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    from xuncha.core.render.outline import outline
+
+    plan = outline(doc)
+    document = docx.Document()
+    for text in [plan.title, *(b.plain() for b in plan.blocks)]:
+        paragraph = document.add_paragraph()
+        paragraph.paragraph_format.line_spacing = Pt(28.9)
+        run = paragraph.add_run(text)
+        run.font.name, run.font.size = "仿宋_GB2312", Pt(16)
+        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "仿宋_GB2312")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def openpyxl_rows(data: bytes) -> int:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    return sum(1 for row in sheet.iter_rows(values_only=True) if any(row))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", action="store_true", help="end with one JSON line (always printed)")
+    parser.add_argument("--notices", type=int, default=1000)
+    parser.add_argument("--rows", type=int, default=20000)
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # the goals are for one core
+    texts = corpus(args.notices)
+    parse_per_s = rate(lambda: [parse_text(t) for t in texts], len(texts))
+    docs = [parse_text(t) for t in texts[:50]]
+    docx_per_s = rate(lambda: [render_docx(d) for d in docs], len(docs))
+    docx_api_per_s = rate(lambda: [docx_via_api(d) for d in docs[:10]], 10)
+    data = write_xlsx(ledger_rows(args.rows))
+    book = read_xlsx(data)
+    assert len(book.rows) == args.rows and not book.errors, "the generated ledger must read back whole"
+    xlsx_rows_per_s = rate(lambda: read_xlsx(data), args.rows)
+    openpyxl_rows_per_s = rate(lambda: openpyxl_rows(data), args.rows, minimum_seconds=1.0)
+    result = {
+        "parse_per_s": round(parse_per_s, 1), "docx_per_s": round(docx_per_s, 1),
+        "xlsx_rows_per_s": round(xlsx_rows_per_s), "notices": len(texts), "ledger_rows": args.rows,
+        "baseline_docx_api_per_s": round(docx_api_per_s, 1), "docx_speedup": round(docx_per_s / docx_api_per_s, 2),
+        "baseline_openpyxl_rows_per_s": round(openpyxl_rows_per_s),
+        "xlsx_speedup": round(xlsx_rows_per_s / openpyxl_rows_per_s, 1),
+    }
+    print(f"parse {parse_per_s:.0f}/s · docx {docx_per_s:.1f}/s (python-docx API {docx_api_per_s:.1f}/s) · "
+          f"ledger rows {xlsx_rows_per_s:.0f}/s (openpyxl {openpyxl_rows_per_s:.0f}/s)", file=sys.stderr)
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
