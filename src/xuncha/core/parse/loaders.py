@@ -98,8 +98,17 @@ def load_html(data: bytes) -> str:
     """A saved government web page: find the article, drop navigation and scripts."""
     import lxml.html
 
+    declared = re.search(rb"""charset\s*=\s*["']?([\w-]+)""", data[:4096], re.I)
     try:
-        tree = lxml.html.fromstring(data)
+        charset = declared.group(1).decode("ascii").lower() if declared else ""
+        # Pages that say gb2312 or gbk routinely hold characters only GB18030 has.
+        charset = "gb18030" if charset in {"gb2312", "gbk", "gb_2312-80"} else charset
+        markup = data.decode(charset) if charset else decode_text(data)
+    except (LookupError, UnicodeDecodeError):
+        markup = decode_text(data)
+    markup = re.sub(r"^\s*<\?xml[^>]*>", "", markup)  # lxml refuses a str with an encoding declaration
+    try:
+        tree = lxml.html.fromstring(markup)
     except (ValueError, lxml.etree.ParserError):
         raise LoadError("无法解析网页文件。") from None
     for element in tree.iter(*_DROP):
