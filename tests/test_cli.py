@@ -1,5 +1,6 @@
 """The `xuncha` command."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -117,3 +118,16 @@ def test_import_previews_then_imports_a_notice_atomically(cast, capsys):
     with pytest.raises(CommandError, match="已有反馈问题"):
         call_command("import", str(sample), "--inspection", str(target.pk), "--yes")
     assert Finding.objects.filter(inspection=target).count() == 8
+
+
+def test_lint_prints_json_per_file_and_exits_1_on_errors(tmp_path):
+    folder = Path(__file__).resolve().parents[1] / "src" / "xuncha" / "demo" / "notices"
+    result = run("lint", "--json", str(next(folder.glob("000_*.txt"))), str(next(folder.glob("002_*.txt"))),
+                 tmp_path=tmp_path)
+    assert result.returncode == 1  # 000 has errors
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert {d["rule"] for d in first["diagnostics"]} >= {"status-under-wrong-heading", "missing-element"}
+    assert set(first["diagnostics"][0]) == {"rule", "severity", "message", "span", "finding", "element"}
+    assert [d["element"] for d in second["diagnostics"]] == ["statuses"]
+    only = run("lint", "--rules", "wording", str(next(folder.glob("002_*.txt"))), tmp_path=tmp_path)
+    assert only.returncode == 0 and "0 条体检意见" in only.stdout

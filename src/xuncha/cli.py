@@ -38,7 +38,8 @@ def _mask_url(url: str) -> str:
 
 
 # Commands of the plain-Python core: they need no database and start without Django.
-CORE_COMMANDS = {"parse": "xuncha.commands.parse", "render": "xuncha.commands.render"}
+CORE_COMMANDS = {"parse": "xuncha.commands.parse", "render": "xuncha.commands.render",
+                 "lint": "xuncha.commands.lint"}
 
 
 def main(argv: list[str] | None = None) -> int:

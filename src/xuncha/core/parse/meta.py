@@ -24,7 +24,7 @@ ADDRESS_RE = re.compile(r"(?:通讯地址|来信地址|邮寄地址|邮政信箱
 CONTACT_WORDS = re.compile(r"电话|联系方式|热线|信箱|邮箱|地址|举报")
 
 COUNT = r"\s*(\d+)\s*(?:个|项|条)"
-TOTAL_RE = re.compile(r"(?:反馈|制定|梳理|共|涉及|细化|形成|明确|列出)(?:的|了|出)?" + COUNT
+TOTAL_RE = re.compile(r"(?:反馈|制定|梳理|共|涉及|细化|形成|明确|列出)(?:的|了|出|有|计)?" + COUNT
                       + r"(?:具体)?(?P<noun>问题|整改措施|措施|整改任务|任务|事项|单位|社区)")
 DONE_RE = re.compile(r"(?<!基本)(?<!未)(?<!尚未)(?:已经|己经|已)?(?:全部)?完成(?:整改落实|整改|落实)?" + COUNT)
 PARTLY_RE = re.compile(r"基本完成(?:整改)?" + COUNT)

@@ -1,0 +1,48 @@
+"""`xuncha lint FILE... [--json] [--rules a,b] [--corpus DIR]`: 体检 of notices; exit 1 on any error."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from xuncha.core.lint import RULES, LintConfig, lint
+from xuncha.core.parse import LoadError, NotANotice, parse_file
+
+LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="xuncha lint", description="对巡察整改通报进行自动体检")
+    parser.add_argument("files", nargs="+", metavar="FILE")
+    parser.add_argument("--json", action="store_true", help="每个文件输出一行 JSON")
+    parser.add_argument("--rules", help="只运行这些规则（逗号分隔）：" + ",".join(r.slug for r in RULES))
+    parser.add_argument("--corpus", metavar="DIR",
+                        help="与之比对的历史文档目录（供雷同、重复问题类规则使用；尚无此类规则时不影响结果）")
+    args = parser.parse_args(argv)
+    try:
+        config = LintConfig(only=set(args.rules.split(",")) if args.rules else None)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    status = 0
+    for name in args.files:
+        try:
+            doc = parse_file(name)
+        except (LoadError, NotANotice) as exc:
+            print(f"{name}：{exc.message}", file=sys.stderr)
+            status = 1
+            continue
+        diagnostics = lint(doc, config)
+        if any(d.severity == "error" for d in diagnostics):
+            status = 1
+        if args.json:
+            print(json.dumps({"source": name, "diagnostics": [d.to_dict() for d in diagnostics]},
+                             ensure_ascii=False), flush=True)
+            continue
+        print(f"【{name}】{len(diagnostics)} 条体检意见")
+        for d in diagnostics:
+            where = f"{'/'.join(d.finding)} " if d.finding else ""
+            quote = f"“{doc.text[d.span[0]:d.span[1]][:30]}”" if d.span and not d.finding else ""
+            print(f"  [{LABELS[d.severity]}] {d.rule} {where}{quote} {d.message}")
+    return status

@@ -1,0 +1,47 @@
+"""体检: automatic checks of notices. Each rule is one module in `rules/`, listed in RULES.
+
+`lint(doc)` runs every enabled rule and returns Diagnostics sorted by position. Rules can be
+switched off or re-graded with a `LintConfig`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from xuncha.core.document import NoticeDoc
+from xuncha.core.lint.base import SEVERITIES, Diagnostic, Rule
+from xuncha.core.lint.rules import RULES
+
+__all__ = ["RULES", "SEVERITIES", "Diagnostic", "LintConfig", "Rule", "lint"]
+
+
+@dataclass
+class LintConfig:
+    """Which rules run, and at what severity (rule slug → "error" | "warning" | "info" | "off")."""
+
+    only: set[str] | None = None
+    severities: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        known = {rule.slug for rule in RULES}
+        unknown = (set(self.only or ()) | set(self.severities)) - known
+        if unknown:
+            raise ValueError(f"未知的体检规则：{'、'.join(sorted(unknown))}")
+        bad = {v for v in self.severities.values() if v not in (*SEVERITIES, "off")}
+        if bad:
+            raise ValueError(f"未知的严重程度：{'、'.join(sorted(bad))}（可选 error、warning、info、off）")
+
+
+def lint(doc: NoticeDoc, config: LintConfig | None = None) -> list[Diagnostic]:
+    config = config or LintConfig()
+    found: list[Diagnostic] = []
+    for rule in RULES:
+        if config.only is not None and rule.slug not in config.only:
+            continue
+        severity = config.severities.get(rule.slug, rule.severity)
+        if severity == "off":
+            continue
+        for diagnostic in rule.check(doc):
+            diagnostic.severity = severity
+            found.append(diagnostic)
+    return sorted(found, key=lambda d: (d.span[0] if d.span else -1, d.rule))
