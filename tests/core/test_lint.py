@@ -25,18 +25,37 @@ def found(prefix: str, severities=("error", "warning", "info")) -> set:
 EXPECTED = {
     "000": {("status-under-wrong-heading", "一/（二）"), ("status-under-wrong-heading", "一/（六）"),
             ("missing-element", "issuer"), ("missing-element", "notice_date"), ("missing-element", "contacts"),
-            ("wording", "截止")},
+            ("personal-info", "李建新"), ("vague-measure", "一/（八）"), ("wording", "截止")},
     "001": {("claim-count-mismatch", "反馈的12个具体问题，已完成整改12个"), ("wording", "己经")},
     "002": {("missing-element", "statuses")},
     "003": {("missing-element", "issuer"), ("missing-element", "notice_date"), ("missing-element", "statuses"),
-            ("wording", "三是是")},
+            ("vague-measure", "二/（一）"), ("vague-measure", "二/（三）"), ("wording", "三是是")},
     "004": {("missing-element", "contacts"), ("missing-element", "statuses")},
+}
+# What the issue allows besides: vague measures in 000 （四）（五）（七）, the names in 000 （七） and
+# 001 （二）1, the numbering of 000 （八） ("2是") and 003 （二） (二是 with no 一是).
+ALLOWED = {
+    "000": {("vague-measure", "一/（四）"), ("vague-measure", "一/（五）"), ("vague-measure", "一/（七）"),
+            ("personal-info", "李双可"), ("personal-info", "黄冕"), ("personal-info", "臧鑫"),
+            ("personal-info", "张严方"), ("numbering", "2是")},
+    "001": {("personal-info", "张云凤")},
+    "003": {("numbering", "二是")},
 }
 
 
 @pytest.mark.parametrize("prefix", sorted(EXPECTED))
-def test_the_samples_get_exactly_what_they_deserve(prefix):
-    assert found(prefix) == EXPECTED[prefix]
+def test_the_samples_get_what_they_deserve_and_nothing_else(prefix):
+    got = found(prefix)
+    assert EXPECTED[prefix] <= got, f"missing: {EXPECTED[prefix] - got}"
+    assert got <= EXPECTED[prefix] | ALLOWED.get(prefix, set()), f"unexpected: {got - EXPECTED[prefix]}"
+
+
+def test_personal_info_spares_masked_names():
+    assert ("personal-info", "张某") not in found("000")
+
+
+def test_wording_fires_exactly_three_times_on_the_samples():
+    assert sum(1 for p in EXPECTED for rule, _ in found(p) if rule == "wording") == 3
 
 
 def test_claim_arithmetic_checks_parts_and_rate_to_the_precision_written():
@@ -69,15 +88,44 @@ def test_rules_can_be_switched_off_or_regraded():
 def test_every_rule_is_documented_with_its_slug_and_severity():
     text = DOCS.read_text(encoding="utf-8")
     for rule in RULES:
-        assert f"## {rule.slug} ({rule.severity})" in text, rule.slug
+        assert f"## {rule.slug} ({rule.severity}" in text, rule.slug
         assert rule.description and rule.catches and rule.passes
 
 
-def test_the_wording_rule_catches_its_examples_and_passes_the_rest():
-    from xuncha.core.lint.rules.wording import check
+TEXT_RULES = ["wording", "ratio-arithmetic", "personal-info"]  # rules whose examples are plain sentences
 
-    for rule in [r for r in RULES if r.slug == "wording"]:
-        for text in rule.catches:
-            assert list(check(parse_text(text))), text
-        for text in rule.passes:
-            assert not list(check(parse_text(text))), text
+
+@pytest.mark.parametrize("slug", TEXT_RULES)
+def test_a_rule_catches_its_examples_and_passes_the_rest(slug):
+    rule = next(r for r in RULES if r.slug == slug)
+    for text in rule.catches:
+        assert list(rule.check(parse_text(text))), text
+    for text in rule.passes:
+        assert not list(rule.check(parse_text(text))), text
+
+
+NOTICE_HEAD = ("根据区委统一部署，2025年7月2日至8月10日，区委第四巡察组对某社区进行了巡察。9月15日，"
+               "区委第四巡察组向某社区反馈了巡察意见。\n一、反馈问题整改情况\n")
+
+
+def test_done_but_pending_catches_work_left_under_a_done_status():
+    doc = parse_text(NOTICE_HEAD + "（一）私搭乱建未拆除\n经查有三处私搭乱建。\n整改结果：已完成\n"
+                     "整改情况：已拆除一处，其余两处尚未拆除。\n")
+    assert [d.finding for d in lint(doc) if d.rule == "done-but-pending"] == [["一", "（一）"]]
+    doc = parse_text(NOTICE_HEAD + "（一）私搭乱建未拆除\n经查有三处私搭乱建。\n整改结果：已完成\n"
+                     "整改情况：三处私搭乱建已全部拆除。\n")
+    assert not [d for d in lint(doc) if d.rule == "done-but-pending"]
+
+
+def test_vague_measure_needs_a_concrete_action_for_the_facts_named():
+    vague = parse_text(NOTICE_HEAD + "（一）财务管理不规范\n支付3笔广告费6.72万元，无合同。\n整改结果：已完成\n"
+                       "整改情况：组织财务人员认真学习财务制度，进一步提高认识。\n")
+    assert [d.rule for d in lint(vague)].count("vague-measure") == 1
+    concrete = parse_text(NOTICE_HEAD + "（一）财务管理不规范\n支付3笔广告费6.72万元，无合同。\n整改结果：已完成\n"
+                          "整改情况：已与3家广告公司补签合同，并组织财务人员学习财务制度。\n")
+    assert "vague-measure" not in [d.rule for d in lint(concrete)]
+
+
+def test_numbering_finds_gaps_and_repeats():
+    doc = parse_text(NOTICE_HEAD + "（一）问题甲\n整改结果：已完成\n（三）问题乙\n整改结果：已完成\n")
+    assert any("跳号" in d.message for d in lint(doc) if d.rule == "numbering")

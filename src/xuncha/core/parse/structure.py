@@ -20,7 +20,7 @@ HEADING_PATTERNS = (
     (3, re.compile(r"^(?P<marker>\d{1,2})\s*[.．、](?!\d)\s*")),
     (4, re.compile(r"^（(?P<marker>\d{1,2})）\s*")),
 )
-LIST_MARKER = re.compile(rf"(?:(?<=^)|(?<=[。；;！？!?\s]))(?P<marker>[{CN}]+是|\d是)(?=\S)")
+LIST_MARKER = re.compile(rf"(?:(?<=^)|(?<=[。；;：:！？!?\s]))(?P<marker>[{CN}]+是|\d是)(?=\S)")
 QUOTED_TITLE = re.compile(r"^(?:针对|对照|关于|就)“(?P<title>[^”]{2,80})”(?:的)?问题[，,：:]?")
 LABEL = re.compile(
     r"^(?P<label>整改结果|整改状态|完成情况|整改进度|整改措施|整改情况|整改举措|具体措施|主要措施|"

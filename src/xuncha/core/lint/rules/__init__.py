@@ -4,11 +4,17 @@ from xuncha.core.lint.rules import (
     claim_arithmetic,
     claim_count_mismatch,
     date_order,
+    done_but_pending,
     missing_element,
+    numbering,
+    personal_info,
+    ratio_arithmetic,
     status_under_wrong_heading,
+    vague_measure,
     wording,
 )
 
 RULES = [module.RULE for module in (
-    claim_count_mismatch, claim_arithmetic, status_under_wrong_heading, date_order, missing_element, wording,
+    claim_count_mismatch, claim_arithmetic, ratio_arithmetic, status_under_wrong_heading, done_but_pending,
+    date_order, missing_element, vague_measure, personal_info, numbering, wording,
 )]
