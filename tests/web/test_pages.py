@@ -84,7 +84,7 @@ PAGES = {
     "findings": lambda cast: reverse("findings"),
 }
 # The query-count baseline of each list page: the same for 10 rows as for 100.
-QUERY_BASELINE = {"workbench": 11, "round": 9, "inspection": 10, "findings": 11}
+QUERY_BASELINE = {"workbench": 11, "round": 9, "inspection": 11, "findings": 11}
 
 
 @pytest.mark.parametrize("page", sorted(PAGES))
@@ -118,3 +118,9 @@ def test_the_team_edits_a_finding(login, cast):
         "title": "第一议题制度落实不到位", "source": "feedback", "version": cast.finding.version}, follow=True)
     assert "已保存反馈问题" in response.content.decode()
     assert Finding.objects.get(pk=cast.finding.pk).title == "第一议题制度落实不到位"
+
+
+def test_the_inspection_page_shows_ledger_checks_beside_findings_and_measures(login, cast, today):
+    measures.create_measure(cast.system, cast.finding, "建立会议议程审核", deadline=dt.date(2026, 3, 1))
+    page = login("admin").get(reverse("inspection", args=[cast.inspection.pk])).content.decode()
+    assert "没有责任部门或责任人" in page and "晚于集中整改期" in page

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from xuncha.core.ledger_xlsx import LedgerRow
+from xuncha.core.lint.ledger import LedgerItem, LedgerMeasure, LedgerSnapshot, lint_ledger
 from xuncha.core.statuses import MEASURE_FINISHED, MEASURE_UNFINISHED, WarningWindow
 from xuncha.ledger import permissions
 from xuncha.ledger.models import AuditEvent, Closeout, Evidence, Finding, Inspection, Measure, Notice, Round
@@ -166,20 +167,42 @@ class Category:
 
 
 def findings_tree(inspection: Inspection) -> list[Category]:
-    """category → finding → measures, in document order, with warning levels filled in."""
+    """category → finding → measures, in document order, with warning levels and ledger 体检 filled in."""
     window = warning_window()
-    findings = (Finding.objects.filter(inspection=inspection).order_by("position", "id")
-                .prefetch_related(Prefetch("measures", queryset=Measure.objects.order_by("position", "id"))))
+    measures = Measure.objects.order_by("position", "id").annotate(
+        report_count=Count("reports", distinct=True), evidence_count=Count("reports__evidence", distinct=True))
+    findings = list(Finding.objects.filter(inspection=inspection).order_by("position", "id").prefetch_related(
+        Prefetch("measures", queryset=measures),
+        Prefetch("closeouts", queryset=Closeout.objects.order_by("-requested_at", "-id"))))
+    by_element: dict[str, list] = {}
+    for diagnostic in lint_ledger(ledger_snapshot(inspection, findings)):
+        by_element.setdefault(diagnostic.element, []).append(diagnostic)
     tree = []
     for name, group in groupby(findings, key=lambda f: f.category):
         category = Category(name=name or "")
         for finding in group:
             finding.warning = window.level(finding.next_deadline, finished=finding.status == "closed")
+            finding.diagnostics = by_element.get(f"finding:{finding.pk}", [])
             for measure in finding.measures.all():
                 measure.warning = window.level(measure.deadline, finished=measure.status in MEASURE_FINISHED)
+                measure.diagnostics = by_element.get(f"measure:{measure.pk}", [])
             category.findings.append(finding)
         tree.append(category)
     return tree
+
+
+def ledger_snapshot(inspection: Inspection, findings: list[Finding]) -> LedgerSnapshot:
+    """The ledger as plain data for core.lint (findings prefetched as in findings_tree)."""
+    items = []
+    for finding in findings:
+        closeouts = list(finding.closeouts.all())
+        items.append(LedgerItem(
+            id=finding.pk, number=finding.number, title=finding.title, description=finding.description,
+            previous_id=finding.previous_id, closeout=closeouts[0].state if closeouts else None,
+            measures=[LedgerMeasure(id=m.pk, text=m.text, owner=m.owner, lead=m.lead, kind=m.kind,
+                                    deadline=m.deadline, status=m.status, evidence=m.evidence_count,
+                                    reports=m.report_count) for m in finding.measures.all()]))
+    return LedgerSnapshot(rectification_end=inspection.rectification_end, findings=items)
 
 
 @dataclass

@@ -1,0 +1,52 @@
+"""Ledger 体检: rules on findings and measures."""
+
+import datetime as dt
+
+from xuncha.core.lint.ledger import LEDGER_RULES, LedgerItem, LedgerMeasure, LedgerSnapshot, lint_ledger
+
+END = dt.date(2025, 11, 15)
+
+
+def snapshot(*measures, closeout=None, description="", previous_id=None):
+    item = LedgerItem(id=1, number="一/（八）", title="财务管理不规范", description=description,
+                      previous_id=previous_id, closeout=closeout, measures=list(measures))
+    return LedgerSnapshot(rectification_end=END, findings=[item])
+
+
+def rules(snap):
+    return sorted((d.rule, d.element) for d in lint_ledger(snap))
+
+
+def test_a_complete_measure_passes_every_rule():
+    good = LedgerMeasure(1, "补签合同", owner="财务室", deadline=dt.date(2025, 11, 1), status="done", evidence=1,
+                         reports=1)
+    assert rules(snapshot(good, closeout="approved")) == []
+
+
+def test_each_ledger_fault_is_named_with_its_row():
+    measures = [
+        LedgerMeasure(1, "补签合同", owner="", deadline=dt.date(2025, 11, 1)),
+        LedgerMeasure(2, "建立报销制度", owner="财务室", deadline=None),
+        LedgerMeasure(3, "定期学习", owner="党委", kind="ongoing", deadline=None),
+        LedgerMeasure(4, "更换消防栓", owner="物业", deadline=dt.date(2026, 3, 1)),
+        LedgerMeasure(5, "张贴公示", owner="居委会", deadline=dt.date(2025, 11, 1), status="done", evidence=0),
+    ]
+    assert rules(snapshot(*measures, closeout="requested")) == [
+        ("closeout-without-progress", "finding:1"), ("deadline-after-period", "measure:4"),
+        ("done-without-evidence", "measure:5"), ("measure-without-deadline", "measure:2"),
+        ("measure-without-owner", "measure:1")]
+
+
+def test_a_repeat_is_found_by_its_link_or_by_its_own_words():
+    measure = LedgerMeasure(1, "补签合同", owner="财务室", deadline=dt.date(2025, 11, 1))
+    assert rules(snapshot(measure, previous_id=7)) == [("repeat-finding", "finding:1")]
+    said = "在上轮巡察中发现2019年的个人报告内容完全相同。本轮巡察再次发现……"
+    assert rules(snapshot(measure, description=said)) == [("repeat-finding", "finding:1")]
+
+
+def test_every_ledger_rule_is_documented():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "rules.md").read_text(encoding="utf-8")
+    for rule in LEDGER_RULES:
+        assert f"## {rule.slug} ({rule.severity}" in text, rule.slug
