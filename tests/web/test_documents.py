@@ -149,3 +149,42 @@ def test_another_units_editor_cannot_reach_notices_or_imports(login, cast, today
                 reverse("notice-publish", args=[notice.pk]), reverse("notice-create", args=[cast.inspection.pk]),
                 reverse("import-confirm", args=[cast.inspection.pk])]:
         assert client.post(url, {"version": 1, "token": "x"}).status_code == 404, url
+
+
+def test_a_notice_with_a_disciplined_persons_name_is_held_until_masked(login, cast, today):
+    findings_service = __import__("xuncha.ledger.services.findings", fromlist=["x"])
+    findings_service.update_finding(cast.system, Finding.objects.get(pk=cast.finding.pk),
+                                    Finding.objects.get(pk=cast.finding.pk).version,
+                                    description="社区负责安全工作人员李建新受到政务警告处分。")
+    notice = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
+    page = login("editor").get(reverse("notice", args=[notice.pk])).content.decode()
+    assert 'id="lint-results"' in page and "personal-info" in page and '<mark class="lint-span"' in page
+    assert "将“李建新”改为“李某”" in page
+    notice = notices.approve(cast.actor("leader"), notice)
+    response = login("admin").post(reverse("notice-publish", args=[notice.pk]), follow=True)
+    assert "体检发现" in response.content.decode()
+    assert Notice.objects.get(pk=notice.pk).state == "approved"
+    # An office admin may publish anyway, with the reason kept in the audit trail.
+    login("admin").post(reverse("notice-publish", args=[notice.pk]), {"override_reason": "经纪委审核同意公开"})
+    assert Notice.objects.get(pk=notice.pk).state == "published"
+    event = AuditEvent.objects.filter(action="notice.publish").get()
+    assert event.after["override_reason"] == "经纪委审核同意公开"
+    assert "personal-info" in {e["rule"] for e in event.after["errors"]}
+
+
+def test_masking_a_name_survives_later_edits_of_the_draft(login, cast, today):
+    findings_service = __import__("xuncha.ledger.services.findings", fromlist=["x"])
+    findings_service.update_finding(cast.system, Finding.objects.get(pk=cast.finding.pk),
+                                    Finding.objects.get(pk=cast.finding.pk).version,
+                                    description="社区负责安全工作人员李建新受到政务警告处分。")
+    notice = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
+    editor = login("editor")
+    editor.post(reverse("notice-mask", args=[notice.pk]), {"name": "李建新"})
+    notice.refresh_from_db()
+    assert "李建新" not in notice.doc["text"] and "李某受到政务警告处分" in notice.doc["text"]
+    editor.post(reverse("notice-edit", args=[notice.pk]), {
+        "overview": "成立整改领导小组。", "plans": "", "phones": "", "emails": "", "addresses": "",
+        "version": notice.row_version})
+    notice.refresh_from_db()
+    assert "李建新" not in notice.doc["text"] and "成立整改领导小组。" in notice.doc["text"]
+    assert not [d for d in notices.publish_checks(notice) if d.rule == "personal-info"]

@@ -277,6 +277,8 @@ class Notice(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     # Rendered files of a published notice: [{"format", "name", "sha256", "size"}].
     files = models.JSONField(default=list, blank=True)
+    # Personal names masked in this notice (李建新 → 李某); the ledger keeps them as they are.
+    masks = models.JSONField(default=list, blank=True)
     row_version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

@@ -34,4 +34,5 @@ urlpatterns = [
     path("notices/<int:pk>/approve", documents.notice_transition, {"action": "approve"}, name="notice-approve"),
     path("notices/<int:pk>/publish", documents.notice_transition, {"action": "publish"}, name="notice-publish"),
     path("notices/<int:pk>/download/<str:fmt>", documents.notice_download, name="notice-download"),
+    path("notices/<int:pk>/mask", documents.notice_mask, name="notice-mask"),
 ]

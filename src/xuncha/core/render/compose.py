@@ -42,6 +42,19 @@ def compose(doc: NoticeDoc, parts: FreeParts) -> NoticeDoc:
     return parse_text(text, source=doc.source)
 
 
+def masked(name: str) -> str:
+    """李建新 → 李某: the surname stays, the given name goes."""
+    return name[:1] + "某"
+
+
+def mask_names(doc: NoticeDoc, names: list[str]) -> NoticeDoc:
+    """The notice with each name masked everywhere, parsed again so the spans stay true."""
+    text = doc.text
+    for name in names:
+        text = text.replace(name, masked(name))
+    return doc if text == doc.text else parse_text(text, source=doc.source)
+
+
 def free_parts(doc: NoticeDoc) -> FreeParts:
     """The free parts of a notice, as compose() takes them (the claims sentence is left out:
     it is rewritten from the ledger's counts each time)."""

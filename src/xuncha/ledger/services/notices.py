@@ -17,8 +17,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from xuncha.core.document import Claim, DocFinding, NoticeDoc
+from xuncha.core.lint import Diagnostic, LintConfig, lint
 from xuncha.core.render import RENDERERS, PdfUnavailable, render_bytes
-from xuncha.core.render.compose import FreeParts, compose, free_parts
+from xuncha.core.render.compose import FreeParts, compose, free_parts, mask_names
 from xuncha.core.render.outline import cn_number
 from xuncha.ledger import permissions
 from xuncha.ledger.models import Finding, Inspection, Measure, Notice
@@ -69,10 +70,10 @@ def notice_doc_for(inspection: Inspection) -> NoticeDoc:
         feedback_date=inspection.feedback_date, claims=claims, findings=items)
 
 
-def _compose(inspection: Inspection, parts: FreeParts, notice_date=None) -> dict:
+def _compose(inspection: Inspection, parts: FreeParts, notice_date=None, masks: list[str] | None = None) -> dict:
     doc = notice_doc_for(inspection)
     doc.notice_date = notice_date
-    return compose(doc, parts).to_dict()
+    return mask_names(compose(doc, parts), masks or []).to_dict()
 
 
 def stored_parts(notice: Notice) -> FreeParts:
@@ -109,7 +110,7 @@ def update_draft(actor: Actor, notice: Notice, parts: FreeParts, expected_row_ve
     permissions.require(actor, "draft_notice", notice.inspection)
     if notice.state != "draft":
         raise InvalidMove("只有草稿状态的通报可以修改；已审定或已发布的通报如需更正，请另起新版本。")
-    doc = _compose(notice.inspection, parts)
+    doc = _compose(notice.inspection, parts, masks=notice.masks)
     swap(Notice, notice.pk, {"row_version": expected_row_version, "state": "draft"}, version_field="row_version",
          doc=doc)
     notice.refresh_from_db()
@@ -123,8 +124,8 @@ def approve(actor: Actor, notice: Notice) -> Notice:
     permissions.require(actor, "approve_notice", notice.inspection)
     if notice.state != "draft":
         raise InvalidMove("只有草稿状态的通报可以审定。")
-    doc = compose(NoticeDoc.from_dict({**notice.doc, "notice_date": timezone.localdate().isoformat()}),
-                  stored_parts(notice)).to_dict()
+    doc = mask_names(compose(NoticeDoc.from_dict({**notice.doc, "notice_date": timezone.localdate().isoformat()}),
+                             stored_parts(notice)), notice.masks).to_dict()
     swap(Notice, notice.pk, {"row_version": notice.row_version, "state": "draft"}, version_field="row_version",
          state="approved", approved_by=actor.user, approved_at=timezone.now(), doc=doc)
     notice.refresh_from_db()
@@ -159,11 +160,44 @@ def _write_files(notice: Notice, doc: NoticeDoc) -> list[dict]:
     return files
 
 
+# Publishing is stricter than drafting: personal information stops it.
+PUBLISH_LINT = LintConfig(severities={"personal-info": "error"})
+
+
+def publish_checks(notice: Notice) -> list[Diagnostic]:
+    return lint(NoticeDoc.from_dict(notice.doc), PUBLISH_LINT)
+
+
 @transaction.atomic
-def publish(actor: Actor, notice: Notice) -> Notice:
+def mask_name(actor: Actor, notice: Notice, name: str) -> Notice:
+    """Mask a personal name in a draft (李建新 → 李某); kept for every later recomposition."""
+    permissions.require(actor, "draft_notice", notice.inspection)
+    if notice.state != "draft":
+        raise InvalidMove("只有草稿状态的通报可以修改；已审定或已发布的通报如需更正，请另起新版本。")
+    name = name.strip()
+    if len(name) < 2 or name not in notice.doc.get("text", ""):
+        raise InvalidInput(f"通报中没有“{name}”。")
+    masks = [*notice.masks, name]
+    doc = mask_names(NoticeDoc.from_dict(notice.doc), [name]).to_dict()
+    swap(Notice, notice.pk, {"row_version": notice.row_version, "state": "draft"}, version_field="row_version",
+         doc=doc, masks=masks)
+    notice.refresh_from_db()
+    audit.record(actor, "notice.mask", notice, f"通报中隐去姓名：{name[:1]}**", after={"masks": len(masks)})
+    return notice
+
+
+@transaction.atomic
+def publish(actor: Actor, notice: Notice, override_reason: str = "") -> Notice:
+    """Publish an approved notice. 体检 errors stop it; an office admin may override with a reason."""
     permissions.require(actor, "publish_notice", notice.inspection)
     if notice.state != "approved":
         raise InvalidMove("通报须经单位负责人审定后才能发布。")
+    errors = [d for d in publish_checks(notice) if d.severity == "error"]
+    if errors and not override_reason.strip():
+        raise InvalidMove(f"通报体检发现 {len(errors)} 处错误（如：{errors[0].message}），修改后才能发布；"
+                          "确需发布的，巡察办管理员可填写理由后强制发布。")
+    if errors and actor.role not in {"office_admin", "system"}:
+        raise InvalidMove("只有巡察办管理员可以在体检有错误时强制发布。")
     if files_dir(notice).exists():
         raise InvalidMove("该版本通报的发布文件已存在，请刷新页面。")
     try:
@@ -180,6 +214,9 @@ def publish(actor: Actor, notice: Notice) -> Notice:
         files_dir(notice).rmdir()
         raise
     notice.refresh_from_db()
-    audit.record(actor, "notice.publish", notice, f"发布通报（第{notice.version}版）",
-                 before={"state": "approved"}, after={"state": "published", "files": files})
+    audit.record(actor, "notice.publish", notice, f"发布通报（第{notice.version}版）"
+                 + ("，体检有错误，强制发布" if errors else ""),
+                 before={"state": "approved"},
+                 after={"state": "published", "files": files, "override_reason": override_reason.strip() or None,
+                        "errors": [{"rule": d.rule, "message": d.message} for d in errors]})
     return notice

@@ -118,12 +118,33 @@ def _parts_initial(parts: FreeParts) -> dict:
             "addresses": "、".join(parts.contacts.addresses)}
 
 
+def highlighted(text: str, diagnostics) -> str:
+    """The notice text as HTML paragraphs, each diagnostic's span marked and anchored."""
+    from django.utils.html import escape
+
+    marks = sorted((d.span[0], d.span[1], index) for index, d in enumerate(diagnostics, start=1) if d.span)
+    out, position = [], 0
+    for start, end, index in marks:
+        if start < position:
+            continue  # overlapping spans: the first one wins
+        out.append(escape(text[position:start]))
+        out.append(f'<mark class="lint-span" id="lint-{index}">{escape(text[start:end])}</mark>')
+        position = end
+    out.append(escape(text[position:]))
+    return "".join(f"<p>{line}</p>" for line in "".join(out).split("\n") if line.strip())
+
+
 @staff_view
 def notice_detail(request, actor, pk: int):
     notice = selectors.get_notice(actor, pk)
     doc = NoticeDoc.from_dict(notice.doc)
+    diagnostics = notices.publish_checks(notice)
+    names = sorted({doc.text[d.span[0]:d.span[1]] for d in diagnostics
+                    if d.rule == "personal-info" and d.span and d.span[1] - d.span[0] <= 4})
     return render(request, "web/notice_detail.html", {
         "notice": notice, "inspection": notice.inspection, "preview": fragment(outline(doc)),
+        "diagnostics": diagnostics, "marked_text": highlighted(doc.text, diagnostics), "names": names,
+        "has_errors": any(d.severity == "error" for d in diagnostics),
         "form": forms.NoticePartsForm(initial=_parts_initial(notices.stored_parts(notice))),
         "actions": permissions.actions_for(actor, notice.inspection), "formats": RENDERERS,
     })
@@ -153,9 +174,20 @@ def notice_edit(request, actor, pk: int):
 @staff_view
 def notice_transition(request, actor, pk: int, action: str):
     notice = selectors.get_notice(actor, pk)
-    call = {"approve": notices.approve, "publish": notices.publish}[action]
-    done = {"approve": "通报已审定。", "publish": "通报已发布。"}[action]
-    return run_action(request, reverse("notice", args=[pk]), lambda: call(actor, notice), done)
+    if action == "approve":
+        return run_action(request, reverse("notice", args=[pk]), lambda: notices.approve(actor, notice), "通报已审定。")
+    reason = request.POST.get("override_reason", "")[:500]
+    return run_action(request, reverse("notice", args=[pk]),
+                      lambda: notices.publish(actor, notice, override_reason=reason), "通报已发布。")
+
+
+@require_POST
+@staff_view
+def notice_mask(request, actor, pk: int):
+    notice = selectors.get_notice(actor, pk)
+    name = request.POST.get("name", "")[:10]
+    return run_action(request, reverse("notice", args=[pk]), lambda: notices.mask_name(actor, notice, name),
+                      f"已将“{name}”改为“{name[:1]}某”。")
 
 
 @staff_view
