@@ -131,3 +131,14 @@ def test_lint_prints_json_per_file_and_exits_1_on_errors(tmp_path):
     assert [d["element"] for d in second["diagnostics"]] == ["statuses"]
     only = run("lint", "--rules", "wording", str(next(folder.glob("002_*.txt"))), tmp_path=tmp_path)
     assert only.returncode == 0 and "0 条体检意见" in only.stdout
+
+
+def test_lint_reads_rule_overrides_from_the_environment(tmp_path):
+    folder = Path(__file__).resolve().parents[1] / "src" / "xuncha" / "demo" / "notices"
+    sample = str(next(folder.glob("001_*.txt")))
+    result = run("lint", "--json", sample, env_extra={"XUNCHA_LINT": "claim-count-mismatch=warning,wording=off"},
+                 tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr  # the only error was re-graded to a warning
+    assert [d["rule"] for d in json.loads(result.stdout)["diagnostics"]] == ["claim-count-mismatch"]
+    bad = run("lint", sample, env_extra={"XUNCHA_LINT": "wording=loud"}, tmp_path=tmp_path)
+    assert bad.returncode == 2 and "XUNCHA_LINT" in bad.stderr

@@ -43,6 +43,17 @@ def parse_list(raw: str) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+def parse_lint_overrides(raw: str) -> dict[str, str]:
+    """"wording=off,vague-measure=error" → {"wording": "off", "vague-measure": "error"}."""
+    overrides = {}
+    for part in parse_list(raw):
+        slug, sep, severity = part.partition("=")
+        if not sep or severity.strip() not in {"error", "warning", "info", "off"}:
+            raise ConfigError(f"expected rule=error|warning|info|off, got {part!r}")
+        overrides[slug.strip()] = severity.strip()
+    return overrides
+
+
 def parse_path(raw: str) -> Path:
     if not raw.strip():
         raise ConfigError("expected a folder path, got an empty value")
@@ -77,6 +88,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Default length of the 集中整改期 after the feedback date; a round can set its own."),
     Setting("XUNCHA_PAGE_SIZE", "50", parse_positive_int, "Rows per page in staff lists."),
     Setting("XUNCHA_LOG_LEVEL", "INFO", str.upper, "Log level of the xuncha loggers."),
+    Setting("XUNCHA_LINT", "", parse_lint_overrides,
+            "体检 rules switched off or re-graded, e.g. wording=off,vague-measure=error (staff site and xuncha lint)."),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -110,6 +123,8 @@ def describe(values: Mapping[str, Any]) -> list[tuple[str, str, str]]:
             shown = "(set)" if value else "(generated, kept in the data folder)"
         elif isinstance(value, list):
             shown = ",".join(value)
+        elif isinstance(value, dict):
+            shown = ",".join(f"{k}={v}" for k, v in value.items())
         else:
             shown = str(value)
         rows.append((setting.name, shown, setting.help))

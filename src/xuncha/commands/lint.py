@@ -6,7 +6,8 @@ import argparse
 import json
 import sys
 
-from xuncha.core.lint import RULES, LintConfig, lint
+from xuncha.config import ConfigError
+from xuncha.core.lint import RULES, LintConfig, configured, lint
 from xuncha.core.parse import LoadError, NotANotice, parse_file
 
 LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -21,8 +22,9 @@ def main(argv: list[str]) -> int:
                         help="与之比对的历史文档目录（供雷同、重复问题类规则使用；尚无此类规则时不影响结果）")
     args = parser.parse_args(argv)
     try:
-        config = LintConfig(only=set(args.rules.split(",")) if args.rules else None)
-    except ValueError as exc:
+        base = configured()  # XUNCHA_LINT
+        config = LintConfig(only=set(args.rules.split(",")) if args.rules else None, severities=base.severities)
+    except (ValueError, ConfigError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
     status = 0

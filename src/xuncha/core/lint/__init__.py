@@ -12,7 +12,7 @@ from xuncha.core.document import NoticeDoc
 from xuncha.core.lint.base import SEVERITIES, Diagnostic, Rule
 from xuncha.core.lint.rules import RULES
 
-__all__ = ["RULES", "SEVERITIES", "Diagnostic", "LintConfig", "Rule", "lint"]
+__all__ = ["RULES", "SEVERITIES", "Diagnostic", "LintConfig", "Rule", "configured", "lint"]
 
 
 @dataclass
@@ -23,13 +23,24 @@ class LintConfig:
     severities: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        known = {rule.slug for rule in RULES}
+        from xuncha.core.lint.ledger import LEDGER_RULES
+
+        known = {rule.slug for rule in (*RULES, *LEDGER_RULES)}
         unknown = (set(self.only or ()) | set(self.severities)) - known
         if unknown:
             raise ValueError(f"未知的体检规则：{'、'.join(sorted(unknown))}")
         bad = {v for v in self.severities.values() if v not in (*SEVERITIES, "off")}
         if bad:
             raise ValueError(f"未知的严重程度：{'、'.join(sorted(bad))}（可选 error、warning、info、off）")
+
+
+def configured(overrides: dict[str, str] | None = None, **extra: str) -> LintConfig:
+    """A config from XUNCHA_LINT (or the overrides given), with `extra` severities on top."""
+    if overrides is None:
+        from xuncha import config
+
+        overrides = config.load()["XUNCHA_LINT"]
+    return LintConfig(severities={**overrides, **extra})
 
 
 def lint(doc: NoticeDoc, config: LintConfig | None = None) -> list[Diagnostic]:

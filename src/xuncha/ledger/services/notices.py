@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from xuncha.core.document import Claim, DocFinding, NoticeDoc
-from xuncha.core.lint import Diagnostic, LintConfig, lint
+from xuncha.core.lint import Diagnostic, configured, lint
 from xuncha.core.render import RENDERERS, PdfUnavailable, render_bytes
 from xuncha.core.render.compose import FreeParts, compose, free_parts, mask_names
 from xuncha.core.render.outline import cn_number
@@ -160,12 +160,11 @@ def _write_files(notice: Notice, doc: NoticeDoc) -> list[dict]:
     return files
 
 
-# Publishing is stricter than drafting: personal information stops it.
-PUBLISH_LINT = LintConfig(severities={"personal-info": "error"})
-
-
 def publish_checks(notice: Notice) -> list[Diagnostic]:
-    return lint(NoticeDoc.from_dict(notice.doc), PUBLISH_LINT)
+    """体检 as publishing sees it: XUNCHA_LINT applies, and personal information is an error."""
+    overrides = settings.LINT_OVERRIDES
+    extra = {} if overrides.get("personal-info") == "off" else {"personal-info": "error"}
+    return lint(NoticeDoc.from_dict(notice.doc), configured(overrides, **extra))
 
 
 @transaction.atomic
