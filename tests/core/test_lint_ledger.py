@@ -50,3 +50,19 @@ def test_every_ledger_rule_is_documented():
     text = (Path(__file__).resolve().parents[2] / "docs" / "rules.md").read_text(encoding="utf-8")
     for rule in LEDGER_RULES:
         assert f"## {rule.slug} ({rule.severity}" in text, rule.slug
+
+
+def test_a_notice_repeating_an_earlier_notice_of_the_same_unit_is_found(tmp_path):
+    from xuncha.core.lint.corpus import load_corpus, repeats
+    from xuncha.core.parse import parse_text
+
+    head = ("根据区委统一部署，{start}至{end}，区委第四巡察组对天宝社区进行了巡察。{feedback}，"
+            "区委第四巡察组向天宝社区反馈了巡察意见。\n一、反馈问题整改情况\n")
+    old = head.format(start="2021年3月1日", end="4月10日", feedback="2021年5月6日") + \
+        "（一）“双报双评”流于形式\n整改结果：已完成\n（二）财务管理不规范\n整改结果：已完成\n"
+    (tmp_path / "2021.txt").write_text(old, encoding="utf-8")
+    new = parse_text(head.format(start="2025年7月2日", end="8月10日", feedback="2025年9月15日") +
+                     "（一）“双报双评”工作流于形式\n整改结果：已完成\n（二）安全隐患排查不到位\n整改结果：未完成\n",
+                     source="2025.txt")
+    found = list(repeats(new, load_corpus(tmp_path)))
+    assert [d.finding for d in found] == [["一", "（一）"]] and "2021.txt" in found[0].message

@@ -8,6 +8,7 @@ import sys
 
 from xuncha.config import ConfigError
 from xuncha.core.lint import RULES, LintConfig, configured, lint
+from xuncha.core.lint.corpus import load_corpus, repeats
 from xuncha.core.parse import LoadError, NotANotice, parse_file
 
 LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -19,7 +20,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--json", action="store_true", help="每个文件输出一行 JSON")
     parser.add_argument("--rules", help="只运行这些规则（逗号分隔）：" + ",".join(r.slug for r in RULES))
     parser.add_argument("--corpus", metavar="DIR",
-                        help="与之比对的历史文档目录（供雷同、重复问题类规则使用；尚无此类规则时不影响结果）")
+                        help="历史通报目录：找出与同一单位此前通报相同或相近的问题（repeat-finding）")
     args = parser.parse_args(argv)
     try:
         base = configured()  # XUNCHA_LINT
@@ -27,6 +28,7 @@ def main(argv: list[str]) -> int:
     except (ValueError, ConfigError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    corpus = load_corpus(args.corpus) if args.corpus else []
     status = 0
     for name in args.files:
         try:
@@ -36,6 +38,8 @@ def main(argv: list[str]) -> int:
             status = 1
             continue
         diagnostics = lint(doc, config)
+        if corpus and config.severities.get("repeat-finding") != "off":
+            diagnostics += list(repeats(doc, corpus))
         if any(d.severity == "error" for d in diagnostics):
             status = 1
         if args.json:
