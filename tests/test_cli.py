@@ -142,3 +142,22 @@ def test_lint_reads_rule_overrides_from_the_environment(tmp_path):
     assert [d["rule"] for d in json.loads(result.stdout)["diagnostics"]] == ["claim-count-mismatch"]
     bad = run("lint", sample, env_extra={"XUNCHA_LINT": "wording=loud"}, tmp_path=tmp_path)
     assert bad.returncode == 2 and "XUNCHA_LINT" in bad.stderr
+
+
+def test_reuse_reports_the_copied_pair_and_skips_unreadable_files(tmp_path):
+    folder = Path(__file__).resolve().parents[1] / "src" / "xuncha" / "demo" / "notices"
+    text = next(folder.glob("000_*.txt")).read_text(encoding="utf-8")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(text, encoding="utf-8")
+    (docs / "b.txt").write_text("另一个单位的开头。" + text[300:1500], encoding="utf-8")
+    (docs / "empty.txt").write_text("", encoding="utf-8")
+    result = run("reuse", "--json", str(docs), tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["documents"] == 2 and len(report["pairs"]) == 1
+    pair = report["pairs"][0]
+    assert pair["a"].endswith("a.txt") and pair["share_b"] > 0.95
+    first = pair["passages"][0]
+    assert text[first["a"][0]:first["a"][1]] == first["text"]
+    assert report["skipped"][0]["path"].endswith("empty.txt")

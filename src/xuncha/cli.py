@@ -39,7 +39,7 @@ def _mask_url(url: str) -> str:
 
 # Commands of the plain-Python core: they need no database and start without Django.
 CORE_COMMANDS = {"parse": "xuncha.commands.parse", "render": "xuncha.commands.render",
-                 "lint": "xuncha.commands.lint"}
+                 "lint": "xuncha.commands.lint", "reuse": "xuncha.commands.reuse"}
 
 
 def main(argv: list[str] | None = None) -> int:

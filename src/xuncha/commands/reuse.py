@@ -1,0 +1,67 @@
+"""`xuncha reuse PATH... [--min-run 13] [--threshold 0.3] [--json]`: copied passages across documents."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from xuncha.core.parse.loaders import LOADERS, LoadError, load_path
+from xuncha.core.reuse import MIN_RUN, ReuseIndex
+
+
+def collect(paths: list[str]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in LOADERS)
+        else:
+            files.append(path)
+    return sorted(set(files))
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="xuncha reuse", description="检测文档之间的雷同段落")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="文件或目录（txt、docx、html、pdf）")
+    parser.add_argument("--min-run", type=int, default=MIN_RUN, help="最短雷同字数（默认 13）")
+    parser.add_argument("--threshold", type=float, default=0.3, help="报告复制比不低于此值的文档对（默认 0.3）")
+    parser.add_argument("--max-mb", type=float, default=20.0, help="单个文件大小上限（MB）")
+    parser.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+    args = parser.parse_args(argv)
+    if args.min_run < 4:
+        print("--min-run 至少为 4。", file=sys.stderr)
+        return 2
+    index = ReuseIndex(min_run=args.min_run)
+    skipped = []
+    for path in collect(args.paths):
+        try:
+            if path.stat().st_size > args.max_mb * 1024 * 1024:
+                raise LoadError(f"文件超过 {args.max_mb:g} MB 的上限")
+            text = load_path(path)
+        except LoadError as exc:
+            skipped.append({"path": str(path), "reason": exc.message})
+            continue
+        except OSError as exc:
+            skipped.append({"path": str(path), "reason": f"无法读取文件：{exc.strerror}"})
+            continue
+        if not text.strip():
+            skipped.append({"path": str(path), "reason": "文件没有文字内容"})
+            continue
+        index.add(str(path), text)
+    pairs = index.pairs(threshold=args.threshold)
+    common = [{"text": text, "documents": count} for text, count in index.common_phrases()]
+    if args.json:
+        print(json.dumps({"documents": len(index.documents), "pairs": [p.to_dict() for p in pairs],
+                          "common": common, "skipped": skipped}, ensure_ascii=False))
+        return 0
+    print(f"共 {len(index.documents)} 份文档，{len(pairs)} 对复制比不低于 {args.threshold:.0%}：")
+    for pair in pairs:
+        print(f"  {pair.a} ↔ {pair.b}  复制比 {pair.share_a:.1%} / {pair.share_b:.1%}，"
+              f"雷同段落 {len(pair.passages)} 处")
+        for passage in pair.passages[:3]:
+            print(f"    “{passage.text[:40]}{'…' if len(passage.text) > 40 else ''}”")
+    for item in skipped:
+        print(f"  已跳过 {item['path']}：{item['reason']}", file=sys.stderr)
+    return 0
