@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from xuncha.ledger import selectors
 from xuncha.ledger.services import closeouts, findings, measures
 from xuncha.web import forms
-from xuncha.web.views.common import back, form_errors, run_action, staff_view
+from xuncha.web.views.common import staff_view, submit
 
 
 def _finding_url(pk: int) -> str:
@@ -19,117 +19,82 @@ def _finding_url(pk: int) -> str:
 @staff_view
 def finding_create(request, actor, pk: int):
     inspection = selectors.get_inspection(actor, pk)
-    fallback = reverse("inspection", args=[pk])
-    form = forms.FindingForm(request.POST)
-    if not form.is_valid():
-        form_errors(request, form)
-        return back(request, fallback)
-    return run_action(request, fallback, lambda: findings.create_finding(actor, inspection, **form.cleaned_data),
-                      "已新增反馈问题。")
+    return submit(request, reverse("inspection", args=[pk]), "已新增反馈问题。",
+                  lambda data: findings.create_finding(actor, inspection, **data), forms.FindingForm(request.POST))
 
 
 @require_POST
 @staff_view
 def finding_update(request, actor, pk: int):
     finding = selectors.get_finding(actor, pk)
-    form = forms.FindingForm(request.POST)
-    version = forms.VersionForm(request.POST)
-    if not (form.is_valid() and version.is_valid()):
-        form_errors(request, form)
-        form_errors(request, version)
-        return back(request, _finding_url(pk))
-    return run_action(request, _finding_url(pk), lambda: findings.update_finding(
-        actor, finding, version.cleaned_data["version"], **form.cleaned_data), "已保存反馈问题。")
-
-
-@require_POST
-@staff_view
-def measure_update(request, actor, pk: int):
-    measure = selectors.get_measure(actor, pk)
-    form = forms.MeasureForm(request.POST)
-    version = forms.VersionForm(request.POST)
-    fallback = _finding_url(measure.finding_id)
-    if not (form.is_valid() and version.is_valid()):
-        form_errors(request, form)
-        form_errors(request, version)
-        return back(request, fallback)
-    return run_action(request, fallback, lambda: measures.update_measure(
-        actor, measure, version.cleaned_data["version"], **form.cleaned_data), "已保存整改措施。")
+    return submit(request, _finding_url(pk), "已保存反馈问题。",
+                  lambda data, seen: findings.update_finding(actor, finding, seen["version"], **data),
+                  forms.FindingForm(request.POST), forms.VersionForm(request.POST))
 
 
 @require_POST
 @staff_view
 def measure_create(request, actor, pk: int):
     finding = selectors.get_finding(actor, pk)
-    form = forms.MeasureForm(request.POST)
-    if not form.is_valid():
-        form_errors(request, form)
-        return back(request, _finding_url(pk))
-    return run_action(request, _finding_url(pk),
-                      lambda: measures.create_measure(actor, finding, **form.cleaned_data), "已新增整改措施。")
+    return submit(request, _finding_url(pk), "已新增整改措施。",
+                  lambda data: measures.create_measure(actor, finding, **data), forms.MeasureForm(request.POST))
+
+
+@require_POST
+@staff_view
+def measure_update(request, actor, pk: int):
+    measure = selectors.get_measure(actor, pk)
+    return submit(request, _finding_url(measure.finding_id), "已保存整改措施。",
+                  lambda data, seen: measures.update_measure(actor, measure, seen["version"], **data),
+                  forms.MeasureForm(request.POST), forms.VersionForm(request.POST))
 
 
 @require_POST
 @staff_view
 def measure_status(request, actor, pk: int):
     measure = selectors.get_measure(actor, pk)
-    form = forms.MeasureStatusForm(request.POST)
-    fallback = _finding_url(measure.finding_id)
-    if not form.is_valid():
-        form_errors(request, form)
-        return back(request, fallback)
-    data = form.cleaned_data
-    return run_action(request, fallback, lambda: measures.change_measure_status(
-        actor, measure, data["status"], data["version"], data["completed_on"]), "已更新措施状态。")
+    return submit(request, _finding_url(measure.finding_id), "已更新措施状态。",
+                  lambda data: measures.change_measure_status(
+                      actor, measure, data["status"], data["version"], data["completed_on"]),
+                  forms.MeasureStatusForm(request.POST))
 
 
 @require_POST
 @staff_view
 def progress_create(request, actor, pk: int):
     measure = selectors.get_measure(actor, pk)
-    form = forms.ProgressForm(request.POST, request.FILES)
-    fallback = _finding_url(measure.finding_id)
-    if not form.is_valid():
-        form_errors(request, form)
-        return back(request, fallback)
-    data = form.cleaned_data
-    files = [(f.name, f.chunks()) for f in data["files"]]
-    return run_action(request, fallback, lambda: measures.report_progress(
-        actor, measure, data["date"], data["text"], files, data["mark"] or None, data["version"]),
-        "已报送整改进展。")
+
+    def report(data):
+        files = [(f.name, f.chunks()) for f in data["files"]]
+        return measures.report_progress(actor, measure, data["date"], data["text"], files, data["mark"] or None,
+                                        data["version"])
+
+    return submit(request, _finding_url(measure.finding_id), "已报送整改进展。", report,
+                  forms.ProgressForm(request.POST, request.FILES))
 
 
 @require_POST
 @staff_view
 def closeout_request(request, actor, pk: int):
     finding = selectors.get_finding(actor, pk)
-    form = forms.CommentForm(request.POST)
-    form.is_valid()
-    return run_action(request, _finding_url(pk), lambda: closeouts.request_closeout(
-        actor, finding, form.cleaned_data.get("comment", "")), "已提交销号申请，等待巡察办审核。")
+    return submit(request, _finding_url(pk), "已提交销号申请，等待巡察办审核。",
+                  lambda data: closeouts.request_closeout(actor, finding, data["comment"]),
+                  forms.CommentForm(request.POST))
 
 
 @require_POST
 @staff_view
 def closeout_decide(request, actor, pk: int, decision: str):
     closeout = selectors.get_closeout(actor, pk)
-    form = forms.CommentForm(request.POST)
-    form.is_valid()
-    comment = form.cleaned_data.get("comment", "")
-    if decision == "approve":
-        call, done = (lambda: closeouts.approve_closeout(actor, closeout, comment)), "已同意销号。"
-    else:
-        call, done = (lambda: closeouts.return_closeout(actor, closeout, comment)), "已退回销号申请。"
-    return run_action(request, _finding_url(closeout.finding_id), call, done)
+    call, done = ((closeouts.approve_closeout, "已同意销号。") if decision == "approve"
+                  else (closeouts.return_closeout, "已退回销号申请。"))
+    return submit(request, _finding_url(closeout.finding_id), done,
+                  lambda data: call(actor, closeout, data["comment"]), forms.CommentForm(request.POST))
 
 
 @require_POST
 @staff_view
 def lookback_create(request, actor, pk: int):
     finding = selectors.get_finding(actor, pk)
-    form = forms.LookbackForm(request.POST)
-    if not form.is_valid():
-        form_errors(request, form)
-        return back(request, _finding_url(pk))
-    return run_action(request, _finding_url(pk),
-                      lambda: closeouts.record_lookback(actor, finding, **form.cleaned_data), "已记录回头看。")
+    return submit(request, _finding_url(pk), "已记录回头看。",
+                  lambda data: closeouts.record_lookback(actor, finding, **data), forms.LookbackForm(request.POST))

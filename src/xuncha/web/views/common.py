@@ -49,6 +49,16 @@ def run_action(request, fallback: str, call, success: str) -> HttpResponseRedire
     return back(request, fallback)
 
 
+def submit(request, fallback: str, success: str, call, *bound_forms) -> HttpResponseRedirect:
+    """Validate the forms; show their errors, or call the service with their cleaned data."""
+    valid = [form.is_valid() for form in bound_forms]  # every form, so every error is shown
+    if not all(valid):
+        for form in bound_forms:
+            form_errors(request, form)
+        return back(request, fallback)
+    return run_action(request, fallback, lambda: call(*(form.cleaned_data for form in bound_forms)), success)
+
+
 def form_errors(request, form) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
