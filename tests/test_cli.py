@@ -161,3 +161,23 @@ def test_reuse_reports_the_copied_pair_and_skips_unreadable_files(tmp_path):
     first = pair["passages"][0]
     assert text[first["a"][0]:first["a"][1]] == first["text"]
     assert report["skipped"][0]["path"].endswith("empty.txt")
+
+
+def test_reuse_writes_a_printable_html_report_and_an_excel_workbook(tmp_path):
+    folder = Path(__file__).resolve().parents[1] / "src" / "xuncha" / "demo" / "notices"
+    text = next(folder.glob("003_*.txt")).read_text(encoding="utf-8")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "甲社区.txt").write_text(text, encoding="utf-8")
+    (docs / "乙社区.txt").write_text("乙社区的通报。" + text[200:2000], encoding="utf-8")
+    html = run("reuse", str(docs), "--html", str(tmp_path / "report.html"), tmp_path=tmp_path)
+    assert html.returncode == 0, html.stderr
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "雷同检测报告" in page and 'id="a1-1"' in page and 'href="#b1-1"' in page and "各文档汇总" in page
+    xlsx = run("reuse", str(docs), "--xlsx", str(tmp_path / "report.xlsx"), tmp_path=tmp_path)
+    assert xlsx.returncode == 0, xlsx.stderr
+    from openpyxl import load_workbook
+
+    book = load_workbook(tmp_path / "report.xlsx")
+    assert book.sheetnames == ["雷同文档对", "雷同段落", "各文档汇总", "常用套话"]
+    assert book["雷同文档对"]["A2"].value.endswith("乙社区.txt")

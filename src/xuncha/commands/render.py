@@ -19,6 +19,9 @@ def write_atomically(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes owner-only files; an output is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

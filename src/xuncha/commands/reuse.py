@@ -7,8 +7,10 @@ import json
 import sys
 from pathlib import Path
 
+from xuncha.commands.render import write_atomically
 from xuncha.core.parse.loaders import LOADERS, LoadError, load_path
 from xuncha.core.reuse import MIN_RUN, ReuseIndex
+from xuncha.core.reuse.report import html_report, xlsx_report
 
 
 def collect(paths: list[str]) -> list[Path]:
@@ -28,7 +30,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--min-run", type=int, default=MIN_RUN, help="最短雷同字数（默认 13）")
     parser.add_argument("--threshold", type=float, default=0.3, help="报告复制比不低于此值的文档对（默认 0.3）")
     parser.add_argument("--max-mb", type=float, default=20.0, help="单个文件大小上限（MB）")
-    parser.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+    out = parser.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+    out.add_argument("--html", metavar="OUT", help="写出可打印的 HTML 报告")
+    out.add_argument("--xlsx", metavar="OUT", help="写出 Excel 报告")
     args = parser.parse_args(argv)
     if args.min_run < 4:
         print("--min-run 至少为 4。", file=sys.stderr)
@@ -55,6 +60,15 @@ def main(argv: list[str]) -> int:
     if args.json:
         print(json.dumps({"documents": len(index.documents), "pairs": [p.to_dict() for p in pairs],
                           "common": common, "skipped": skipped}, ensure_ascii=False))
+        return 0
+    if args.html or args.xlsx:
+        phrases = [(c["text"], c["documents"]) for c in common]
+        data = (html_report(index, pairs, phrases, args.threshold).encode("utf-8") if args.html
+                else xlsx_report(index, pairs, phrases))
+        write_atomically(Path(args.html or args.xlsx), data)
+        print(f"已写出 {args.html or args.xlsx}：{len(index.documents)} 份文档，{len(pairs)} 对雷同。")
+        for item in skipped:
+            print(f"  已跳过 {item['path']}：{item['reason']}", file=sys.stderr)
         return 0
     print(f"共 {len(index.documents)} 份文档，{len(pairs)} 对复制比不低于 {args.threshold:.0%}：")
     for pair in pairs:

@@ -1,0 +1,150 @@
+"""Reports of a reuse run: a per-document summary, a printable HTML report, an Excel workbook."""
+
+from __future__ import annotations
+
+import bisect
+import io
+from dataclasses import dataclass
+from html import escape
+
+from xuncha.core.reuse import Pair, ReuseIndex
+
+
+@dataclass
+class DocumentSummary:
+    name: str
+    length: int
+    share: float  # share of the document covered by passages it shares with any other
+    sources: list[tuple[str, float]]  # (other document, share of this one shared with it)
+
+
+def summaries(index: ReuseIndex, pairs: list[Pair]) -> list[DocumentSummary]:
+    spans: dict[str, list[tuple[int, int]]] = {}
+    sources: dict[str, list[tuple[str, float]]] = {}
+    for pair in pairs:
+        spans.setdefault(pair.a, []).extend(p.a for p in pair.passages)
+        spans.setdefault(pair.b, []).extend(p.b for p in pair.passages)
+        sources.setdefault(pair.a, []).append((pair.b, pair.share_a))
+        sources.setdefault(pair.b, []).append((pair.a, pair.share_b))
+    result = []
+    for document in index.documents:
+        if document.name not in spans:
+            continue
+        # Counted on the matching text (no spaces or punctuation), like each pair's share.
+        merged = _merge_spans(spans[document.name])
+        covered = sum(1 for offset in document.norm.offsets if _inside(merged, offset))
+        result.append(DocumentSummary(document.name, len(document.original),
+                                      covered / max(1, len(document.norm.offsets)),
+                                      sorted(sources[document.name], key=lambda s: -s[1])))
+    return sorted(result, key=lambda s: -s.share)
+
+
+def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _inside(merged: list[tuple[int, int]], offset: int) -> bool:
+    index = bisect.bisect_right(merged, (offset, float("inf"))) - 1
+    return index >= 0 and merged[index][0] <= offset < merged[index][1]
+
+
+def _marked(text: str, spans: list[tuple[int, int]], prefix: str) -> str:
+    out, position = [], 0
+    for number, (start, end) in sorted(enumerate(spans, start=1), key=lambda item: item[1]):
+        if start < position:
+            continue
+        out.append(escape(text[position:start]))
+        other = ("b" if prefix[0] == "a" else "a") + prefix[1:]  # the same passage in the other text
+        out.append(f'<mark id="{prefix}-{number}"><a href="#{other}-{number}">{escape(text[start:end])}</a></mark>')
+        position = end
+    out.append(escape(text[position:]))
+    return "".join(out).replace("\n", "<br>")
+
+
+CSS = """
+body { font-family: "Noto Serif CJK SC", "SimSun", serif; margin: 1.5rem; color: #111; }
+h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 2px solid #b3261e; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
+th, td { border: 1px solid #999; padding: .3rem .5rem; text-align: left; vertical-align: top; font-size: .95rem; }
+th { background: #eef1f4; }
+.side { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
+.side div { border: 1px solid #ccc; padding: .6rem; font-size: .9rem; line-height: 1.7; }
+mark { background: #ffe08a; } mark a { color: inherit; text-decoration: none; }
+@media print { .side { display: block; } .pair { break-before: page; } }
+"""
+
+
+def html_report(index: ReuseIndex, pairs: list[Pair], common: list[tuple[str, int]], threshold: float) -> str:
+    texts = {d.name: d.original for d in index.documents}
+    rows = "".join(
+        f'<tr><td>{n}</td><td><a href="#pair-{n}">{escape(p.a)}</a></td><td>{escape(p.b)}</td>'
+        f"<td>{p.share_a:.1%}</td><td>{p.share_b:.1%}</td><td>{len(p.passages)}</td></tr>"
+        for n, p in enumerate(pairs, start=1))
+    docs = "".join(
+        f"<tr><td>{escape(s.name)}</td><td>{s.share:.1%}</td>"
+        f"<td>{'；'.join(f'{escape(name)}（{share:.1%}）' for name, share in s.sources)}</td></tr>"
+        for s in summaries(index, pairs))
+    sections = []
+    for n, pair in enumerate(pairs, start=1):
+        left = _marked(texts[pair.a], [p.a for p in pair.passages], f"a{n}")
+        right = _marked(texts[pair.b], [p.b for p in pair.passages], f"b{n}")
+        sections.append(
+            f'<section class="pair" id="pair-{n}"><h2>第{n}对：{escape(pair.a)} ↔ {escape(pair.b)}</h2>'
+            f"<p>复制比 {pair.share_a:.1%} / {pair.share_b:.1%}，k-gram 重合度 {pair.jaccard:.1%}，"
+            f"雷同段落 {len(pair.passages)} 处（点击高亮段落可跳到对方文档的同一段）。</p>"
+            f'<div class="side"><div>{left}</div><div>{right}</div></div></section>')
+    formulae = "".join(f"<tr><td>{escape(text)}</td><td>{count}</td></tr>" for text, count in common) or \
+        '<tr><td colspan="2">（无）</td></tr>'
+    return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>雷同检测报告</title>'
+            f"<style>{CSS}</style></head><body><h1>雷同检测报告</h1>"
+            f"<p>共检测 {len(index.documents)} 份文档，最短雷同 {index.min_run} 字；"
+            f"复制比不低于 {threshold:.0%} 的文档 {len(pairs)} 对。</p>"
+            f"<h2>雷同文档对（按复制比排序）</h2><table><tr><th>序号</th><th>文档甲</th><th>文档乙</th>"
+            f"<th>甲的复制比</th><th>乙的复制比</th><th>段落数</th></tr>{rows}</table>"
+            f"<h2>各文档汇总</h2><table><tr><th>文档</th><th>总复制比</th><th>来源</th></tr>{docs}</table>"
+            f"<h2>常用套话（已排除，不计入雷同）</h2><table><tr><th>内容</th><th>出现文档数</th></tr>{formulae}</table>"
+            f"{''.join(sections)}</body></html>")
+
+
+def xlsx_report(index: ReuseIndex, pairs: list[Pair], common: list[tuple[str, int]]) -> bytes:
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                                     "strings_to_urls": False})
+    header = book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
+    percent = book.add_format({"num_format": "0.0%"})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    sheets = [
+        ("雷同文档对", ["文档甲", "文档甲复制比", "文档乙", "文档乙复制比", "重合度", "段落数"],
+         [[p.a, p.share_a, p.b, p.share_b, p.jaccard, len(p.passages)] for p in pairs], [40, 12, 40, 12, 10, 8]),
+        ("雷同段落", ["序号", "文档甲", "甲起止", "文档乙", "乙起止", "段落内容"],
+         [[n, p.a, f"{s.a[0]}-{s.a[1]}", p.b, f"{s.b[0]}-{s.b[1]}", s.text]
+          for n, p in enumerate(pairs, start=1) for s in p.passages], [6, 30, 12, 30, 12, 80]),
+        ("各文档汇总", ["文档", "总复制比", "来源"],
+         [[s.name, s.share, "；".join(f"{n}（{v:.1%}）" for n, v in s.sources)] for s in summaries(index, pairs)],
+         [40, 10, 80]),
+        ("常用套话", ["内容", "出现文档数"], [[text, count] for text, count in common], [80, 12]),
+    ]
+    for title, columns, rows, widths in sheets:
+        sheet = book.add_worksheet(title)
+        sheet.write_row(0, 0, columns, header)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row):
+                if isinstance(value, float):
+                    sheet.write_number(r, c, value, percent)
+                elif isinstance(value, int):
+                    sheet.write_number(r, c, value)
+                else:
+                    sheet.write_string(r, c, str(value), wrap)
+        for c, width in enumerate(widths):
+            sheet.set_column(c, c, width)
+        sheet.freeze_panes(1, 0)
+    book.close()
+    return out.getvalue()
