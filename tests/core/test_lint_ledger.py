@@ -48,7 +48,9 @@ def test_every_ledger_rule_is_documented():
     from pathlib import Path
 
     text = (Path(__file__).resolve().parents[2] / "docs" / "rules.md").read_text(encoding="utf-8")
-    for rule in LEDGER_RULES:
+    from xuncha.core.lint.corpus import CORPUS_RULES
+
+    for rule in [*LEDGER_RULES, *CORPUS_RULES]:
         assert f"## {rule.slug} ({rule.severity}" in text, rule.slug
 
 

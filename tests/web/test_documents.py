@@ -188,3 +188,17 @@ def test_masking_a_name_survives_later_edits_of_the_draft(login, cast, today):
     notice.refresh_from_db()
     assert "李建新" not in notice.doc["text"] and "成立整改领导小组。" in notice.doc["text"]
     assert not [d for d in notices.publish_checks(notice) if d.rule == "personal-info"]
+
+
+def test_a_draft_copied_from_another_units_notice_is_marked_with_its_source(login, cast, today):
+    from xuncha.ledger.services import findings as findings_service
+
+    text = "社区党委高度重视巡察反馈问题，成立整改领导小组，逐条制定整改措施，明确责任人和完成时限，每周召开调度会听取进展。"
+    for finding in (cast.finding, cast.other_finding):
+        fresh = Finding.objects.get(pk=finding.pk)
+        findings_service.update_finding(cast.system, fresh, fresh.version, description=text * 3)
+    notices.draft_from_ledger(cast.actor("outsider"), cast.other_inspection)
+    notice = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
+    marks = [d for d in notices.publish_checks(notice) if d.rule == "boilerplate"]
+    assert marks and "建设社区" in marks[0].message
+    assert text[:10] in notice.doc["text"][marks[0].span[0]:marks[0].span[1]]

@@ -23,9 +23,10 @@ class LintConfig:
     severities: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        from xuncha.core.lint.corpus import CORPUS_RULES
         from xuncha.core.lint.ledger import LEDGER_RULES
 
-        known = {rule.slug for rule in (*RULES, *LEDGER_RULES)}
+        known = {rule.slug for rule in (*RULES, *LEDGER_RULES, *CORPUS_RULES)}
         unknown = (set(self.only or ()) | set(self.severities)) - known
         if unknown:
             raise ValueError(f"未知的体检规则：{'、'.join(sorted(unknown))}")

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from xuncha.core.document import Claim, DocFinding, NoticeDoc
 from xuncha.core.lint import Diagnostic, configured, lint
+from xuncha.core.lint.corpus import copied_from
 from xuncha.core.render import RENDERERS, PdfUnavailable, render_bytes
 from xuncha.core.render.compose import FreeParts, compose, free_parts, mask_names
 from xuncha.core.render.outline import cn_number
@@ -160,11 +161,26 @@ def _write_files(notice: Notice, doc: NoticeDoc) -> list[dict]:
     return files
 
 
+BOILERPLATE_SOURCES = 200  # the most recent notices of other inspections compared with a draft
+
+
 def publish_checks(notice: Notice) -> list[Diagnostic]:
-    """体检 as publishing sees it: XUNCHA_LINT applies, and personal information is an error."""
+    """体检 as publishing sees it: XUNCHA_LINT applies, personal information is an error, and the
+    text is compared with other units' and earlier rounds' notices (boilerplate)."""
     overrides = settings.LINT_OVERRIDES
     extra = {} if overrides.get("personal-info") == "off" else {"personal-info": "error"}
-    return lint(NoticeDoc.from_dict(notice.doc), configured(overrides, **extra))
+    doc = NoticeDoc.from_dict(notice.doc)
+    found = lint(doc, configured(overrides, **extra))
+    if overrides.get("boilerplate") != "off":
+        others = (Notice.objects.exclude(inspection=notice.inspection).select_related("inspection__unit",
+                                                                                      "inspection__round")
+                  .order_by("-created_at")[:BOILERPLATE_SOURCES])
+        sources = [(f"{o.inspection.unit.name} · {o.inspection.round.name}（第{o.version}版通报）",
+                    o.doc.get("text", "")) for o in others]
+        for diagnostic in copied_from(doc, sources):
+            diagnostic.severity = overrides.get("boilerplate", diagnostic.severity)
+            found.append(diagnostic)
+    return found
 
 
 @transaction.atomic
