@@ -193,7 +193,8 @@ def test_masking_a_name_survives_later_edits_of_the_draft(login, cast, today):
 def test_a_draft_copied_from_another_units_notice_is_marked_with_its_source(login, cast, today):
     from xuncha.ledger.services import findings as findings_service
 
-    text = "社区党委高度重视巡察反馈问题，成立整改领导小组，逐条制定整改措施，明确责任人和完成时限，每周召开调度会听取进展。"
+    text = ("社区党委高度重视巡察反馈问题，成立整改领导小组，逐条制定整改措施，"
+            "明确责任人和完成时限，每周召开调度会听取进展。")
     for finding in (cast.finding, cast.other_finding):
         fresh = Finding.objects.get(pk=finding.pk)
         findings_service.update_finding(cast.system, fresh, fresh.version, description=text * 3)
