@@ -6,10 +6,10 @@ import argparse
 import json
 import sys
 
+from xuncha.commands.inputs import Notices
 from xuncha.config import ConfigError
 from xuncha.core.lint import RULES, LintConfig, configured, lint
 from xuncha.core.lint.corpus import load_corpus, repeats
-from xuncha.core.parse import LoadError, NotANotice, parse_file
 
 LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 
@@ -30,13 +30,8 @@ def main(argv: list[str]) -> int:
         return 2
     corpus = load_corpus(args.corpus) if args.corpus else []
     status = 0
-    for name in args.files:
-        try:
-            doc = parse_file(name)
-        except (LoadError, NotANotice) as exc:
-            print(f"{name}：{exc.message}", file=sys.stderr)
-            status = 1
-            continue
+    notices = Notices(args.files)
+    for name, doc in notices:
         diagnostics = lint(doc, config)
         if corpus and config.severities.get("repeat-finding") != "off":
             diagnostics += list(repeats(doc, corpus))
@@ -51,4 +46,4 @@ def main(argv: list[str]) -> int:
             where = f"{'/'.join(d.finding)} " if d.finding else ""
             quote = f"“{doc.text[d.span[0]:d.span[1]][:30]}”" if d.span and not d.finding else ""
             print(f"  [{LABELS[d.severity]}] {d.rule} {where}{quote} {d.message}")
-    return status
+    return 1 if notices.failed else status

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
+from xuncha.commands.inputs import Notices
 from xuncha.core.document import STATUSES, NoticeDoc
-from xuncha.core.parse import LoadError, NotANotice, parse_file
 
 STATUS_LABELS = dict(zip(STATUSES, ("已完成", "基本完成", "未完成", "长期坚持"), strict=True))
 
@@ -37,13 +36,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("files", nargs="+", metavar="FILE")
     parser.add_argument("--json", action="store_true", help="每个文件输出一行 JSON（NoticeDoc）")
     args = parser.parse_args(argv)
-    status = 0
-    for name in args.files:
-        try:
-            doc = parse_file(name)
-        except (LoadError, NotANotice) as exc:
-            print(f"{name}：{exc.message}", file=sys.stderr)
-            status = 1
-            continue
+    notices = Notices(args.files)
+    for _, doc in notices:
         print(doc.to_json() if args.json else summary(doc), flush=True)
-    return status
+    return 1 if notices.failed else 0
