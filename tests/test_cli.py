@@ -10,6 +10,8 @@ from django.core.management import CommandError, call_command
 
 from xuncha.ledger.models import Finding, Inspection, Staff
 
+SAMPLES = Path(__file__).resolve().parents[1] / "src" / "xuncha" / "demo" / "notices"
+
 
 def run(*args, env_extra=None, tmp_path=None):
     import os
@@ -74,7 +76,7 @@ def test_createuser_refuses_an_editor_without_a_unit(cast):
 
 
 def test_render_writes_each_format_from_parse_json(tmp_path):
-    sample = next((Path(__file__).resolve().parents[1] / "src" / "xuncha" / "demo" / "notices").glob("003_*.txt"))
+    sample = next(SAMPLES.glob("003_*.txt"))
     parsed = run("parse", "--json", str(sample), tmp_path=tmp_path)
     assert parsed.returncode == 0, parsed.stderr
     source = tmp_path / "003.json"
@@ -110,7 +112,7 @@ def test_import_previews_then_imports_a_notice_atomically(cast, capsys):
     round_ = setup.create_round(cast.system, "2026年第一轮", start=dt.date(2026, 1, 1))
     target = setup.create_inspection(cast.system, round_, cast.team4, cast.tianbao,
                                      feedback_date=dt.date(2026, 3, 1))
-    sample = next((Path(__file__).resolve().parents[1] / "src" / "xuncha" / "demo" / "notices").glob("000_*.txt"))
+    sample = next(SAMPLES.glob("000_*.txt"))
     call_command("import", str(sample), "--inspection", str(target.pk), "--yes")
     out = capsys.readouterr().out
     assert "预览" in out and "已导入 8 个问题" in out
@@ -121,7 +123,7 @@ def test_import_previews_then_imports_a_notice_atomically(cast, capsys):
 
 
 def test_lint_prints_json_per_file_and_exits_1_on_errors(tmp_path):
-    folder = Path(__file__).resolve().parents[1] / "src" / "xuncha" / "demo" / "notices"
+    folder = SAMPLES
     result = run("lint", "--json", str(next(folder.glob("000_*.txt"))), str(next(folder.glob("002_*.txt"))),
                  tmp_path=tmp_path)
     assert result.returncode == 1  # 000 has errors
@@ -134,7 +136,7 @@ def test_lint_prints_json_per_file_and_exits_1_on_errors(tmp_path):
 
 
 def test_lint_reads_rule_overrides_from_the_environment(tmp_path):
-    folder = Path(__file__).resolve().parents[1] / "src" / "xuncha" / "demo" / "notices"
+    folder = SAMPLES
     sample = str(next(folder.glob("001_*.txt")))
     result = run("lint", "--json", sample, env_extra={"XUNCHA_LINT": "claim-count-mismatch=warning,wording=off"},
                  tmp_path=tmp_path)
@@ -145,7 +147,7 @@ def test_lint_reads_rule_overrides_from_the_environment(tmp_path):
 
 
 def test_reuse_reports_the_copied_pair_and_skips_unreadable_files(tmp_path):
-    folder = Path(__file__).resolve().parents[1] / "src" / "xuncha" / "demo" / "notices"
+    folder = SAMPLES
     text = next(folder.glob("000_*.txt")).read_text(encoding="utf-8")
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -164,7 +166,7 @@ def test_reuse_reports_the_copied_pair_and_skips_unreadable_files(tmp_path):
 
 
 def test_reuse_writes_a_printable_html_report_and_an_excel_workbook(tmp_path):
-    folder = Path(__file__).resolve().parents[1] / "src" / "xuncha" / "demo" / "notices"
+    folder = SAMPLES
     text = next(folder.glob("003_*.txt")).read_text(encoding="utf-8")
     docs = tmp_path / "docs"
     docs.mkdir()

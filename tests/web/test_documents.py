@@ -12,10 +12,17 @@ from xuncha.core.ledger_xlsx import read_xlsx
 from xuncha.core.parse import parse_text
 from xuncha.core.parse.loaders import load_docx
 from xuncha.ledger.models import AuditEvent, Finding, Measure, Notice
+from xuncha.ledger.services import findings as findings_service
 from xuncha.ledger.services import measures, notices, setup
 
 pytestmark = pytest.mark.django_db
 SAMPLES = Path(__file__).resolve().parents[2] / "src" / "xuncha" / "demo" / "notices"
+
+
+def describe(actor, finding, description: str) -> None:
+    """Give a finding a new description through the service, as the inspection team would."""
+    fresh = Finding.objects.get(pk=finding.pk)
+    findings_service.update_finding(actor, fresh, fresh.version, description=description)
 
 
 def empty_inspection(cast):
@@ -152,10 +159,7 @@ def test_another_units_editor_cannot_reach_notices_or_imports(login, cast, today
 
 
 def test_a_notice_with_a_disciplined_persons_name_is_held_until_masked(login, cast, today):
-    findings_service = __import__("xuncha.ledger.services.findings", fromlist=["x"])
-    findings_service.update_finding(cast.system, Finding.objects.get(pk=cast.finding.pk),
-                                    Finding.objects.get(pk=cast.finding.pk).version,
-                                    description="社区负责安全工作人员李建新受到政务警告处分。")
+    describe(cast.system, cast.finding, "社区负责安全工作人员李建新受到政务警告处分。")
     notice = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
     page = login("editor").get(reverse("notice", args=[notice.pk])).content.decode()
     assert 'id="lint-results"' in page and "personal-info" in page and '<mark class="lint-span"' in page
@@ -173,10 +177,7 @@ def test_a_notice_with_a_disciplined_persons_name_is_held_until_masked(login, ca
 
 
 def test_masking_a_name_survives_later_edits_of_the_draft(login, cast, today):
-    findings_service = __import__("xuncha.ledger.services.findings", fromlist=["x"])
-    findings_service.update_finding(cast.system, Finding.objects.get(pk=cast.finding.pk),
-                                    Finding.objects.get(pk=cast.finding.pk).version,
-                                    description="社区负责安全工作人员李建新受到政务警告处分。")
+    describe(cast.system, cast.finding, "社区负责安全工作人员李建新受到政务警告处分。")
     notice = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
     editor = login("editor")
     editor.post(reverse("notice-mask", args=[notice.pk]), {"name": "李建新"})
@@ -191,13 +192,10 @@ def test_masking_a_name_survives_later_edits_of_the_draft(login, cast, today):
 
 
 def test_a_draft_copied_from_another_units_notice_is_marked_with_its_source(login, cast, today):
-    from xuncha.ledger.services import findings as findings_service
-
     text = ("社区党委高度重视巡察反馈问题，成立整改领导小组，逐条制定整改措施，"
             "明确责任人和完成时限，每周召开调度会听取进展。")
     for finding in (cast.finding, cast.other_finding):
-        fresh = Finding.objects.get(pk=finding.pk)
-        findings_service.update_finding(cast.system, fresh, fresh.version, description=text * 3)
+        describe(cast.system, finding, text * 3)
     notices.draft_from_ledger(cast.actor("outsider"), cast.other_inspection)
     notice = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
     marks = [d for d in notices.publish_checks(notice) if d.rule == "boilerplate"]

@@ -127,10 +127,6 @@ class Inspection(models.Model):
     def __str__(self) -> str:
         return f"{self.round} · {self.unit}"
 
-    @property
-    def completion(self) -> float | None:
-        return self.findings_finished / self.findings_total if self.findings_total else None
-
 
 class Finding(models.Model):
     """One problem fed back (反馈问题)."""

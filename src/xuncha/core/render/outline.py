@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from xuncha.core.dates import format_date
 from xuncha.core.document import Claim, DocFinding, NoticeDoc
-from xuncha.core.parse.structure import CLOSING, HEADING_PATTERNS, SIGNATURE_DATE, split_lines
+from xuncha.core.parse.structure import HEADING_PATTERNS, SIGNATURE_DATE, split_lines
 
 CN_NUMERALS = "一二三四五六七八九十"
 STATUS_WORDS = {"done": "已完成", "partly": "基本完成", "not_done": "未完成", "ongoing": "长期坚持"}
@@ -237,6 +237,3 @@ def outline(doc: NoticeDoc) -> Outline:
     title = doc.title or ("关于" + (doc.round or "巡察") + "整改进展情况的通报")
     return Outline(title=title, blocks=blocks, issuer=doc.issuer, date=doc.notice_date)
 
-
-def is_closing(text: str) -> bool:
-    return bool(CLOSING.match(text))

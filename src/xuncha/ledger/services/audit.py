@@ -13,7 +13,7 @@ from xuncha.ledger.models import AuditEvent, Finding, Inspection
 from xuncha.ledger.services.actor import Actor
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -25,7 +25,7 @@ def _plain(value: Any) -> Any:
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     """The named fields of a row as JSON-ready values (for before/after)."""
-    return {name: _plain(getattr(obj, name)) for name in fields}
+    return {name: plain(getattr(obj, name)) for name in fields}
 
 
 def _scope_of(obj: models.Model) -> tuple[int | None, int | None]:

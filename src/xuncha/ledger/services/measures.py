@@ -108,7 +108,7 @@ def _move(actor: Actor, measure: Measure, new: str, expected_version: int | None
     measure.status, measure.completed_on = new, completed_on
     audit.record(actor, "measure.status", measure,
                  f"措施状态：{MEASURE_STATUS.label(old)} → {MEASURE_STATUS.label(new)}",
-                 before={"status": old}, after={"status": new, "completed_on": audit._plain(completed_on)})
+                 before={"status": old}, after={"status": new, "completed_on": audit.plain(completed_on)})
 
 
 @transaction.atomic
