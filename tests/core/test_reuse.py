@@ -2,10 +2,13 @@
 
 import random
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xuncha.core.reuse import ReuseIndex, fingerprints, normalise, parameters
+from xuncha.core.reuse import ReuseIndex, normalise, parameters
+from xuncha.core.reuse.hashing import kgram_hashes, winnow
+from xuncha.core.reuse.text import encode, encode_batch
 
 CJK = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
 
@@ -68,4 +71,60 @@ def test_boilerplate_shared_by_most_documents_is_reported_apart_and_makes_no_pai
 
 
 def test_fingerprints_are_stable_across_runs():
-    assert fingerprints("巡察整改进展情况的通报全文", 4, 3) == fingerprints("巡察整改进展情况的通报全文", 4, 3)
+    codes = encode("巡察整改进展情况的通报全文")[0]
+    assert kgram_hashes(codes, 4).tolist() == kgram_hashes(encode("巡察整改进展情况的通报全文")[0], 4).tolist()
+
+
+@settings(max_examples=50, deadline=None)
+@given(values=st.lists(st.integers(0, 40), min_size=1, max_size=120), w=st.integers(1, 9))
+def test_winnowing_selects_every_window_minimum(values, w):
+    hashes = np.array(values, np.uint32)
+    expected = set()
+    for start in range(max(1, len(values) - w + 1)):
+        window = values[start:start + w]
+        expected |= {start + i for i, value in enumerate(window) if value == min(window)}
+    assert set(winnow(hashes, w).tolist()) == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(texts=st.lists(st.text(alphabet="整改措施ａＡ，。 \u3000𠀀㈠½İ落实\n", max_size=40), min_size=1, max_size=6))
+def test_batch_normalisation_equals_one_text_at_a_time(texts):
+    codes, starts = encode_batch(texts)
+    for number, text in enumerate(texts):
+        assert codes[starts[number]:starts[number + 1]].tolist() == encode(text)[0].tolist()
+
+
+def exact_shares(a: str, b: str, min_run: int = 13) -> tuple[float, float]:
+    """By definition: every maximal run of equal characters on every diagonal, kept at min_run."""
+    x, y = np.array(encode(a)[0], np.int64), np.array(encode(b)[0], np.int64)
+    cover_a, cover_b = np.zeros(len(x), bool), np.zeros(len(y), bool)
+    for shift in range(-len(x) + 1, len(y)):
+        i0, j0 = max(0, -shift), max(0, shift)
+        n = min(len(x) - i0, len(y) - j0)
+        equal = np.concatenate([[False], x[i0:i0 + n] == y[j0:j0 + n], [False]])
+        edges = np.flatnonzero(np.diff(equal.astype(np.int8)))
+        for start, stop in zip(edges[::2], edges[1::2], strict=True):
+            if stop - start >= min_run:
+                cover_a[i0 + start:i0 + stop] = True
+                cover_b[j0 + start:j0 + stop] = True
+    return cover_a.sum() / max(1, len(x)), cover_b.sum() / max(1, len(y))
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10**6), blocks=st.lists(st.integers(5, 80), min_size=1, max_size=6))
+def test_shares_equal_the_exact_definition(seed, blocks):
+    rng = random.Random(seed)
+    source = words(rng, 600)
+    copy = []
+    for size in blocks:
+        start = rng.randrange(0, 600 - size)
+        copy += [source[start:start + size], words(rng, rng.randrange(1, 30))]
+    index = ReuseIndex()
+    index.add("a", source)
+    index.add("b", "".join(copy))
+    pairs = index.pairs(threshold=0.0)
+    share_a, share_b = exact_shares(source, "".join(copy))
+    if share_a == 0:
+        assert pairs == []
+    else:
+        assert abs(pairs[0].share_a - share_a) < 1e-9 and abs(pairs[0].share_b - share_b) < 1e-9
