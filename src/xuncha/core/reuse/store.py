@@ -1,0 +1,355 @@
+"""The persisted index: new documents compared with everything indexed before, without re-reading it.
+
+A folder of immutable segments and a manifest naming them:
+
+    manifest.json          {"format": 1, "min_run": 13, "segments": [...], "documents": N}
+    seg-000001/keys.npy    sorted postings, hash << 32 | document, 8 bytes each (memory-mapped)
+    seg-000001/texts.bin   the documents' texts, each compressed; texts.npy holds their offsets
+    seg-000001/names.json  the documents' names, numbered from the segment's `first`
+
+Adding a document writes a small segment and a new manifest (atomic rename) under a file lock; small
+segments are merged when there are many, as in a log-structured merge tree. Readers see a manifest
+and the segments it names, which never change; a merge leaves the old folders for the next one to
+remove.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from xuncha.core.reuse.engine import (
+    MIN_RUN,
+    Document,
+    Pair,
+    Verifier,
+    common_limit,
+    fingerprint_all,
+    min_shared,
+    parameters,
+)
+from xuncha.core.reuse.hashing import fingerprints_batch, kgram_hashes
+from xuncha.core.reuse.text import encode, encode_batch
+
+FORMAT = 1
+MERGE_AT = 24  # small segments before they are merged into one
+LOW = np.uint64(0xFFFFFFFF)
+
+
+class StoreError(Exception):
+    """The index folder cannot be used (English for logs; callers show their own Chinese message)."""
+
+
+@dataclass
+class Segment:
+    name: str
+    first: int
+    keys: np.ndarray
+    names: list[str]
+    offsets: np.ndarray
+    texts: np.ndarray
+    lengths: np.ndarray
+    dictionary: bytes
+
+    @classmethod
+    def open(cls, folder: Path, dictionary: bytes) -> Segment:
+        meta = json.loads((folder / "meta.json").read_text("utf-8"))
+        names = json.loads((folder / "names.json").read_text("utf-8"))
+        keys = np.load(folder / "keys.npy", mmap_mode="r")
+        offsets = np.load(folder / "texts.npy")
+        size = (folder / "texts.bin").stat().st_size
+        texts = np.memmap(folder / "texts.bin", np.uint8, "r") if size else np.zeros(0, np.uint8)
+        return cls(folder.name, meta["first"], keys, names, offsets, texts, np.load(folder / "lengths.npy"),
+                   dictionary)
+
+    def text(self, number: int) -> str:
+        local = number - self.first
+        return unpack(bytes(self.texts[self.offsets[local]:self.offsets[local + 1]]), self.dictionary)
+
+    def postings(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(index into `hashes`, document) of every posting of the given sorted hashes."""
+        wide = hashes.astype(np.uint64) << np.uint64(32)
+        low = np.searchsorted(self.keys, wide, "left")
+        high = np.searchsorted(self.keys, wide | LOW, "right")
+        count = high - low
+        total = int(count.sum())
+        if not total:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        which = np.repeat(np.arange(len(hashes)), count)
+        at = np.repeat(low - (np.cumsum(count) - count), count) + np.arange(total)
+        return which, (np.asarray(self.keys[at]) & LOW).astype(np.int64)
+
+
+def pack(text: str, dictionary: bytes) -> bytes:
+    """A text compressed small: GB 18030 (two bytes a Chinese character) against a preset dictionary
+    of typical wording, which is what makes one short document compress well on its own."""
+    try:
+        raw, kind = text.encode("gb18030"), b"G"
+    except UnicodeEncodeError:
+        raw, kind = text.encode("utf-8", "surrogatepass"), b"U"
+    packer = zlib.compressobj(9, zdict=dictionary) if dictionary else zlib.compressobj(9)
+    return kind + packer.compress(raw) + packer.flush()
+
+
+def unpack(blob: bytes, dictionary: bytes) -> str:
+    unpacker = zlib.decompressobj(zdict=dictionary) if dictionary else zlib.decompressobj()
+    raw = unpacker.decompress(blob[1:]) + unpacker.flush()
+    return raw.decode("gb18030") if blob[:1] == b"G" else raw.decode("utf-8", "surrogatepass")
+
+
+def _write_segment(folder: Path, first: int, names: list[str], texts: list[str], keys: np.ndarray,
+                   lengths: np.ndarray, dictionary: bytes) -> None:
+    staging = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    np.save(staging / "lengths.npy", lengths.astype(np.int32))
+    blobs = [pack(t, dictionary) for t in texts]
+    offsets = np.zeros(len(blobs) + 1, np.uint64)
+    np.cumsum([len(b) for b in blobs], out=offsets[1:])
+    with open(staging / "texts.bin", "wb") as out:
+        out.writelines(blobs)
+    np.save(staging / "texts.npy", offsets)
+    np.save(staging / "keys.npy", np.sort(keys))
+    (staging / "names.json").write_text(json.dumps(names, ensure_ascii=False), "utf-8")
+    (staging / "meta.json").write_text(json.dumps({"first": first, "count": len(names)}), "utf-8")
+    for path in staging.iterdir():
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+    os.replace(staging, folder)
+
+
+class IndexStore:
+    """A persisted fingerprint index in a folder. Open it once and keep it: segments are mapped."""
+
+    def __init__(self, folder: str | Path, min_run: int = MIN_RUN, common_share: float = 0.2,
+                 common_min_docs: int = 5, common_max_docs: int = 50) -> None:
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.common = (common_share, common_min_docs, common_max_docs)
+        self._stamp: tuple | None = None
+        self.segments: list[Segment] = []
+        self.names: dict[str, int] = {}
+        manifest = self._manifest()
+        if manifest is None:
+            self.min_run = min_run
+            self._save_manifest([], 0)
+        else:
+            self.min_run = manifest["min_run"]
+            if min_run != self.min_run:
+                raise StoreError(f"index was built with min_run {self.min_run}, not {min_run}")
+        dictionary = self.folder / "dictionary.bin"
+        self.dictionary = dictionary.read_bytes() if dictionary.exists() else b""
+        self.k, self.w = parameters(self.min_run)
+        self.refresh()
+
+    # -- manifest and segments -------------------------------------------------------------------
+    def _manifest(self) -> dict | None:
+        path = self.folder / "manifest.json"
+        if not path.exists():
+            return None
+        try:
+            manifest = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"unreadable manifest in {self.folder}: {exc}") from exc
+        if manifest.get("format") != FORMAT:
+            raise StoreError(f"index format {manifest.get('format')} is not {FORMAT}")
+        return manifest
+
+    def _save_manifest(self, segments: list[str], documents: int) -> None:
+        staging = self.folder / "manifest.json.tmp"
+        staging.write_text(json.dumps({"format": FORMAT, "min_run": getattr(self, "min_run", MIN_RUN),
+                                       "segments": segments, "documents": documents}), "utf-8")
+        os.replace(staging, self.folder / "manifest.json")
+
+    def refresh(self) -> None:
+        """Pick up segments written by other processes since the last look."""
+        stat = (self.folder / "manifest.json").stat()
+        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        if stamp == self._stamp:
+            return
+        manifest = self._manifest() or {"segments": []}
+        known = {s.name: s for s in self.segments}
+        self.segments = [known.get(name) or Segment.open(self.folder / name, self.dictionary)
+                         for name in manifest["segments"]]
+        if any(name not in known for name in manifest["segments"]):
+            count = len(self.names)
+            for segment in self.segments:
+                if segment.first + len(segment.names) > count:  # merged segments hold known names
+                    self.names.update((name, segment.first + i) for i, name in enumerate(segment.names))
+        self._stamp = stamp
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        with open(self.folder / "lock", "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                self.refresh()
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    @property
+    def documents(self) -> int:
+        return sum(len(s.names) for s in self.segments)
+
+    def _next_segment(self) -> str:
+        numbers = [int(s.name.split("-")[1]) for s in self.segments]
+        return f"seg-{max(numbers, default=0) + 1:06d}"
+
+    # -- writing ---------------------------------------------------------------------------------
+    def add_many(self, items: list[tuple[str, str]]) -> None:
+        """Index many documents at once (one segment); names already indexed are skipped."""
+        with self._locked():
+            items = sorted({name: text for name, text in items if name not in self.names}.items())
+            if not items:
+                return
+            first = self.documents
+            texts = [t for _, t in items]
+            if not self.dictionary:
+                self._make_dictionary(texts)
+            lengths, buckets = fingerprint_all(texts, self.k, self.w, first=first)
+            keys = np.concatenate(buckets) if buckets else np.zeros(0, np.uint64)
+            self._append(first, [n for n, _ in items], texts, keys, lengths)
+
+    def _make_dictionary(self, texts: list[str]) -> None:
+        """32 KB of the first documents, kept for the life of the index (zlib's preset dictionary)."""
+        sample = "".join(texts[:64]).encode("gb18030", "replace")[-32768:]
+        staging = self.folder / "dictionary.bin.tmp"
+        staging.write_bytes(sample)
+        os.replace(staging, self.folder / "dictionary.bin")
+        self.dictionary = sample
+
+    def _append(self, first: int, names: list[str], texts: list[str], keys: np.ndarray,
+                lengths: np.ndarray) -> None:
+        name = self._next_segment()
+        _write_segment(self.folder / name, first, names, texts, keys, lengths, self.dictionary)
+        segments = [*(s.name for s in self.segments), name]
+        self._save_manifest(segments, first + len(names))
+        self.refresh()
+        if len(self.segments) > MERGE_AT:
+            self._merge()
+
+    def _merge(self) -> None:
+        """Fold the small segments into one (and into the largest when they grow to a tenth of it)."""
+        largest = max(self.segments, key=lambda s: len(s.names))
+        small = [s for s in self.segments if s is not largest]
+        if sum(len(s.names) for s in small) * 10 >= len(largest.names):
+            small = self.segments
+        first = min(s.first for s in small)
+        names = [n for s in small for n in s.names]
+        if [s.first for s in small] != sorted(s.first for s in small) or first + len(names) != self.documents:
+            small = [s for s in self.segments if s.first >= first]
+        texts = [s.text(s.first + i) for s in small for i in range(len(s.names))]
+        keys = np.concatenate([np.asarray(s.keys) for s in small])
+        lengths = np.concatenate([s.lengths for s in small])
+        name = self._next_segment()
+        _write_segment(self.folder / name, first, names, texts, keys, lengths, self.dictionary)
+        kept = [s.name for s in self.segments if s not in small]
+        self._save_manifest([*kept, name], self.documents)
+        old = [s.name for s in small]
+        self.refresh()
+        for folder in old:
+            shutil.rmtree(self.folder / folder, ignore_errors=True)
+
+    # -- reading ---------------------------------------------------------------------------------
+    def _segment(self, number: int) -> Segment:
+        for segment in self.segments:
+            if segment.first <= number < segment.first + len(segment.names):
+                return segment
+        raise KeyError(number)
+
+    def text(self, number: int) -> tuple[str, str]:
+        segment = self._segment(number)
+        return segment.names[number - segment.first], segment.text(number)
+
+    def length(self, number: int) -> int:
+        segment = self._segment(number)
+        return int(segment.lengths[number - segment.first])
+
+    def _document_frequency(self, hashes: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+        """For sorted unique hashes: how many documents hold each, and the documents themselves."""
+        frequency = np.zeros(len(hashes), np.int64)
+        which_all, docs_all = [], []
+        for segment in self.segments:
+            which, docs = segment.postings(hashes)
+            if len(which):
+                pairs = np.unique((which.astype(np.int64) << 32) | docs)  # a document once per hash
+                frequency += np.bincount((pairs >> 32).astype(np.int64), minlength=len(hashes))
+                which_all.append(which)
+                docs_all.append(docs)
+        return frequency, [np.concatenate(which_all) if which_all else np.zeros(0, np.int64),
+                           np.concatenate(docs_all) if docs_all else np.zeros(0, np.int64)]
+
+    def query(self, name: str, text: str, threshold: float = 0.3) -> list[Pair]:
+        """The indexed documents this text shares passages with, at `threshold` or above."""
+        self.refresh()
+        codes, _ = encode(text)
+        prints, _ = fingerprints_batch(codes, np.array([0, len(codes)]), self.k, self.w)
+        prints_sorted = np.sort(prints)
+        unique = np.unique(prints_sorted)
+        total = self.documents + (name not in self.names)
+        limit = common_limit(total, *self.common)
+        frequency, (which, docs) = self._document_frequency(unique)
+        frequency += 1  # this document holds each of its own fingerprints
+        common = unique[frequency >= limit]
+        mine = np.bincount(np.searchsorted(unique, prints_sorted), minlength=len(unique))
+        keep = (frequency[which] < limit) & (docs != self.names.get(name, -1))
+        docs, weight = docs[keep], mine[which[keep]]
+        if not len(docs):
+            return []
+        candidates = np.unique(docs)
+        counts = np.bincount(np.searchsorted(candidates, docs), weights=weight, minlength=len(candidates))
+        found = []
+        others = []
+        for number, count in zip(candidates.tolist(), counts.tolist(), strict=True):
+            if count >= min_shared(threshold, min(len(codes), self.length(number)), self.min_run, self.w):
+                others.append(Document(*self.text(number)))
+        if not others:
+            return []
+        # Common text as the whole index sees it, in this document and in each candidate.
+        grams = [kgram_hashes(encode(d.original)[0], self.k) for d in others] + [kgram_hashes(codes, self.k)]
+        every = np.unique(np.concatenate(grams))
+        seen, _ = self._document_frequency(every)
+        seen += np.isin(every, prints_sorted)
+        verifier = Verifier(self.k, self.min_run, np.union1d(common, every[seen >= limit]))
+        me = Document(name, text)
+        for other in others:
+            pair = verifier.pair(me, other)
+            if pair and max(pair.share_a, pair.share_b) >= threshold:
+                found.append(pair)
+        return sorted(found, key=lambda p: (-max(p.share_a, p.share_b), p.a, p.b))
+
+    def add(self, name: str, text: str, threshold: float = 0.3) -> list[Pair]:
+        """Compare the text with everything indexed before, then index it. Returns its pairs."""
+        with self._locked():
+            pairs = self.query(name, text, threshold)
+            if name not in self.names:
+                codes, starts = encode_batch([text])
+                prints, _ = fingerprints_batch(codes, starts, self.k, self.w)
+                first = self.documents
+                keys = (prints.astype(np.uint64) << np.uint64(32)) | np.uint64(first)
+                if not self.dictionary:
+                    self._make_dictionary([text])
+                self._append(first, [name], [text], keys, np.array([len(codes)]))
+        return pairs
+
+    def size(self) -> dict[str, int]:
+        """Bytes on disk: the postings and names (the index proper) and the stored texts."""
+        index = texts = 0
+        for segment in self.segments:
+            folder = self.folder / segment.name
+            for path in folder.iterdir():
+                if path.name.startswith("texts"):
+                    texts += path.stat().st_size
+                else:
+                    index += path.stat().st_size
+        return {"index": index, "texts": texts, "documents": self.documents}
