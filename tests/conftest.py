@@ -23,6 +23,8 @@ TODAY = dt.date(2025, 11, 20)
 def _isolated_files(settings, tmp_path):
     settings.EVIDENCE_DIR = tmp_path / "evidence"
     settings.NOTICE_FILES_DIR = tmp_path / "notices"
+    settings.REUSE_INDEX_DIR = tmp_path / "reuse-index"
+    settings.REUSE_CHECKS_DIR = tmp_path / "reuse-checks"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

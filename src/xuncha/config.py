@@ -82,6 +82,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("XUNCHA_SESSION_IDLE_MINUTES", "30", parse_positive_int,
             "A staff session ends after this many idle minutes."),
     Setting("XUNCHA_EVIDENCE_MAX_MB", "20", parse_positive_int, "Largest evidence file accepted, in MB."),
+    Setting("XUNCHA_REUSE_MAX_MB", "20", parse_positive_int,
+            "Largest single document (or zip member) accepted by a 雷同 batch check, in MB."),
     Setting("XUNCHA_WARNING_DAYS", "10", parse_positive_int,
             "A measure due within this many days is shown yellow (red once past its deadline)."),
     Setting("XUNCHA_RECTIFICATION_MONTHS", "2", parse_positive_int,

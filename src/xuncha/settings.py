@@ -15,6 +15,8 @@ DATA_DIR: Path = CONFIG["XUNCHA_DATA_DIR"]
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 EVIDENCE_DIR = DATA_DIR / "evidence"
 NOTICE_FILES_DIR = DATA_DIR / "notices"
+REUSE_INDEX_DIR = DATA_DIR / "reuse-index"  # the persisted 雷同 index of progress reports and notices
+REUSE_CHECKS_DIR = DATA_DIR / "reuse-checks"  # uploaded batches and their extracted texts
 
 
 def _secret_key() -> str:
@@ -139,6 +141,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 EVIDENCE_MAX_BYTES = CONFIG["XUNCHA_EVIDENCE_MAX_MB"] * 1024 * 1024
+REUSE_MAX_BYTES = CONFIG["XUNCHA_REUSE_MAX_MB"] * 1024 * 1024
 # Uploads above this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -191,12 +191,14 @@ def test_masking_a_name_survives_later_edits_of_the_draft(login, cast, today):
     assert not [d for d in notices.publish_checks(notice) if d.rule == "personal-info"]
 
 
-def test_a_draft_copied_from_another_units_notice_is_marked_with_its_source(login, cast, today):
+def test_a_draft_copied_from_another_units_notice_is_marked_with_its_source(login, cast, today,
+                                                                           django_capture_on_commit_callbacks):
     text = ("社区党委高度重视巡察反馈问题，成立整改领导小组，逐条制定整改措施，"
             "明确责任人和完成时限，每周召开调度会听取进展。")
     for finding in (cast.finding, cast.other_finding):
         describe(cast.system, finding, text * 3)
-    notices.draft_from_ledger(cast.actor("outsider"), cast.other_inspection)
+    with django_capture_on_commit_callbacks(execute=True):  # the other unit's notice is indexed on commit
+        notices.draft_from_ledger(cast.actor("outsider"), cast.other_inspection)
     notice = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
     marks = [d for d in notices.publish_checks(notice) if d.rule == "boilerplate"]
     assert marks and "建设社区" in marks[0].message

@@ -115,6 +115,13 @@ NOTICE_STATE = ChoiceSet(
     Choice("published", "已发布", "green"),
 )
 
+REUSE_CHECK_STATE = ChoiceSet(
+    Choice("queued", "排队中", "grey"),
+    Choice("running", "检测中", "blue"),
+    Choice("done", "已完成", "green"),
+    Choice("failed", "失败", "red"),
+)
+
 ROLE = ChoiceSet(
     Choice("office_admin", "巡察办管理员"),
     Choice("team_member", "巡察组成员"),

@@ -15,6 +15,7 @@ from xuncha.core.statuses import (
     MEASURE_KIND,
     MEASURE_STATUS,
     NOTICE_STATE,
+    REUSE_CHECK_STATE,
     ROLE,
     ROUND_TYPE,
     UNIT_KIND,
@@ -193,6 +194,9 @@ class ProgressReport(models.Model):
     text = models.TextField("进展情况")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # 雷同 found when it was reported: the share copied from another unit's or round's text, and whose.
+    copied_share = models.FloatField("雷同比例", null=True, blank=True, editable=False)
+    copied_from = models.CharField("雷同来源", max_length=200, blank=True, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "整改进展"
@@ -281,6 +285,33 @@ class Notice(models.Model):
         verbose_name = verbose_name_plural = "通报"
         ordering = ["inspection", "-version"]
         constraints = [models.UniqueConstraint(fields=["inspection", "version"], name="notice_version_unique")]
+
+
+class ReuseCheck(models.Model):
+    """A batch of uploaded documents checked for 雷同 in the background, and its report."""
+
+    title = models.CharField("名称", max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=20, choices=REUSE_CHECK_STATE.django_choices(), default="queued",
+                             editable=False)
+    progress = models.FloatField(default=0.0, editable=False)  # 0…1
+    stage = models.CharField(max_length=100, blank=True, editable=False)
+    heartbeat = models.DateTimeField(null=True, blank=True, editable=False)
+    min_run = models.PositiveIntegerField("最短雷同字数", default=13)
+    threshold = models.FloatField("复制比阈值", default=0.3)
+    files = models.PositiveIntegerField(default=0, editable=False)
+    documents = models.PositiveIntegerField(default=0, editable=False)
+    pair_count = models.PositiveIntegerField(default=0, editable=False)
+    skipped = models.JSONField(default=list, blank=True, editable=False)  # [{"name", "reason"}]
+    # {"pairs": [Pair.to_dict()], "common": [{"text", "documents"}]}; texts are kept in the batch folder.
+    result = models.JSONField(null=True, blank=True, editable=False)
+    error = models.CharField(max_length=300, blank=True, editable=False)
+    seconds = models.FloatField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "雷同检测"
+        ordering = ["-created_at", "-id"]
 
 
 class AuditEvent(models.Model):

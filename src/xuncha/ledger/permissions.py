@@ -27,6 +27,8 @@ ACTIONS: dict[str, dict[str, str]] = {
     "approve_notice": {"office_admin": ALL, "system": ALL, "unit_leader": UNIT},
     "publish_notice": {"office_admin": ALL, "system": ALL},
     "manage_inspections": {"office_admin": ALL, "system": ALL},
+    # Batch 雷同 checks of uploaded documents (speeches, reports, plans) are the inspectors' tool.
+    "check_reuse": {"office_admin": ALL, "system": ALL, "team_member": ALL, "supervisor": ALL},
 }
 
 DENIED_MESSAGES = {
@@ -41,6 +43,7 @@ DENIED_MESSAGES = {
     "approve_notice": "只有本单位负责人或巡察办可以审定通报。",
     "publish_notice": "只有巡察办可以发布通报。",
     "manage_inspections": "只有巡察办可以管理巡察轮次和巡察安排。",
+    "check_reuse": "只有巡察办、巡察组和监督部门可以使用雷同检测。",
 }
 
 

@@ -17,7 +17,17 @@ from xuncha.core.ledger_xlsx import LedgerRow
 from xuncha.core.lint.ledger import LedgerItem, LedgerMeasure, LedgerSnapshot, lint_ledger
 from xuncha.core.statuses import MEASURE_FINISHED, MEASURE_UNFINISHED, WarningWindow
 from xuncha.ledger import permissions
-from xuncha.ledger.models import AuditEvent, Closeout, Evidence, Finding, Inspection, Measure, Notice, Round
+from xuncha.ledger.models import (
+    AuditEvent,
+    Closeout,
+    Evidence,
+    Finding,
+    Inspection,
+    Measure,
+    Notice,
+    ProgressReport,
+    Round,
+)
 from xuncha.ledger.services import derived
 from xuncha.ledger.services.actor import Actor
 from xuncha.ledger.services.errors import NotFound
@@ -193,6 +203,10 @@ def findings_tree(inspection: Inspection) -> list[Category]:
 
 def ledger_snapshot(inspection: Inspection, findings: list[Finding]) -> LedgerSnapshot:
     """The ledger as plain data for core.lint (findings prefetched as in findings_tree)."""
+    copied: dict[int, list] = {}
+    for report in ProgressReport.objects.filter(measure__finding__inspection=inspection,
+                                                copied_share__isnull=False).order_by("date", "id"):
+        copied.setdefault(report.measure_id, []).append((report.date, report.copied_share, report.copied_from))
     items = []
     for finding in findings:
         closeouts = list(finding.closeouts.all())
@@ -201,7 +215,8 @@ def ledger_snapshot(inspection: Inspection, findings: list[Finding]) -> LedgerSn
             previous_id=finding.previous_id, closeout=closeouts[0].state if closeouts else None,
             measures=[LedgerMeasure(id=m.pk, text=m.text, owner=m.owner, lead=m.lead, kind=m.kind,
                                     deadline=m.deadline, status=m.status, evidence=m.evidence_count,
-                                    reports=m.report_count) for m in finding.measures.all()]))
+                                    reports=m.report_count, copied=copied.get(m.pk, []))
+                              for m in finding.measures.all()]))
     return LedgerSnapshot(rectification_end=inspection.rectification_end, findings=items)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from xuncha.core.statuses import ROLE
+from xuncha.ledger import permissions
 from xuncha.ledger.services.actor import actor_for
 
 
@@ -21,4 +22,5 @@ def staff(request) -> dict:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
     current = actor(request)
-    return {"actor": current, "role_label": ROLE.label(current.role)}
+    return {"actor": current, "role_label": ROLE.label(current.role),
+            "can_check_reuse": permissions.allowed(current, "check_reuse")}

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from xuncha.web.views import actions, documents, files, pages
+from xuncha.web.views import actions, documents, files, pages, reuse
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html",
@@ -35,4 +35,7 @@ urlpatterns = [
     path("notices/<int:pk>/publish", documents.notice_transition, {"action": "publish"}, name="notice-publish"),
     path("notices/<int:pk>/download/<str:fmt>", documents.notice_download, name="notice-download"),
     path("notices/<int:pk>/mask", documents.notice_mask, name="notice-mask"),
+    path("reuse/", reuse.check_list, name="reuse-checks"),
+    path("reuse/<int:pk>/", reuse.check_detail, name="reuse-check"),
+    path("reuse/<int:pk>/report.<str:fmt>", reuse.check_export, name="reuse-export"),
 ]

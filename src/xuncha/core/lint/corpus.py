@@ -12,6 +12,7 @@ from pathlib import Path
 
 from xuncha.core.document import NoticeDoc
 from xuncha.core.lint.base import Diagnostic, Rule
+from xuncha.core.lint.ledger import BOILERPLATE as LEDGER_BOILERPLATE
 from xuncha.core.lint.ledger import REPEAT
 from xuncha.core.parse import LoadError, NotANotice, parse_file
 from xuncha.core.parse.loaders import LOADERS
@@ -60,33 +61,20 @@ def repeats(doc: NoticeDoc, corpus: Iterable[NoticeDoc]) -> Iterator[Diagnostic]
                 "请查找上轮整改为何失效，措施要针对根源。", span=item.span, finding=item.path)
 
 
-def _boilerplate(doc: NoticeDoc) -> Iterator[Diagnostic]:  # needs other documents: see copied_from
-    return iter(())
-
-
-BOILERPLATE = Rule("boilerplate", "warning", "通报大段照搬其他单位或往年的通报、报告（雷同检测），并指明来源。",
-                   _boilerplate, catches=["与另一社区通报的整改措施部分逐字相同"],
+BOILERPLATE = Rule(LEDGER_BOILERPLATE.slug, LEDGER_BOILERPLATE.severity, LEDGER_BOILERPLATE.description,
+                   lambda doc: iter(()),  # needs other documents: see copied_from
+                   catches=["与另一社区通报的整改措施部分逐字相同"],
                    passes=["只共用“欢迎广大党员干部群众……监督”等套话"])
 CORPUS_RULES = [REPEAT, BOILERPLATE]
 
 
-def copied_from(doc: NoticeDoc, others: Iterable[tuple[str, str]], threshold: float = 0.3,
-                min_run: int = 13) -> list[Diagnostic]:
-    """`boilerplate`: the share of this notice copied from each other text, with the passages marked."""
-    from xuncha.core.reuse import ReuseIndex
-
-    index = ReuseIndex(min_run=min_run)
-    me = "\x00this"  # sorts before any real name, so this notice is always side a
-    index.add(me, doc.text)
-    for name, text in others:
-        index.add(name, text)
+def copied_from(sources: Iterable[tuple[str, float, list[tuple[int, int]]]], longest: int = 5) -> list[Diagnostic]:
+    """`boilerplate` on a notice: for each (source, share copied from it, spans in this notice),
+    the longest shared passages marked, the source named."""
     found = []
-    for pair in index.pairs(threshold=0.0, exclude_common=False):
-        if pair.a != me or pair.share_a < threshold:
-            continue
-        longest = sorted(pair.passages, key=lambda p: p.a[0] - p.a[1])[:5]
-        for passage in longest:
+    for source, share, spans in sources:
+        for span in sorted(spans, key=lambda s: s[0] - s[1])[:longest]:
             found.append(BOILERPLATE.diagnostic(
-                f"这段与“{pair.b}”相同（本通报 {pair.share_a:.0%} 的内容与其雷同）；"
-                "请结合本单位实际情况重写，不要照搬。", span=passage.a))
+                f"这段与“{source}”相同（本通报 {share:.0%} 的内容与其雷同）；"
+                "请结合本单位实际情况重写，不要照搬。", span=span))
     return found

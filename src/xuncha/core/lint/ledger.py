@@ -25,6 +25,8 @@ class LedgerMeasure:
     status: str = "planned"
     evidence: int = 0
     reports: int = 0
+    # Progress reports found copied when reported: (date, share copied, from whom).
+    copied: list[tuple[dt.date, float, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -109,6 +111,14 @@ def repeat_finding(snapshot: LedgerSnapshot) -> Iterator[Diagnostic]:
                                     "请查找上轮整改为何失效，措施要针对根源。", **_where(item))
 
 
+def copied_progress(snapshot: LedgerSnapshot) -> Iterator[Diagnostic]:
+    for item, measure in _measures(snapshot):
+        for date, share, source in measure.copied:
+            yield BOILERPLATE.diagnostic(
+                f"措施“{measure.text[:30]}”{date:%Y年%-m月%-d日}的整改进展有 {share:.0%} 与“{source}”雷同；"
+                "请如实报送本单位的整改进展，不要照搬其他单位或往年的材料。", **_where(item, measure))
+
+
 OWNER = Rule("measure-without-owner", "warning", "整改措施没有责任部门或责任人。", without_owner,
              catches=["措施“补签合同”，责任人空白"], passes=["措施“补签合同”，责任人：财务室"])
 DEADLINE = Rule("measure-without-deadline", "warning", "整改措施没有完成时限（长期坚持的除外）。",
@@ -124,7 +134,12 @@ CLOSEOUT = Rule("closeout-without-progress", "warning", "问题申请或完成�
 REPEAT = Rule("repeat-finding", "warning", "问题重复出现：与同一单位上一轮巡察的问题关联，或正文写明上轮已发现。",
               repeat_finding, catches=["在上轮巡察中发现……本轮巡察再次发现"], passes=["（首次发现的问题）"])
 
-LEDGER_RULES = [OWNER, DEADLINE, AFTER, EVIDENCE, CLOSEOUT, REPEAT]
+BOILERPLATE = Rule("boilerplate", "warning",
+                   "通报或整改进展大段照搬其他单位或往年的通报、报告（雷同检测），并指明来源。", copied_progress,
+                   catches=["进展报告与另一社区上轮的进展报告 80% 相同"],
+                   passes=["只共用“已按要求完成整改”等套话"])
+
+LEDGER_RULES = [OWNER, DEADLINE, AFTER, EVIDENCE, CLOSEOUT, REPEAT, BOILERPLATE]
 
 
 def lint_ledger(snapshot: LedgerSnapshot) -> list[Diagnostic]:

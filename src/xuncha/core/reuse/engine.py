@@ -66,6 +66,12 @@ class Pair:
     jaccard: float
     passages: list[Passage] = field(default_factory=list)
 
+    def side(self, name: str) -> tuple[str, float, list[tuple[int, int]]]:
+        """As seen from document `name`: (the other document, this one's copied share, its spans)."""
+        if name == self.a:
+            return self.b, self.share_a, [p.a for p in self.passages]
+        return self.a, self.share_b, [p.b for p in self.passages]
+
     def to_dict(self) -> dict:
         return {"a": self.a, "b": self.b, "share_a": round(self.share_a, 4), "share_b": round(self.share_b, 4),
                 "jaccard": round(self.jaccard, 4),

@@ -332,15 +332,24 @@ class IndexStore:
         """Compare the text with everything indexed before, then index it. Returns its pairs."""
         with self._locked():
             pairs = self.query(name, text, threshold)
-            if name not in self.names:
-                codes, starts = encode_batch([text])
-                prints, _ = fingerprints_batch(codes, starts, self.k, self.w)
-                first = self.documents
-                keys = (prints.astype(np.uint64) << np.uint64(32)) | np.uint64(first)
-                if not self.dictionary:
-                    self._make_dictionary([text])
-                self._append(first, [name], [text], keys, np.array([len(codes)]))
+            self._put(name, text)
         return pairs
+
+    def put(self, name: str, text: str) -> None:
+        """Index one document without comparing it (a name already indexed is left as it is)."""
+        with self._locked():
+            self._put(name, text)
+
+    def _put(self, name: str, text: str) -> None:
+        if name in self.names:
+            return
+        codes, starts = encode_batch([text])
+        prints, _ = fingerprints_batch(codes, starts, self.k, self.w)
+        first = self.documents
+        keys = (prints.astype(np.uint64) << np.uint64(32)) | np.uint64(first)
+        if not self.dictionary:
+            self._make_dictionary([text])
+        self._append(first, [name], [text], keys, np.array([len(codes)]))
 
     def size(self) -> dict[str, int]:
         """Bytes on disk: the postings and names (the index proper) and the stored texts."""

@@ -12,7 +12,7 @@ from django.utils import timezone
 from xuncha.core.statuses import MEASURE_KIND, MEASURE_STATUS
 from xuncha.ledger import permissions
 from xuncha.ledger.models import Evidence, Finding, Measure, ProgressReport
-from xuncha.ledger.services import audit, derived
+from xuncha.ledger.services import audit, derived, reuse
 from xuncha.ledger.services import evidence as evidence_files
 from xuncha.ledger.services.actor import Actor
 from xuncha.ledger.services.cas import swap
@@ -126,7 +126,12 @@ def change_measure_status(actor: Actor, measure: Measure, new: str, expected_ver
 def _report(actor: Actor, measure: Measure, date: dt.date, text: str, stored: list,
             mark: str | None, expected_version: int | None) -> ProgressReport:
     _lock_changeable(measure.finding_id)
-    report = ProgressReport.objects.create(measure=measure, date=date, text=text.strip(), author=actor.user)
+    text = text.strip()
+    copied = reuse.copied_sources(text, measure.finding.inspection)
+    report = ProgressReport.objects.create(
+        measure=measure, date=date, text=text, author=actor.user,
+        copied_share=copied[0].share if copied else None, copied_from=copied[0].label[:200] if copied else "")
+    reuse.index_later(reuse.progress_name(report), report.text)
     for name, file in stored:
         Evidence.objects.create(report=report, original_name=name[:255], stored_name=file.stored_name,
                                 sha256=file.sha256, size=file.size, content_type=file.content_type,

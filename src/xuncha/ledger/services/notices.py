@@ -24,7 +24,7 @@ from xuncha.core.render.compose import FreeParts, compose, free_parts, mask_name
 from xuncha.core.render.outline import cn_number
 from xuncha.ledger import permissions
 from xuncha.ledger.models import Finding, Inspection, Measure, Notice
-from xuncha.ledger.services import audit
+from xuncha.ledger.services import audit, reuse
 from xuncha.ledger.services.actor import Actor
 from xuncha.ledger.services.cas import swap
 from xuncha.ledger.services.errors import InvalidInput, InvalidMove
@@ -82,6 +82,11 @@ def stored_parts(notice: Notice) -> FreeParts:
 
 
 @transaction.atomic
+def _index(notice: Notice) -> None:
+    """Every text a notice takes is indexed for 雷同 checks of other units' drafts."""
+    reuse.index_later(reuse.notice_name(notice), notice.doc.get("text", ""))
+
+
 def create_draft(actor: Actor, inspection: Inspection, doc: dict) -> Notice:
     """A new version; earlier versions, published ones included, stay as they were."""
     permissions.require(actor, "draft_notice", inspection)
@@ -90,6 +95,7 @@ def create_draft(actor: Actor, inspection: Inspection, doc: dict) -> Notice:
     Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
     version = (Notice.objects.filter(inspection=inspection).aggregate(v=Max("version"))["v"] or 0) + 1
     notice = Notice.objects.create(inspection=inspection, version=version, doc=doc, created_by=actor.user)
+    _index(notice)
     audit.record(actor, "notice.draft", notice, f"起草通报（第{version}版）")
     return notice
 
@@ -115,6 +121,7 @@ def update_draft(actor: Actor, notice: Notice, parts: FreeParts, expected_row_ve
     swap(Notice, notice.pk, {"row_version": expected_row_version, "state": "draft"}, version_field="row_version",
          doc=doc)
     notice.refresh_from_db()
+    _index(notice)
     audit.record(actor, "notice.edit", notice, f"修改通报草稿（第{notice.version}版）")
     return notice
 
@@ -130,6 +137,7 @@ def approve(actor: Actor, notice: Notice) -> Notice:
     swap(Notice, notice.pk, {"row_version": notice.row_version, "state": "draft"}, version_field="row_version",
          state="approved", approved_by=actor.user, approved_at=timezone.now(), doc=doc)
     notice.refresh_from_db()
+    _index(notice)
     audit.record(actor, "notice.approve", notice, f"审定通报（第{notice.version}版）",
                  before={"state": "draft"}, after={"state": "approved"})
     return notice
@@ -161,9 +169,6 @@ def _write_files(notice: Notice, doc: NoticeDoc) -> list[dict]:
     return files
 
 
-BOILERPLATE_SOURCES = 200  # the most recent notices of other inspections compared with a draft
-
-
 def publish_checks(notice: Notice) -> list[Diagnostic]:
     """体检 as publishing sees it: XUNCHA_LINT applies, personal information is an error, and the
     text is compared with other units' and earlier rounds' notices (boilerplate)."""
@@ -172,12 +177,8 @@ def publish_checks(notice: Notice) -> list[Diagnostic]:
     doc = NoticeDoc.from_dict(notice.doc)
     found = lint(doc, configured(overrides, **extra))
     if overrides.get("boilerplate") != "off":
-        others = (Notice.objects.exclude(inspection=notice.inspection).select_related("inspection__unit",
-                                                                                      "inspection__round")
-                  .order_by("-created_at")[:BOILERPLATE_SOURCES])
-        sources = [(f"{o.inspection.unit.name} · {o.inspection.round.name}（第{o.version}版通报）",
-                    o.doc.get("text", "")) for o in others]
-        for diagnostic in copied_from(doc, sources):
+        sources = reuse.copied_sources(doc.text, notice.inspection, me=f"draft:{notice.pk}")
+        for diagnostic in copied_from((s.label, s.share, s.spans) for s in sources):
             diagnostic.severity = overrides.get("boilerplate", diagnostic.severity)
             found.append(diagnostic)
     return found
@@ -197,6 +198,7 @@ def mask_name(actor: Actor, notice: Notice, name: str) -> Notice:
     swap(Notice, notice.pk, {"row_version": notice.row_version, "state": "draft"}, version_field="row_version",
          doc=doc, masks=masks)
     notice.refresh_from_db()
+    _index(notice)
     audit.record(actor, "notice.mask", notice, f"通报中隐去姓名：{name[:1]}**", after={"masks": len(masks)})
     return notice
 

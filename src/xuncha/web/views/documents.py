@@ -29,7 +29,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOAD_TTL = 24 * 3600
 
 
-def _download_name(text: str, suffix: str) -> str:
+def download_name(text: str, suffix: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", text)[:80] + suffix
 
 
@@ -39,11 +39,11 @@ def ledger_export(request, actor, pk: int):
     data = write_xlsx(selectors.ledger_rows(inspection), title=f"{inspection.unit.name}巡察整改台账")
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''{_quote(_download_name(inspection.unit.name + '整改台账', '.xlsx'))}")
+        f"attachment; filename*=UTF-8''{quote_name(download_name(inspection.unit.name + '整改台账', '.xlsx'))}")
     return response
 
 
-def _quote(name: str) -> str:
+def quote_name(name: str) -> str:
     from urllib.parse import quote
 
     return quote(name)
@@ -196,7 +196,7 @@ def notice_download(request, actor, pk: int, fmt: str):
     if fmt not in RENDERERS:
         raise Http404("不支持的格式。")
     renderer = RENDERERS[fmt]
-    name = _download_name(notice.doc.get("title") or "通报", renderer.suffix)
+    name = download_name(notice.doc.get("title") or "通报", renderer.suffix)
     stored = next((f for f in notice.files if f["format"] == fmt), None)
     if notice.state == "published" and stored:
         path = notices.files_dir(notice) / stored["name"]
@@ -207,5 +207,5 @@ def notice_download(request, actor, pk: int, fmt: str):
         messages.error(request, exc.message)
         return redirect("notice", pk=pk)
     response = HttpResponse(data, content_type=renderer.content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote_name(name)}"
     return response

@@ -1,0 +1,125 @@
+"""雷同 within the ledger: progress reports and notices compared with other units' and earlier rounds'.
+
+Texts are indexed in the persisted index under the data folder (shared by every app server, like the
+evidence files) once their transaction commits. A name carries the row and a digest of the text,
+so an entry whose row was changed or never committed is simply not resolved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from xuncha.core.reuse import Pair
+from xuncha.core.reuse.store import IndexStore, StoreError
+from xuncha.ledger.models import Inspection, Notice, ProgressReport
+
+log = logging.getLogger(__name__)
+
+SHARE = 0.3  # a text is flagged when this share of it is copied from one other text
+_stores: dict[Path, IndexStore] = {}
+_lock = threading.Lock()
+
+
+def index_folder() -> Path:
+    return Path(settings.REUSE_INDEX_DIR)
+
+
+def store() -> IndexStore:
+    """The process's handle on the persisted index (opened once, refreshed on every use)."""
+    folder = index_folder()
+    with _lock:
+        if folder not in _stores:
+            _stores[folder] = IndexStore(folder)
+        return _stores[folder]
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+
+
+def progress_name(report: ProgressReport) -> str:
+    return f"progress:{report.pk}:{_digest(report.text)}"
+
+
+def notice_name(notice: Notice) -> str:
+    return f"notice:{notice.pk}:{_digest(notice.doc.get('text', ''))}"
+
+
+@dataclass
+class Source:
+    """Another text this one copies from, as a person should read it."""
+
+    label: str
+    share: float  # of this text
+    spans: list[tuple[int, int]]  # in this text
+    inspection_id: int
+
+
+def _resolve(pairs: list[Pair], me: str, inspection: Inspection) -> list[Source]:
+    """The pairs' other texts that still exist as indexed and belong to another inspection."""
+    wanted: dict[str, dict[int, tuple[str, Pair]]] = {"progress": {}, "notice": {}}
+    for pair in pairs:
+        other = pair.side(me)[0]
+        kind, _, rest = other.partition(":")
+        pk, _, digest = rest.partition(":")
+        if kind in wanted and pk.isdigit():
+            wanted[kind][int(pk)] = (digest, pair)
+    sources = []
+    reports = ProgressReport.objects.filter(pk__in=wanted["progress"]).select_related(
+        "measure__finding__inspection__unit", "measure__finding__inspection__round")
+    for report in reports:
+        digest, pair = wanted["progress"][report.pk]
+        owner = report.measure.finding.inspection
+        if digest == _digest(report.text) and owner.pk != inspection.pk:
+            _, share, spans = pair.side(me)
+            sources.append(Source(f"{owner.unit.name} · {owner.round.name} · 整改进展（{report.date:%Y-%m-%d}）",
+                                  share, spans, owner.pk))
+    for notice in Notice.objects.filter(pk__in=wanted["notice"]).select_related("inspection__unit",
+                                                                                 "inspection__round"):
+        digest, pair = wanted["notice"][notice.pk]
+        owner = notice.inspection
+        if digest == _digest(notice.doc.get("text", "")) and owner.pk != inspection.pk:
+            _, share, spans = pair.side(me)
+            sources.append(Source(f"{owner.unit.name} · {owner.round.name}（第{notice.version}版通报）",
+                                  share, spans, owner.pk))
+    return sorted(sources, key=lambda s: -s.share)
+
+
+def copied_sources(text: str, inspection: Inspection, me: str = "draft") -> list[Source]:
+    """Other units' and earlier rounds' texts that this text copies at least SHARE of."""
+    if not text.strip():
+        return []
+    try:
+        pairs = store().query(me, text, threshold=SHARE)
+    except (OSError, StoreError) as exc:  # the check is advice: never stop the user's work for it
+        log.warning("reuse index unavailable: %s", exc)
+        return []
+    return [s for s in _resolve(pairs, me, inspection) if s.share >= SHARE]
+
+
+def index_later(name: str, text: str) -> None:
+    """Index the text once the current transaction commits (nothing if it rolls back)."""
+    def put() -> None:
+        try:
+            store().put(name, text)
+        except (OSError, StoreError) as exc:
+            log.warning("could not index %s: %s", name, exc)
+
+    transaction.on_commit(put)
+
+
+def reindex() -> int:
+    """Index every progress report and notice not yet in the index (after an upgrade or restore)."""
+    index = store()
+    items = [(progress_name(r), r.text) for r in ProgressReport.objects.only("pk", "text").iterator()]
+    items += [(notice_name(n), n.doc.get("text", "")) for n in Notice.objects.only("pk", "doc").iterator()]
+    missing = [(name, text) for name, text in items if name not in index.names and text.strip()]
+    index.add_many(missing)
+    return len(missing)
