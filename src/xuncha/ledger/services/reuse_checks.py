@@ -62,7 +62,7 @@ def _save(target: Path, chunks: Iterable[bytes], limit: int, name: str) -> None:
         for chunk in chunks:
             size += len(chunk)
             if size > limit:
-                raise InvalidInput(f"“{name}”超过 {limit // 2**20} MB 的上限，请拆分后再上传。")
+                raise InvalidInput(f"“{name}”超过 {limit / 2**20:.3g} MB 的上限，请拆分后再上传。")
             out.write(chunk)
 
 
@@ -78,7 +78,7 @@ def _unzip(path: Path, into: Path, taken: set[str], limit: int) -> int:
             if member.is_dir() or Path(member.filename).suffix.lower() not in LOADERS:
                 continue
             if member.file_size > limit:
-                raise InvalidInput(f"压缩包中的“{member.filename}”超过 {limit // 2**20} MB 的上限。")
+                raise InvalidInput(f"压缩包中的“{member.filename}”超过 {limit / 2**20:.3g} MB 的上限。")
             name = member.filename
             if not member.flag_bits & 0x800:  # not UTF-8: Chinese Windows zips name files in GBK
                 with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):

@@ -7,11 +7,12 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from xuncha.ledger.services.errors import NotFound, ServiceError
+from xuncha.ledger.services.errors import NotFound, PermissionDenied, ServiceError
 from xuncha.web.context import actor
 
 
@@ -25,6 +26,8 @@ def staff_view(view):
             return view(request, actor(request), *args, **kwargs)
         except NotFound:
             raise Http404("记录不存在，或您无权查看。") from None
+        except PermissionDenied as exc:
+            raise DjangoPermissionDenied(exc.message) from None
 
     return wrapper
 

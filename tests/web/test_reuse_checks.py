@@ -1,0 +1,111 @@
+"""雷同 in the staff site: batch checks (upload, background run, report, Excel) and the ledger's own checks."""
+
+import io
+import zipfile
+
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from xuncha.ledger.models import ProgressReport, ReuseCheck
+from xuncha.ledger.services import measures, reuse_checks
+
+SPEECH = ("同志们，今年以来，我们坚持以习近平新时代中国特色社会主义思想为指导，深入学习贯彻党的二十大精神，"
+          "围绕中心、服务大局，推动全面从严治党向纵深发展，基层党组织的政治功能和组织功能不断增强，"
+          "党员干部干事创业的精气神进一步提振，为完成全年目标任务提供了坚强保证。")
+OTHER = ("社区居委会按照年度计划完成了老旧小区改造的前期摸底，共走访住户一百二十户，收集意见建议四十六条，"
+         "对楼道照明、排水管网和停车位划线等问题逐一建立台账，明确责任人和完成时限，每周通报进度。")
+
+
+def upload(client, files: dict[str, bytes], follow: bool = False, **fields):
+    data = {"files": [io.BytesIO(body) for body in files.values()], **fields}
+    for handle, name in zip(data["files"], files, strict=True):
+        handle.name = name
+    return client.post(reverse("reuse-checks"), data, follow=follow)
+
+
+def zipped(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, body in members.items():
+            archive.writestr(name, body)
+    return buffer.getvalue()
+
+
+def run_queued(django_capture_on_commit_callbacks, monkeypatch):
+    """Run the background step in this thread, where the test's transaction can see the rows."""
+    monkeypatch.setattr(reuse_checks, "launch", reuse_checks.run_check)
+
+
+def test_a_batch_with_a_zip_runs_and_reports_the_copied_pair_and_the_unreadable_files(
+        login, cast, monkeypatch, django_capture_on_commit_callbacks):
+    run_queued(django_capture_on_commit_callbacks, monkeypatch)
+    client = login("team_member")
+    files = {"甲社区书记讲话.txt": (SPEECH + OTHER).encode("utf-8"),
+             "材料.zip": zipped({"乙社区书记讲话.txt": ("开场白。" + SPEECH + "谢谢大家。").encode("gb18030"),
+                                 "空白.txt": b"", "说明.jpg": b"\xff\xd8"}),
+             "损坏.docx": b"not a docx"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, files, title="书记讲话", threshold="30")
+    check = ReuseCheck.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("reuse-check", args=[check.pk])
+    assert check.state == "done" and check.documents == 2 and check.files == 4 and check.pair_count == 1
+    pair = check.result["pairs"][0]
+    assert {pair["a"], pair["b"]} == {"甲社区书记讲话.txt", "乙社区书记讲话.txt"}
+    assert max(pair["share_a"], pair["share_b"]) > 0.8
+    assert {s["name"] for s in check.skipped} == {"空白.txt", "损坏.docx"}
+    page = client.get(reverse("reuse-check", args=[check.pk])).content.decode()
+    assert "甲社区书记讲话.txt" in page and "乙社区书记讲话.txt" in page and "损坏.docx" in page
+    workbook = load_workbook(io.BytesIO(client.get(reverse("reuse-export", args=[check.pk, "xlsx"])).content))
+    cells = [c.value for sheet in workbook for row in sheet.iter_rows() for c in row]
+    assert "乙社区书记讲话.txt" in cells
+    printable = client.get(reverse("reuse-export", args=[check.pk, "html"])).content.decode()
+    assert 'id="pair-1"' in printable and "<mark" in printable
+
+
+def test_a_running_check_shows_its_progress_and_refreshes(login, cast):
+    check = ReuseCheck.objects.create(title="述职报告", created_by=cast.users["team_member"], state="running",
+                                      progress=0.42, stage="比对文档", files=3)
+    page = login("team_member").get(reverse("reuse-check", args=[check.pk])).content.decode()
+    assert "42%" in page and "比对文档" in page and 'http-equiv="refresh"' in page
+
+
+def test_bad_batches_are_refused_in_chinese_and_leave_nothing(login, cast, settings, monkeypatch,
+                                                               django_capture_on_commit_callbacks):
+    run_queued(django_capture_on_commit_callbacks, monkeypatch)
+    client = login("team_member")
+    settings.REUSE_MAX_BYTES = 1000
+    for files, message in [({"大文件.txt": "字".encode() * 2000}, "“大文件.txt”超过"),
+                           ({"照片.jpg": b"\xff\xd8"}, "不是可检测的文件类型"),
+                           ({"坏.zip": b"PK not really"}, "不是有效的 zip"),
+                           ({}, "请选择要检测的文件")]:
+        page = upload(client, files, follow=True).content.decode() if files else client.post(
+            reverse("reuse-checks"), {}, follow=True).content.decode()
+        assert message in page
+    assert not ReuseCheck.objects.exists()
+    assert not any(settings.REUSE_CHECKS_DIR.iterdir()) if settings.REUSE_CHECKS_DIR.exists() else True
+
+
+def test_unit_staff_may_not_check_and_inspectors_see_only_their_own_batches(login, cast):
+    check = ReuseCheck.objects.create(title="甲", created_by=cast.users["team_member"])
+    assert login("editor").get(reverse("reuse-checks")).status_code == 403
+    assert login("other_team").get(reverse("reuse-check", args=[check.pk])).status_code == 404
+    assert login("admin").get(reverse("reuse-check", args=[check.pk])).status_code == 200
+
+
+def test_a_progress_report_copied_from_another_unit_is_flagged_with_its_source(
+        login, cast, today, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        measures.report_progress(cast.actor("outsider"), cast.other_measure, today, OTHER)
+    report = measures.report_progress(cast.actor("editor"), cast.measure, today, "本月进展：" + OTHER)
+    report = ProgressReport.objects.get(pk=report.pk)
+    assert report.copied_share > 0.9 and "建设社区" in report.copied_from
+    page = login("editor").get(reverse("inspection", args=[cast.inspection.pk])).content.decode()
+    assert "boilerplate" in page or "雷同" in page
+    assert "建设社区" in page
+
+
+def test_a_unit_is_not_flagged_for_repeating_its_own_reports(cast, today, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        measures.report_progress(cast.actor("editor"), cast.measure, today, OTHER)
+    again = measures.report_progress(cast.actor("editor"), cast.measure, today, OTHER)
+    assert ProgressReport.objects.get(pk=again.pk).copied_share is None
