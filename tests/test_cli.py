@@ -183,3 +183,27 @@ def test_reuse_writes_a_printable_html_report_and_an_excel_workbook(tmp_path):
     book = load_workbook(tmp_path / "report.xlsx")
     assert book.sheetnames == ["雷同文档对", "雷同段落", "各文档汇总", "常用套话"]
     assert book["雷同文档对"]["A2"].value.endswith("乙社区.txt")
+
+
+def test_reuse_with_an_index_compares_new_documents_with_earlier_runs(tmp_path):
+    text = next(SAMPLES.glob("004_*.txt")).read_text(encoding="utf-8")
+    earlier, later = tmp_path / "2024", tmp_path / "2025"
+    earlier.mkdir()
+    later.mkdir()
+    (earlier / "甲社区2024.txt").write_text(text, encoding="utf-8")
+    (later / "甲社区2025.txt").write_text("2025年的通报。" + text[100:1500], encoding="utf-8")
+    index = str(tmp_path / "index")
+    first = run("reuse", "--json", "--index", index, str(earlier), tmp_path=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["pairs"] == []
+    second = json.loads(run("reuse", "--json", "--index", index, str(later), tmp_path=tmp_path).stdout)
+    assert second["documents"] == 1 and len(second["pairs"]) == 1
+    pair = second["pairs"][0]
+    assert {pair["a"], pair["b"]} == {str(earlier / "甲社区2024.txt"), str(later / "甲社区2025.txt")}
+    passage = pair["passages"][0]
+    assert text[passage["a"][0]:passage["a"][1]] == passage["text"]
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "manifest.json").write_text("{", encoding="utf-8")
+    bad = run("reuse", "--index", str(broken), str(later), tmp_path=tmp_path)
+    assert bad.returncode == 2 and "无法使用索引目录" in bad.stderr and "Traceback" not in bad.stderr

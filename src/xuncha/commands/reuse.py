@@ -1,4 +1,8 @@
-"""`xuncha reuse PATH... [--min-run 13] [--threshold 0.3] [--json]`: copied passages across documents."""
+"""`xuncha reuse PATH... [--min-run 13] [--threshold 0.3] [--index DIR] [--json | --html OUT | --xlsx OUT]`.
+
+Copied passages across documents; with `--index`, also against every document indexed there before
+(earlier rounds, other units), and the documents are then added to that index.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ from pathlib import Path
 
 from xuncha.commands.render import write_atomically
 from xuncha.core.parse.loaders import LOADERS, LoadError, load_path
-from xuncha.core.reuse import MIN_RUN, ReuseIndex
+from xuncha.core.reuse import MIN_RUN, Document, Pair, ReuseIndex
+from xuncha.core.reuse.store import IndexStore, StoreError
 from xuncha.core.reuse.report import html_report, xlsx_report
 
 
@@ -30,6 +35,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--min-run", type=int, default=MIN_RUN, help="最短雷同字数（默认 13）")
     parser.add_argument("--threshold", type=float, default=0.3, help="报告复制比不低于此值的文档对（默认 0.3）")
     parser.add_argument("--max-mb", type=float, default=20.0, help="单个文件大小上限（MB）")
+    parser.add_argument("--index", metavar="DIR", help="持久索引目录：同时与此前入库的文档比对，并把本次文档加入索引")
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
     out.add_argument("--html", metavar="OUT", help="写出可打印的 HTML 报告")
@@ -56,9 +62,16 @@ def main(argv: list[str]) -> int:
             continue
         index.add(str(path), text)
     pairs = index.pairs(threshold=args.threshold)
+    count = len(index.documents)
     common = [{"text": text, "documents": count} for text, count in index.common_phrases()]
+    if args.index:
+        try:
+            pairs = _with_index(Path(args.index), index, pairs, args.min_run, args.threshold)
+        except (StoreError, OSError) as exc:
+            print(f"无法使用索引目录 {args.index}：{exc}", file=sys.stderr)
+            return 2
     if args.json:
-        print(json.dumps({"documents": len(index.documents), "pairs": [p.to_dict() for p in pairs],
+        print(json.dumps({"documents": count, "pairs": [p.to_dict() for p in pairs],
                           "common": common, "skipped": skipped}, ensure_ascii=False))
         return 0
     if args.html or args.xlsx:
@@ -66,11 +79,11 @@ def main(argv: list[str]) -> int:
         data = (html_report(index, pairs, phrases, args.threshold).encode("utf-8") if args.html
                 else xlsx_report(index, pairs, phrases))
         write_atomically(Path(args.html or args.xlsx), data)
-        print(f"已写出 {args.html or args.xlsx}：{len(index.documents)} 份文档，{len(pairs)} 对雷同。")
+        print(f"已写出 {args.html or args.xlsx}：{count} 份文档，{len(pairs)} 对雷同。")
         for item in skipped:
             print(f"  已跳过 {item['path']}：{item['reason']}", file=sys.stderr)
         return 0
-    print(f"共 {len(index.documents)} 份文档，{len(pairs)} 对复制比不低于 {args.threshold:.0%}：")
+    print(f"共 {count} 份文档，{len(pairs)} 对复制比不低于 {args.threshold:.0%}：")
     for pair in pairs:
         print(f"  {pair.a} ↔ {pair.b}  复制比 {pair.share_a:.1%} / {pair.share_b:.1%}，"
               f"雷同段落 {len(pair.passages)} 处")
@@ -79,3 +92,22 @@ def main(argv: list[str]) -> int:
     for item in skipped:
         print(f"  已跳过 {item['path']}：{item['reason']}", file=sys.stderr)
     return 0
+
+
+def _with_index(folder: Path, index: ReuseIndex, pairs: list[Pair], min_run: int, threshold: float) -> list[Pair]:
+    """Add the pairs with documents indexed before, then index this run's documents."""
+    store = IndexStore(folder, min_run=min_run)
+    mine = {d.name for d in index.documents}
+    found = {(p.a, p.b): p for p in pairs}
+    earlier: dict[str, Document] = {}
+    for document in list(index.documents):
+        for pair in store.query(document.name, document.original, threshold):
+            other = pair.side(document.name)[0]
+            if other in mine:
+                continue  # compared in this run already
+            found.setdefault((pair.a, pair.b), pair)
+            if other not in earlier:
+                earlier[other] = Document(other, store.text(store.names[other])[1])
+    index.documents.extend(earlier.values())  # the reports show both texts side by side
+    store.add_many([(d.name, d.original) for d in index.documents if d.name in mine])
+    return sorted(found.values(), key=lambda p: (-max(p.share_a, p.share_b), p.a, p.b))
