@@ -14,8 +14,8 @@ from pathlib import Path
 from xuncha.commands.render import write_atomically
 from xuncha.core.parse.loaders import LOADERS, LoadError, load_path
 from xuncha.core.reuse import MIN_RUN, Document, Pair, ReuseIndex
-from xuncha.core.reuse.store import IndexStore, StoreError
 from xuncha.core.reuse.report import html_report, xlsx_report
+from xuncha.core.reuse.store import IndexStore, StoreError
 
 
 def collect(paths: list[str]) -> list[Path]:
