@@ -170,6 +170,8 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="end with one JSON line (always printed)")
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--no-baseline", action="store_true", help="skip datasketch (figures from xuncha only)")
+    parser.add_argument("--check", action="store_true",
+                        help="exit 1 when a quality goal is missed (recall, precision, accuracy, index size)")
     args = parser.parse_args()
     log = lambda *parts: print(*parts, file=sys.stderr, flush=True)  # noqa: E731
     corpus = build(args.docs)
@@ -234,7 +236,20 @@ def main() -> int:
     figures.update(incremental(corpus))
     log(f"incremental: p95 {figures['incremental_p95_ms']} ms")
     print(json.dumps(figures))
-    return 0
+    return 1 if args.check and missed(figures) else 0
+
+
+def missed(figures: dict) -> list[str]:
+    """The goals that do not depend on the machine's speed, and which of them failed."""
+    goals = {"recall_0_5": figures["recall_0_5"] >= 0.995, "recall_0_3": figures["recall_0_3"] >= 0.95,
+             "precision": figures["precision"] == 1.0, "share_max_error": figures["share_max_error"] <= 0.005,
+             "non_planted_ratio": figures["non_planted_ratio"] <= 0.01,
+             "boilerplate_only_pairs": figures["boilerplate_only_pairs"] == 0,
+             "bytes_per_doc": figures["index_bytes_per_doc"] + figures["texts_bytes_per_doc"] <= 4096}
+    failed = [name for name, ok in goals.items() if not ok]
+    for name in failed:
+        print(f"goal missed: {name}", file=sys.stderr)
+    return failed
 
 
 if __name__ == "__main__":
