@@ -221,8 +221,14 @@ class IndexStore:
             self._append(first, [n for n, _ in items], texts, keys, lengths)
 
     def _make_dictionary(self, texts: list[str]) -> None:
-        """32 KB of the first documents, kept for the life of the index (zlib's preset dictionary)."""
-        sample = "".join(texts[:64]).encode("gb18030", "replace")[-32768:]
+        """32 KB of the first documents, kept for the life of the index (zlib's preset dictionary);
+        topped up with the sample notices' wording when the first documents are few and short."""
+        sample = "".join(texts[:64]).encode("gb18030", "replace")
+        if len(sample) < 32768:
+            from xuncha.demo import sample_notices
+
+            sample = "".join(t for _, t in sample_notices()).encode("gb18030", "replace")[-32768:] + sample
+        sample = sample[-32768:]
         staging = self.folder / "dictionary.bin.tmp"
         staging.write_bytes(sample)
         os.replace(staging, self.folder / "dictionary.bin")

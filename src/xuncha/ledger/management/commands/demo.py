@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from xuncha.ledger import demo
 from xuncha.ledger.models import Unit
+from xuncha.ledger.services import reuse
 
 
 class Command(BaseCommand):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
                 "数据库中已有数据，演示数据只能载入到空的数据目录（可设置 XUNCHA_DATA_DIR 指向新目录）。")
         inspections = demo.load_notices()
         accounts = demo.create_accounts(inspections)
+        reuse.reindex()  # the demo's progress reports and notices, for the 雷同 checks of new ones
         self.stdout.write(f"已从 {len(inspections)} 份示例通报载入演示数据。")
         self.stdout.write("演示账号（密码只显示这一次）：")
         for account in accounts:
