@@ -100,3 +100,12 @@ def test_a_persisted_document_costs_less_than_four_kilobytes(tmp_path):
     index.add_many([(f"d{n}", words(rng, 1000)) for n in range(200)])
     size = index.size()
     assert (size["index"] + size["texts"]) / size["documents"] < 4096
+
+
+def test_a_passage_repeated_many_times_in_one_document_is_not_taken_for_a_formula(tmp_path):
+    rng = random.Random(6)
+    repeated = "整改落实到位" * 300 + words(rng, 300)
+    index = IndexStore(tmp_path / "index")
+    index.add_many([("repeats", repeated)] + [(f"other{n}", words(rng, 400)) for n in range(8)])
+    pairs = index.query("copy", "开头" + repeated[-400:], threshold=0.3)
+    assert [p.b if p.a == "copy" else p.a for p in pairs] == ["repeats"]

@@ -126,10 +126,8 @@ def common_characters(grams: np.ndarray, length: int, k: int, common: np.ndarray
     hit = np.flatnonzero(common[place] == top)
     if not len(hit):
         return None
-    touched = np.zeros(length + 1, np.int64)
-    np.add.at(touched, hit, 1)
-    np.add.at(touched, hit + k, -1)
-    return np.cumsum(touched[:-1]) > 0
+    touched = np.bincount(hit, minlength=length + k + 1) - np.bincount(hit + k, minlength=length + k + 1)
+    return np.cumsum(touched[:length]) > 0
 
 
 def shared_runs(x: Prepared, y: Prepared, k: int, min_run: int) -> list[tuple[int, int, int, int]]:
@@ -137,9 +135,9 @@ def shared_runs(x: Prepared, y: Prepared, k: int, min_run: int) -> list[tuple[in
     if not len(x.positions) or not len(y.positions):
         return []
     gx = x.grams[x.positions]
-    order = np.argsort(y.grams[y.positions], kind="stable")
-    gy = y.grams[y.positions][order]
-    py = y.positions[order]
+    gy_all = y.grams[y.positions]
+    order = np.argsort(gy_all)
+    gy, py = gy_all[order], y.positions[order]
     low = np.searchsorted(gy, gx, "left")
     count = np.searchsorted(gy, gx, "right") - low
     hit = count > 0
@@ -149,21 +147,28 @@ def shared_runs(x: Prepared, y: Prepared, k: int, min_run: int) -> list[tuple[in
     total = int(count.sum())
     first = np.repeat(low - (np.cumsum(count) - count), count) + np.arange(total)
     ia = np.repeat(ia, count)
-    jb = py[first]
-    diagonal = jb - ia
-    order = np.lexsort((ia, diagonal))
-    ia, diagonal = ia[order], diagonal[order]
+    diagonal = py[first] - ia
+    # One sort by (diagonal, position in a): consecutive k-grams on a diagonal become neighbours.
+    span = len(x.codes) + 1
+    key = (diagonal + len(y.codes)) * span + ia
+    key.sort()
+    diagonal, ia = key // span - len(y.codes), key % span
     breaks = np.flatnonzero((np.diff(diagonal) != 0) | (np.diff(ia) != 1)) + 1
     starts = np.concatenate([[0], breaks])
     ends = np.concatenate([breaks, [len(ia)]]) - 1
-    runs = []
-    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
-        a0, a1 = int(ia[start]), int(ia[end]) + k
-        if a1 - a0 < min_run:
-            continue
-        shift = int(diagonal[start])
-        if np.array_equal(x.codes[a0:a1], y.codes[a0 + shift:a1 + shift]):
-            runs.append((a0, a1, a0 + shift, a1 + shift))
+    a0, a1, shift = ia[starts], ia[ends] + k, diagonal[starts]
+    keep = (a1 - a0) >= min_run
+    a0, a1, shift = a0[keep], a1[keep], shift[keep]
+    if not len(a0):
+        return []
+    # Character by character, all runs at once (a hash match is not taken on trust).
+    length = a1 - a0
+    offsets = np.cumsum(length) - length
+    where = np.repeat(a0 - offsets, length) + np.arange(int(length.sum()))
+    same = x.codes[where] == y.codes[where + np.repeat(shift, length)]
+    good = np.logical_and.reduceat(same, offsets)
+    runs = zip(a0[good].tolist(), a1[good].tolist(), (a0 + shift)[good].tolist(), (a1 + shift)[good].tolist(),
+               strict=True)
     return sorted(runs)
 
 
@@ -427,7 +432,12 @@ def fingerprint_all(texts: list[str], k: int, w: int, progress: Callable[[float]
 def group_buckets(buckets: list[np.ndarray], limit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Sort each bucket and collect pair keys and common hashes over all of them."""
     def one(keys: np.ndarray):
-        keys.sort()
+        # A bucket's hashes share their top byte: two stable radix passes over the other 24 bits sort
+        # it in linear time, and keep each hash's documents in ascending order, as they came.
+        hashes = (keys >> np.uint64(32)).astype(np.uint32)
+        order = np.argsort((hashes & np.uint32(0xFFFF)).astype(np.uint16), kind="stable")
+        keys, hashes = keys[order], hashes[order]
+        keys = keys[np.argsort((hashes >> np.uint32(16)).astype(np.uint8), kind="stable")]
         return _postings_groups(keys, limit)
 
     with ThreadPoolExecutor(THREADS) as pool:

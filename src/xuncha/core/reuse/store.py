@@ -75,18 +75,21 @@ class Segment:
         local = number - self.first
         return unpack(bytes(self.texts[self.offsets[local]:self.offsets[local + 1]]), self.dictionary)
 
-    def postings(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(index into `hashes`, document) of every posting of the given sorted hashes."""
+    def postings(self, hashes: np.ndarray, cap: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(index into `hashes`, document) of the postings of the given hashes, at most `cap` of each
+        (a formula's hash can have tens of thousands), and which hashes were cut short."""
         wide = hashes.astype(np.uint64) << np.uint64(32)
         low = np.searchsorted(self.keys, wide, "left")
-        high = np.searchsorted(self.keys, wide | LOW, "right")
-        count = high - low
+        count = np.searchsorted(self.keys, wide | LOW, "right") - low
+        short = count > cap if cap is not None else np.zeros(len(count), bool)
+        if cap is not None:
+            count = np.minimum(count, cap)
         total = int(count.sum())
         if not total:
-            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), short
         which = np.repeat(np.arange(len(hashes)), count)
         at = np.repeat(low - (np.cumsum(count) - count), count) + np.arange(total)
-        return which, (np.asarray(self.keys[at]) & LOW).astype(np.int64)
+        return which, (np.asarray(self.keys[at]) & LOW).astype(np.int64), short
 
 
 def pack(text: str, dictionary: bytes) -> bytes:
@@ -281,19 +284,45 @@ class IndexStore:
         segment = self._segment(number)
         return int(segment.lengths[number - segment.first])
 
-    def _document_frequency(self, hashes: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
-        """For sorted unique hashes: how many documents hold each, and the documents themselves."""
+    def _document_frequency(self, hashes: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For sorted unique hashes: how many documents hold each (exact below `limit`, at least
+        `limit` for a common one), and the postings (hash index, document) of the uncommon ones."""
         frequency = np.zeros(len(hashes), np.int64)
-        which_all, docs_all = [], []
+        short = np.zeros(len(hashes), bool)
+        found: list[tuple[np.ndarray, np.ndarray]] = []
         for segment in self.segments:
-            which, docs = segment.postings(hashes)
+            which, docs, cut = segment.postings(hashes, cap=4 * limit)
+            short |= cut
             if len(which):
-                pairs = np.unique((which.astype(np.int64) << 32) | docs)  # a document once per hash
-                frequency += np.bincount((pairs >> 32).astype(np.int64), minlength=len(hashes))
-                which_all.append(which)
-                docs_all.append(docs)
-        return frequency, [np.concatenate(which_all) if which_all else np.zeros(0, np.int64),
-                           np.concatenate(docs_all) if docs_all else np.zeros(0, np.int64)]
+                # Postings are sorted by hash, then document: a new document is a change of either.
+                new = np.ones(len(which), bool)
+                new[1:] = (which[1:] != which[:-1]) | (docs[1:] != docs[:-1])
+                frequency += np.bincount(which[new], minlength=len(hashes))
+                found.append((which, docs))
+        unsure = np.flatnonzero(short & (frequency < limit))
+        if len(unsure):  # a hash repeated many times within few documents: count it all
+            sub, _, _ = self._document_frequency_full(hashes[unsure])
+            frequency[unsure] = sub
+        which = np.concatenate([w for w, _ in found]) if found else np.zeros(0, np.int64)
+        docs = np.concatenate([d for _, d in found]) if found else np.zeros(0, np.int64)
+        keep = frequency[which] < limit
+        which, docs = which[keep], docs[keep]
+        if len(unsure):
+            extra_which, extra_docs = self._document_frequency_full(hashes[unsure])[1:]
+            drop = np.isin(which, unsure)
+            which = np.concatenate([which[~drop], unsure[extra_which]])
+            docs = np.concatenate([docs[~drop], extra_docs])
+        return frequency, which, docs
+
+    def _document_frequency_full(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        frequency = np.zeros(len(hashes), np.int64)
+        found = [segment.postings(hashes)[:2] for segment in self.segments]
+        which = np.concatenate([w for w, _ in found]) if found else np.zeros(0, np.int64)
+        docs = np.concatenate([d for _, d in found]) if found else np.zeros(0, np.int64)
+        if len(which):
+            pairs = np.unique((which << 32) | docs)
+            frequency += np.bincount(pairs >> 32, minlength=len(hashes))
+        return frequency, which, docs
 
     def query(self, name: str, text: str, threshold: float = 0.3) -> list[Pair]:
         """The indexed documents this text shares passages with, at `threshold` or above."""
@@ -304,7 +333,7 @@ class IndexStore:
         unique = np.unique(prints_sorted)
         total = self.documents + (name not in self.names)
         limit = common_limit(total, *self.common)
-        frequency, (which, docs) = self._document_frequency(unique)
+        frequency, which, docs = self._document_frequency(unique, limit)
         frequency += 1  # this document holds each of its own fingerprints
         common = unique[frequency >= limit]
         mine = np.bincount(np.searchsorted(unique, prints_sorted), minlength=len(unique))
@@ -324,8 +353,7 @@ class IndexStore:
         # Common text as the whole index sees it, in this document and in each candidate.
         grams = [kgram_hashes(encode(d.original)[0], self.k) for d in others] + [kgram_hashes(codes, self.k)]
         every = np.unique(np.concatenate(grams))
-        seen, _ = self._document_frequency(every)
-        seen += np.isin(every, prints_sorted)
+        seen = self._document_frequency(every, limit)[0] + np.isin(every, prints_sorted)
         verifier = Verifier(self.k, self.min_run, np.union1d(common, every[seen >= limit]))
         me = Document(name, text)
         for other in others:
