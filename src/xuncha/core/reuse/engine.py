@@ -386,11 +386,23 @@ class Verifier:
         jaccard = both / max(1, union - both)
         ox, oy = x.encoded[1], y.encoded[1]
         passages = []
-        for a0, a1, b0, b1 in runs:
+        for a0, a1, b0, b1 in shown(runs):
             start_a, end_a = int(ox[a0]), int(ox[a1 - 1]) + 1
             start_b, end_b = int(oy[b0]), int(oy[b1 - 1]) + 1
             passages.append(Passage((start_a, end_a), (start_b, end_b), x.original[start_a:end_a]))
         return Pair(x.name, y.name, share_a, share_b, jaccard, passages)
+
+
+def shown(runs: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """The runs worth showing: a phrase that recurs inside both texts also matches itself out of
+    line; such a run adds nothing when a longer one already covers it on both sides."""
+    kept: list[tuple[int, int, int, int]] = []
+    for run in sorted(runs, key=lambda r: (r[0] - r[1], r)):
+        inside = any(k[0] <= run[0] and run[1] <= k[1] for k in kept) and any(
+            k[2] <= run[2] and run[3] <= k[3] for k in kept)
+        if not inside:
+            kept.append(run)
+    return sorted(kept)
 
 
 def fingerprint_all(texts: list[str], k: int, w: int, progress: Callable[[float], None] | None = None,
