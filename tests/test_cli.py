@@ -207,3 +207,16 @@ def test_reuse_with_an_index_compares_new_documents_with_earlier_runs(tmp_path):
     (broken / "manifest.json").write_text("{", encoding="utf-8")
     bad = run("reuse", "--index", str(broken), str(later), tmp_path=tmp_path)
     assert bad.returncode == 2 and "无法使用索引目录" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_reuse_can_count_the_common_phrases_too(tmp_path):
+    formula = "欢迎广大党员干部群众对巡察整改落实情况进行监督如有意见建议请及时向我们反映"
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for number, body in enumerate(["甲乙丙丁戊己庚辛", "子丑寅卯辰巳午未", "金木水火土日月星", "东南西北中上下左",
+                                   "春夏秋冬风雨雷电"]):
+        (docs / f"{number}.txt").write_text(body * 3 + formula, encoding="utf-8")
+    apart = json.loads(run("reuse", "--json", str(docs), tmp_path=tmp_path).stdout)
+    assert apart["pairs"] == [] and formula[:30] in apart["common"][0]["text"]
+    counted = json.loads(run("reuse", "--json", "--include-common", str(docs), tmp_path=tmp_path).stdout)
+    assert len(counted["pairs"]) == 10

@@ -35,6 +35,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--min-run", type=int, default=MIN_RUN, help="最短雷同字数（默认 13）")
     parser.add_argument("--threshold", type=float, default=0.3, help="报告复制比不低于此值的文档对（默认 0.3）")
     parser.add_argument("--max-mb", type=float, default=20.0, help="单个文件大小上限（MB）")
+    parser.add_argument("--include-common", action="store_true",
+                        help="常用套话也计入雷同（默认单独列出、不计入）")
     parser.add_argument("--index", metavar="DIR", help="持久索引目录：同时与此前入库的文档比对，并把本次文档加入索引")
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
@@ -61,7 +63,7 @@ def main(argv: list[str]) -> int:
             skipped.append({"path": str(path), "reason": "文件没有文字内容"})
             continue
         index.add(str(path), text)
-    pairs = index.pairs(threshold=args.threshold)
+    pairs = index.pairs(threshold=args.threshold, exclude_common=not args.include_common)
     count = len(index.documents)
     common = [{"text": text, "documents": count} for text, count in index.common_phrases()]
     if args.index:
