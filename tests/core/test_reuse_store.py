@@ -109,3 +109,21 @@ def test_a_passage_repeated_many_times_in_one_document_is_not_taken_for_a_formul
     index.add_many([("repeats", repeated)] + [(f"other{n}", words(rng, 400)) for n in range(8)])
     pairs = index.query("copy", "开头" + repeated[-400:], threshold=0.3)
     assert [p.b if p.a == "copy" else p.a for p in pairs] == ["repeats"]
+
+
+def test_merges_keep_every_document_findable_whatever_order_segments_came_in(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_module, "MERGE_AT", 3)
+    texts = corpus(seed=11, documents=40)
+    names = sorted(texts)
+    index = IndexStore(tmp_path / "index")
+    for name in names[:5]:
+        index.put(name, texts[name])
+    index.add_many([(n, texts[n]) for n in names[5:30]])  # the largest segment in the middle
+    for name in names[30:]:
+        index.put(name, texts[name])
+    reopened = IndexStore(tmp_path / "index")
+    assert reopened.documents == 40 and len(reopened.segments) <= 4
+    for name in names:
+        assert reopened.text(reopened.names[name]) == (name, texts[name])
+        hits = reopened.query("probe", texts[name][50:350], threshold=0.5)
+        assert name in {p.a for p in hits} | {p.b for p in hits}

@@ -248,26 +248,24 @@ class IndexStore:
             self._merge()
 
     def _merge(self) -> None:
-        """Fold the small segments into one (and into the largest when they grow to a tenth of it)."""
-        largest = max(self.segments, key=lambda s: len(s.names))
-        small = [s for s in self.segments if s is not largest]
-        if sum(len(s.names) for s in small) * 10 >= len(largest.names):
-            small = self.segments
-        first = min(s.first for s in small)
-        names = [n for s in small for n in s.names]
-        if [s.first for s in small] != sorted(s.first for s in small) or first + len(names) != self.documents:
-            small = [s for s in self.segments if s.first >= first]
-        texts = [s.text(s.first + i) for s in small for i in range(len(s.names))]
-        keys = np.concatenate([np.asarray(s.keys) for s in small])
-        lengths = np.concatenate([s.lengths for s in small])
+        """Fold the small segments after the largest into one; into the largest too when together
+        they reach a tenth of it. A merge takes a run of neighbours, so document numbers stay whole."""
+        ordered = sorted(self.segments, key=lambda s: s.first)
+        big = max(range(len(ordered)), key=lambda i: len(ordered[i].names))
+        start = big + 1 if len(ordered) - big - 1 >= 2 else 0
+        if sum(len(s.names) for s in ordered[start:]) * 10 >= len(ordered[big].names):
+            start = min(start, big)
+        merged = ordered[start:]
+        names = [n for s in merged for n in s.names]
+        texts = [s.text(s.first + i) for s in merged for i in range(len(s.names))]
+        keys = np.concatenate([np.asarray(s.keys) for s in merged])
+        lengths = np.concatenate([s.lengths for s in merged])
         name = self._next_segment()
-        _write_segment(self.folder / name, first, names, texts, keys, lengths, self.dictionary)
-        kept = [s.name for s in self.segments if s not in small]
-        self._save_manifest([*kept, name], self.documents)
-        old = [s.name for s in small]
+        _write_segment(self.folder / name, merged[0].first, names, texts, keys, lengths, self.dictionary)
+        self._save_manifest([*(s.name for s in ordered[:start]), name], self.documents)
         self.refresh()
-        for folder in old:
-            shutil.rmtree(self.folder / folder, ignore_errors=True)
+        for segment in merged:
+            shutil.rmtree(self.folder / segment.name, ignore_errors=True)
 
     # -- reading ---------------------------------------------------------------------------------
     def _segment(self, number: int) -> Segment:
