@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xuncha.core.reuse import ReuseIndex, normalise, parameters
+from xuncha.core.reuse import Pair, ReuseIndex, normalise, parameters
 from xuncha.core.reuse.hashing import kgram_hashes, winnow
 from xuncha.core.reuse.text import encode, encode_batch
 
@@ -57,6 +57,8 @@ def test_the_result_does_not_depend_on_input_order():
         return [p.to_dict() for p in index.pairs(threshold=0.1)]
 
     assert run(["x.txt", "y.txt", "z.txt"]) == run(["z.txt", "y.txt", "x.txt"])
+    first = run(["x.txt", "y.txt", "z.txt"])[0]
+    assert Pair.from_dict(first).to_dict() == first
 
 
 def test_boilerplate_shared_by_most_documents_is_reported_apart_and_makes_no_pair():
@@ -128,3 +130,19 @@ def test_shares_equal_the_exact_definition(seed, blocks):
         assert pairs == []
     else:
         assert abs(pairs[0].share_a - share_a) < 1e-9 and abs(pairs[0].share_b - share_b) < 1e-9
+
+
+def test_a_documents_total_share_is_the_union_of_what_it_shares_with_each_other():
+    from xuncha.core.reuse.report import summaries
+
+    rng = random.Random(12)
+    first, second, mine = words(rng, 200), words(rng, 200), words(rng, 100)
+    index = ReuseIndex()
+    index.add("copy", "，".join([first[:120], mine, second[:80]]))
+    index.add("first", first)
+    index.add("second", second)
+    pairs = index.pairs(threshold=0.1)
+    by_name = {s.name: s for s in summaries(index, pairs)}
+    shares = [p.side("copy")[1] for p in pairs if "copy" in (p.a, p.b)]
+    assert abs(by_name["copy"].share - sum(shares)) < 1e-9 and abs(by_name["copy"].share - 200 / 300) < 1e-9
+    assert [s for s, _ in by_name["copy"].sources] == ["first", "second"]

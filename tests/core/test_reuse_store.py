@@ -127,3 +127,33 @@ def test_merges_keep_every_document_findable_whatever_order_segments_came_in(tmp
         assert reopened.text(reopened.names[name]) == (name, texts[name])
         hits = reopened.query("probe", texts[name][50:350], threshold=0.5)
         assert name in {p.a for p in hits} | {p.b for p in hits}
+
+
+def test_two_handles_on_one_folder_see_each_others_documents(tmp_path):
+    """As two app servers sharing the data folder: the one opened first still reads what the other wrote."""
+    rng = random.Random(21)
+    texts = {f"d{n}": words(rng, 400) for n in range(4)}
+    early = IndexStore(tmp_path / "index")  # opened before any document or dictionary exists
+    late = IndexStore(tmp_path / "index")
+    late.put("d0", texts["d0"])
+    early.put("d1", texts["d1"])
+    late.put("d2", texts["d2"])
+    for handle in (early, late):
+        handle.refresh()
+        assert {handle.text(handle.names[n]) for n in ("d0", "d1", "d2")} == {(n, texts[n]) for n in ("d0", "d1", "d2")}
+    hits = early.query("probe", texts["d2"][:300] + texts["d0"][:300], threshold=0.3)
+    assert {p.a for p in hits} | {p.b for p in hits} >= {"d0", "d2"}
+
+
+def test_a_merge_leaves_the_folders_it_replaced_until_the_next_merge(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_module, "MERGE_AT", 3)
+    rng = random.Random(4)
+    index = IndexStore(tmp_path / "index")
+    for n in range(4):
+        index.put(f"d{n}", words(rng, 200))
+    replaced = {p.name for p in (tmp_path / "index").glob("seg-*")} - {s.name for s in index.segments}
+    assert replaced, "readers of the old manifest can still open its segments"
+    assert all((tmp_path / "index" / name / "keys.npy").exists() for name in replaced)
+    for n in range(4, 8):
+        index.put(f"d{n}", words(rng, 200))
+    assert not replaced & {p.name for p in (tmp_path / "index").glob("seg-*")}, "the next merge removes them"

@@ -77,8 +77,10 @@ def test_bad_batches_are_refused_in_chinese_and_leave_nothing(login, cast, setti
     for files, message in [({"大文件.txt": "字".encode() * 2000}, "“大文件.txt”超过"),
                            ({"照片.jpg": b"\xff\xd8"}, "不是可检测的文件类型"),
                            ({"坏.zip": b"PK not really"}, "不是有效的 zip"),
+                           ({"讲话.txt": SPEECH.encode()}, "最短雷同字数应为整数"),
                            ({}, "请选择要检测的文件")]:
-        page = upload(client, files, follow=True).content.decode() if files else client.post(
+        extra = {"min_run": "十三"} if message.startswith("最短") else {}
+        page = upload(client, files, follow=True, **extra).content.decode() if files else client.post(
             reverse("reuse-checks"), {}, follow=True).content.decode()
         assert message in page
     assert not ReuseCheck.objects.exists()
@@ -96,9 +98,10 @@ def test_a_progress_report_copied_from_another_unit_is_flagged_with_its_source(
         login, cast, today, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         measures.report_progress(cast.actor("outsider"), cast.other_measure, today, OTHER)
-    report = measures.report_progress(cast.actor("editor"), cast.measure, today, "本月进展：" + OTHER)
+    report = measures.report_progress(cast.actor("editor"), cast.measure, today, "  本月进展：" + OTHER + "\n")
     report = ProgressReport.objects.get(pk=report.pk)
     assert report.copied_share > 0.9 and "建设社区" in report.copied_from
+    assert report.text == "本月进展：" + OTHER
     page = login("editor").get(reverse("inspection", args=[cast.inspection.pk])).content.decode()
     assert "boilerplate" in page or "雷同" in page
     assert "建设社区" in page

@@ -22,7 +22,7 @@ from functools import cached_property
 import numpy as np
 
 from xuncha.core.reuse.hashing import fingerprints_batch, kgram_hashes, kgram_hashes64
-from xuncha.core.reuse.text import Normalised, encode, encode_batch
+from xuncha.core.reuse.text import encode, encode_batch
 
 MIN_RUN = 13
 CHUNK_CHARACTERS = 4_000_000  # texts are fingerprinted this many characters at a time
@@ -72,6 +72,11 @@ class Pair:
             return self.b, self.share_a, [p.a for p in self.passages]
         return self.a, self.share_b, [p.b for p in self.passages]
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Pair:
+        return cls(data["a"], data["b"], data["share_a"], data["share_b"], data["jaccard"],
+                   [Passage(tuple(p["a"]), tuple(p["b"]), p["text"]) for p in data["passages"]])
+
     def to_dict(self) -> dict:
         return {"a": self.a, "b": self.b, "share_a": round(self.share_a, 4), "share_b": round(self.share_b, 4),
                 "jaccard": round(self.jaccard, 4),
@@ -87,28 +92,22 @@ class Document:
     def encoded(self) -> tuple[np.ndarray, np.ndarray]:
         return encode(self.original)
 
-    @property
-    def norm(self) -> Normalised:
-        codes, offsets = self.encoded
-        return Normalised("".join(map(chr, codes.tolist())), offsets.tolist())
-
 
 class Prepared:
     """One document ready for verification: its k-gram hashes and which of them hold common text."""
 
-    __slots__ = ("codes", "grams", "matchable", "positions", "unique")
+    __slots__ = ("codes", "grams", "positions", "unique")
 
     def __init__(self, codes: np.ndarray, k: int, common: np.ndarray) -> None:
         self.codes = codes
         self.grams = kgram_hashes64(codes, k)
-        matchable = np.ones(len(self.grams), bool)
         common_chars = common_characters(self.grams, len(codes), k, common)
-        if common_chars is not None:
+        if common_chars is None:
+            self.positions = np.arange(len(self.grams))
+        else:  # the k-grams that touch no common character
             window = np.zeros(len(common_chars) + 1, np.int64)
             np.cumsum(common_chars, out=window[1:])
-            matchable = (window[k:] - window[:-k]) == 0
-        self.matchable = matchable
-        self.positions = np.flatnonzero(matchable)
+            self.positions = np.flatnonzero((window[k:] - window[:-k]) == 0)
         ordered = np.sort(self.grams)
         self.unique = ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])] if len(ordered) else ordered
 
@@ -273,8 +272,7 @@ class ReuseIndex:
 
     def _all_pairs(self) -> np.ndarray:
         _, buckets = fingerprint_all([d.original for d in self.documents], self.k, self.w)
-        keys = np.sort(np.concatenate(buckets)) if buckets else np.zeros(0, np.uint64)
-        return _postings_groups(keys, 1 << 31)[0]
+        return group_buckets(buckets, limit=1 << 31)[0]  # no fingerprint is common
 
     def pairs(self, threshold: float = 0.3, exclude_common: bool = True,
               progress: Callable[[float], None] | None = None) -> list[Pair]:

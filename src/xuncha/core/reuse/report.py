@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import bisect
 import io
 from dataclasses import dataclass
 from html import escape
+
+import numpy as np
 
 from xuncha.core.reuse import Pair, ReuseIndex
 
@@ -31,27 +32,14 @@ def summaries(index: ReuseIndex, pairs: list[Pair]) -> list[DocumentSummary]:
         if document.name not in spans:
             continue
         # Counted on the matching text (no spaces or punctuation), like each pair's share.
-        merged = _merge_spans(spans[document.name])
-        covered = sum(1 for offset in document.norm.offsets if _inside(merged, offset))
+        starts, ends = zip(*spans[document.name], strict=True)
+        size = len(document.original) + 1
+        inside = np.cumsum(np.bincount(starts, minlength=size) - np.bincount(ends, minlength=size)) > 0
+        offsets = document.encoded[1]
         result.append(DocumentSummary(document.name, len(document.original),
-                                      covered / max(1, len(document.norm.offsets)),
+                                      np.count_nonzero(inside[offsets]) / max(1, len(offsets)),
                                       sorted(sources[document.name], key=lambda s: -s[1])))
     return sorted(result, key=lambda s: -s.share)
-
-
-def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _inside(merged: list[tuple[int, int]], offset: int) -> bool:
-    index = bisect.bisect_right(merged, (offset, float("inf"))) - 1
-    return index >= 0 and merged[index][0] <= offset < merged[index][1]
 
 
 def _marked(text: str, spans: list[tuple[int, int]], prefix: str) -> str:

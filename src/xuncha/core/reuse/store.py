@@ -2,7 +2,7 @@
 
 A folder of immutable segments and a manifest naming them:
 
-    manifest.json          {"format": 1, "min_run": 13, "segments": [...], "documents": N}
+    manifest.json          {"format": 1, "min_run": 13, "segments": [...]}
     seg-000001/keys.npy    sorted postings, hash << 32 | document, 8 bytes each (memory-mapped)
     seg-000001/texts.bin   the documents' texts, each compressed; texts.npy holds their offsets
     seg-000001/names.json  the documents' names, numbered from the segment's `first`
@@ -38,7 +38,6 @@ from xuncha.core.reuse.engine import (
     parameters,
 )
 from xuncha.core.reuse.hashing import fingerprints_batch, kgram_hashes
-from xuncha.core.reuse.text import encode, encode_batch
 
 FORMAT = 1
 MERGE_AT = 24  # small segments before they are merged into one
@@ -144,13 +143,12 @@ class IndexStore:
         manifest = self._manifest()
         if manifest is None:
             self.min_run = min_run
-            self._save_manifest([], 0)
+            self._save_manifest([])
         else:
             self.min_run = manifest["min_run"]
             if min_run != self.min_run:
                 raise StoreError(f"index was built with min_run {self.min_run}, not {min_run}")
-        dictionary = self.folder / "dictionary.bin"
-        self.dictionary = dictionary.read_bytes() if dictionary.exists() else b""
+        self.dictionary = b""
         self.k, self.w = parameters(self.min_run)
         self.refresh()
 
@@ -167,10 +165,9 @@ class IndexStore:
             raise StoreError(f"index format {manifest.get('format')} is not {FORMAT}")
         return manifest
 
-    def _save_manifest(self, segments: list[str], documents: int) -> None:
+    def _save_manifest(self, segments: list[str]) -> None:
         staging = self.folder / "manifest.json.tmp"
-        staging.write_text(json.dumps({"format": FORMAT, "min_run": getattr(self, "min_run", MIN_RUN),
-                                       "segments": segments, "documents": documents}), "utf-8")
+        staging.write_text(json.dumps({"format": FORMAT, "min_run": self.min_run, "segments": segments}), "utf-8")
         os.replace(staging, self.folder / "manifest.json")
 
     def refresh(self) -> None:
@@ -179,6 +176,9 @@ class IndexStore:
         stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
         if stamp == self._stamp:
             return
+        dictionary = self.folder / "dictionary.bin"
+        if not self.dictionary and dictionary.exists():  # another process wrote the first documents
+            self.dictionary = dictionary.read_bytes()
         manifest = self._manifest() or {"segments": []}
         known = {s.name: s for s in self.segments}
         self.segments = [known.get(name) or Segment.open(self.folder / name, self.dictionary)
@@ -212,16 +212,19 @@ class IndexStore:
     def add_many(self, items: list[tuple[str, str]]) -> None:
         """Index many documents at once (one segment); names already indexed are skipped."""
         with self._locked():
-            items = sorted({name: text for name, text in items if name not in self.names}.items())
-            if not items:
-                return
-            first = self.documents
-            texts = [t for _, t in items]
-            if not self.dictionary:
-                self._make_dictionary(texts)
-            lengths, buckets = fingerprint_all(texts, self.k, self.w, first=first)
-            keys = np.concatenate(buckets) if buckets else np.zeros(0, np.uint64)
-            self._append(first, [n for n, _ in items], texts, keys, lengths)
+            self._index(items)
+
+    def _index(self, items: list[tuple[str, str]]) -> None:
+        items = sorted({name: text for name, text in items if name not in self.names}.items())
+        if not items:
+            return
+        first = self.documents
+        texts = [t for _, t in items]
+        if not self.dictionary:
+            self._make_dictionary(texts)
+        lengths, buckets = fingerprint_all(texts, self.k, self.w, first=first)
+        keys = np.concatenate(buckets) if buckets else np.zeros(0, np.uint64)
+        self._append(first, [n for n, _ in items], texts, keys, lengths)
 
     def _make_dictionary(self, texts: list[str]) -> None:
         """32 KB of the first documents, kept for the life of the index (zlib's preset dictionary);
@@ -241,8 +244,7 @@ class IndexStore:
                 lengths: np.ndarray) -> None:
         name = self._next_segment()
         _write_segment(self.folder / name, first, names, texts, keys, lengths, self.dictionary)
-        segments = [*(s.name for s in self.segments), name]
-        self._save_manifest(segments, first + len(names))
+        self._save_manifest([*(s.name for s in self.segments), name])
         self.refresh()
         if len(self.segments) > MERGE_AT:
             self._merge()
@@ -250,6 +252,10 @@ class IndexStore:
     def _merge(self) -> None:
         """Fold the small segments after the largest into one; into the largest too when together
         they reach a tenth of it. A merge takes a run of neighbours, so document numbers stay whole."""
+        live = {s.name for s in self.segments}
+        for folder in self.folder.glob("seg-*"):  # left by the previous merge: no reader holds them now
+            if folder.name not in live:
+                shutil.rmtree(folder, ignore_errors=True)
         ordered = sorted(self.segments, key=lambda s: s.first)
         big = max(range(len(ordered)), key=lambda i: len(ordered[i].names))
         start = big + 1 if len(ordered) - big - 1 >= 2 else 0
@@ -262,10 +268,8 @@ class IndexStore:
         lengths = np.concatenate([s.lengths for s in merged])
         name = self._next_segment()
         _write_segment(self.folder / name, merged[0].first, names, texts, keys, lengths, self.dictionary)
-        self._save_manifest([*(s.name for s in ordered[:start]), name], self.documents)
+        self._save_manifest([*(s.name for s in ordered[:start]), name])
         self.refresh()
-        for segment in merged:
-            shutil.rmtree(self.folder / segment.name, ignore_errors=True)
 
     # -- reading ---------------------------------------------------------------------------------
     def _segment(self, number: int) -> Segment:
@@ -299,14 +303,12 @@ class IndexStore:
                 found.append((which, docs))
         unsure = np.flatnonzero(short & (frequency < limit))
         if len(unsure):  # a hash repeated many times within few documents: count it all
-            sub, _, _ = self._document_frequency_full(hashes[unsure])
-            frequency[unsure] = sub
+            frequency[unsure], extra_which, extra_docs = self._document_frequency_full(hashes[unsure])
         which = np.concatenate([w for w, _ in found]) if found else np.zeros(0, np.int64)
         docs = np.concatenate([d for _, d in found]) if found else np.zeros(0, np.int64)
         keep = frequency[which] < limit
         which, docs = which[keep], docs[keep]
         if len(unsure):
-            extra_which, extra_docs = self._document_frequency_full(hashes[unsure])[1:]
             drop = np.isin(which, unsure)
             which = np.concatenate([which[~drop], unsure[extra_which]])
             docs = np.concatenate([docs[~drop], extra_docs])
@@ -325,14 +327,15 @@ class IndexStore:
     def query(self, name: str, text: str, threshold: float = 0.3) -> list[Pair]:
         """The indexed documents this text shares passages with, at `threshold` or above."""
         self.refresh()
-        codes, _ = encode(text)
+        me = Document(name, text)
+        codes = me.encoded[0]
         prints, _ = fingerprints_batch(codes, np.array([0, len(codes)]), self.k, self.w)
         prints_sorted = np.sort(prints)
         unique = np.unique(prints_sorted)
-        total = self.documents + (name not in self.names)
-        limit = common_limit(total, *self.common)
+        new = name not in self.names  # a new text counts among the documents holding its fingerprints
+        limit = common_limit(self.documents + new, *self.common)
         frequency, which, docs = self._document_frequency(unique, limit)
-        frequency += 1  # this document holds each of its own fingerprints
+        frequency += new
         common = unique[frequency >= limit]
         mine = np.bincount(np.searchsorted(unique, prints_sorted), minlength=len(unique))
         keep = (frequency[which] < limit) & (docs != self.names.get(name, -1))
@@ -349,11 +352,10 @@ class IndexStore:
         if not others:
             return []
         # Common text as the whole index sees it, in this document and in each candidate.
-        grams = [kgram_hashes(encode(d.original)[0], self.k) for d in others] + [kgram_hashes(codes, self.k)]
+        grams = [kgram_hashes(d.encoded[0], self.k) for d in [*others, me]]
         every = np.unique(np.concatenate(grams))
-        seen = self._document_frequency(every, limit)[0] + np.isin(every, prints_sorted)
+        seen = self._document_frequency(every, limit)[0] + new * np.isin(every, prints_sorted)
         verifier = Verifier(self.k, self.min_run, np.union1d(common, every[seen >= limit]))
-        me = Document(name, text)
         for other in others:
             pair = verifier.pair(me, other)
             if pair and max(pair.share_a, pair.share_b) >= threshold:
@@ -364,24 +366,13 @@ class IndexStore:
         """Compare the text with everything indexed before, then index it. Returns its pairs."""
         with self._locked():
             pairs = self.query(name, text, threshold)
-            self._put(name, text)
+            self._index([(name, text)])
         return pairs
 
     def put(self, name: str, text: str) -> None:
         """Index one document without comparing it (a name already indexed is left as it is)."""
         with self._locked():
-            self._put(name, text)
-
-    def _put(self, name: str, text: str) -> None:
-        if name in self.names:
-            return
-        codes, starts = encode_batch([text])
-        prints, _ = fingerprints_batch(codes, starts, self.k, self.w)
-        first = self.documents
-        keys = (prints.astype(np.uint64) << np.uint64(32)) | np.uint64(first)
-        if not self.dictionary:
-            self._make_dictionary([text])
-        self._append(first, [name], [text], keys, np.array([len(codes)]))
+            self._index([(name, text)])
 
     def size(self) -> dict[str, int]:
         """Bytes on disk: the postings and names (the index proper) and the stored texts."""

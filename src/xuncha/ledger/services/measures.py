@@ -125,9 +125,8 @@ def change_measure_status(actor: Actor, measure: Measure, new: str, expected_ver
 @transaction.atomic
 def _report(actor: Actor, measure: Measure, date: dt.date, text: str, stored: list,
             mark: str | None, expected_version: int | None) -> ProgressReport:
+    copied = reuse.copied_sources(text, measure.finding.inspection)  # before the lock: it reads files
     _lock_changeable(measure.finding_id)
-    text = text.strip()
-    copied = reuse.copied_sources(text, measure.finding.inspection)
     report = ProgressReport.objects.create(
         measure=measure, date=date, text=text, author=actor.user,
         copied_share=copied[0].share if copied else None, copied_from=copied[0].label[:200] if copied else "")
@@ -155,7 +154,8 @@ def report_progress(actor: Actor, measure: Measure, date: dt.date, text: str,
     so a refused report leaves neither rows nor files behind.
     """
     permissions.require(actor, "report_progress", measure.finding.inspection)
-    if not text.strip():
+    text = text.strip()
+    if not text:
         raise InvalidInput("请填写进展情况。", field="text")
     if date > today():
         raise InvalidInput("进展日期不能晚于今天。", field="date")

@@ -59,36 +59,33 @@ class Source:
     label: str
     share: float  # of this text
     spans: list[tuple[int, int]]  # in this text
-    inspection_id: int
 
 
 def _resolve(pairs: list[Pair], me: str, inspection: Inspection) -> list[Source]:
     """The pairs' other texts that still exist as indexed and belong to another inspection."""
     wanted: dict[str, dict[int, tuple[str, Pair]]] = {"progress": {}, "notice": {}}
     for pair in pairs:
-        other = pair.side(me)[0]
-        kind, _, rest = other.partition(":")
+        kind, _, rest = pair.side(me)[0].partition(":")
         pk, _, digest = rest.partition(":")
         if kind in wanted and pk.isdigit():
             wanted[kind][int(pk)] = (digest, pair)
-    sources = []
-    reports = ProgressReport.objects.filter(pk__in=wanted["progress"]).select_related(
-        "measure__finding__inspection__unit", "measure__finding__inspection__round")
-    for report in reports:
-        digest, pair = wanted["progress"][report.pk]
+    found = []  # (kind, pk, its inspection, its text now, how to name it)
+    for report in ProgressReport.objects.filter(pk__in=wanted["progress"]).select_related(
+            "measure__finding__inspection__unit", "measure__finding__inspection__round"):
         owner = report.measure.finding.inspection
-        if digest == _digest(report.text) and owner.pk != inspection.pk:
-            _, share, spans = pair.side(me)
-            sources.append(Source(f"{owner.unit.name} · {owner.round.name} · 整改进展（{report.date:%Y-%m-%d}）",
-                                  share, spans, owner.pk))
+        found.append(("progress", report.pk, owner, report.text,
+                      f"{owner.unit.name} · {owner.round.name} · 整改进展（{report.date:%Y-%m-%d}）"))
     for notice in Notice.objects.filter(pk__in=wanted["notice"]).select_related("inspection__unit",
                                                                                  "inspection__round"):
-        digest, pair = wanted["notice"][notice.pk]
         owner = notice.inspection
-        if digest == _digest(notice.doc.get("text", "")) and owner.pk != inspection.pk:
+        found.append(("notice", notice.pk, owner, notice.doc.get("text", ""),
+                      f"{owner.unit.name} · {owner.round.name}（第{notice.version}版通报）"))
+    sources = []
+    for kind, pk, owner, text, label in found:
+        digest, pair = wanted[kind][pk]
+        if digest == _digest(text) and owner.pk != inspection.pk:
             _, share, spans = pair.side(me)
-            sources.append(Source(f"{owner.unit.name} · {owner.round.name}（第{notice.version}版通报）",
-                                  share, spans, owner.pk))
+            sources.append(Source(label, share, spans))
     return sorted(sources, key=lambda s: -s.share)
 
 
@@ -106,6 +103,9 @@ def copied_sources(text: str, inspection: Inspection, me: str = "draft") -> list
 
 def index_later(name: str, text: str) -> None:
     """Index the text once the current transaction commits (nothing if it rolls back)."""
+    if not text.strip():
+        return
+
     def put() -> None:
         try:
             store().put(name, text)

@@ -106,6 +106,7 @@ def start_check(actor: Actor, uploads: list[Upload], title: str = "", min_run: i
     staging = Path(settings.REUSE_CHECKS_DIR) / f"upload-{os.getpid()}-{threading.get_ident()}-{time.time_ns()}"
     files = staging / "files"
     files.mkdir(parents=True)
+    check = None
     try:
         taken: set[str] = set()
         count = 0
@@ -133,6 +134,8 @@ def start_check(actor: Actor, uploads: list[Upload], title: str = "", min_run: i
             transaction.on_commit(lambda: launch(check.pk))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        if check is not None:  # moved into place, then the transaction failed
+            shutil.rmtree(folder(check), ignore_errors=True)
         raise
     return check
 

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from xuncha.core.reuse import Pair, Passage, ReuseIndex
+from xuncha.core.reuse import Pair, ReuseIndex
 from xuncha.core.reuse.report import html_report, summaries, xlsx_report
 from xuncha.ledger import permissions
 from xuncha.ledger.services import reuse_checks
@@ -48,9 +48,7 @@ def _report(check) -> tuple[ReuseIndex, list[Pair], list[tuple[str, int]]]:
     index = ReuseIndex(min_run=check.min_run)
     for name, text in sorted(reuse_checks.texts(check).items()):
         index.add(name, text)
-    pairs = [Pair(p["a"], p["b"], p["share_a"], p["share_b"], p["jaccard"],
-                  [Passage(tuple(x["a"]), tuple(x["b"]), x["text"]) for x in p["passages"]])
-             for p in (check.result or {}).get("pairs", [])]
+    pairs = [Pair.from_dict(p) for p in (check.result or {}).get("pairs", [])]
     common = [(c["text"], c["documents"]) for c in (check.result or {}).get("common", [])]
     return index, pairs, common
 
