@@ -237,3 +237,12 @@ def test_a_notice_goes_from_draft_to_approved_to_published_and_then_never_change
     with pytest.raises(InvalidMove, match="新版本"):
         notices.update_draft(cast.actor("editor"), notice, {"title": "改"}, notice.row_version)
     assert notices.create_draft(cast.actor("editor"), cast.inspection, {}).version == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_draft_is_composed_from_the_ledger_outside_any_outer_transaction(cast):
+    # In autocommit (as in a real request), the row lock must sit in the service's own transaction:
+    # PostgreSQL refuses SELECT … FOR UPDATE outside one.
+    first = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
+    second = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
+    assert (first.version, second.version) == (1, 2)

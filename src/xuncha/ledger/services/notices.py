@@ -87,11 +87,13 @@ def _index(notice: Notice) -> None:
     reuse.index_later(reuse.notice_name(notice), notice.doc.get("text", ""))
 
 
+@transaction.atomic
 def create_draft(actor: Actor, inspection: Inspection, doc: dict) -> Notice:
     """A new version; earlier versions, published ones included, stay as they were."""
     permissions.require(actor, "draft_notice", inspection)
     if not isinstance(doc, dict):
         raise InvalidInput("通报内容格式不正确。")
+    # Serialises version numbering; on PostgreSQL the row lock needs the transaction above.
     Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
     version = (Notice.objects.filter(inspection=inspection).aggregate(v=Max("version"))["v"] or 0) + 1
     notice = Notice.objects.create(inspection=inspection, version=version, doc=doc, created_by=actor.user)
