@@ -3,10 +3,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= var/demo
+PORT ?= 8000
 
-.PHONY: setup demo test test-sqlite test-postgres lint bench-quick clean
+.PHONY: setup system demo demo-reset test test-sqlite test-postgres lint bench-quick clean
 
-setup: $(VENV)/.installed
+setup: system $(VENV)/.installed
+
+# Debian packages for PDF text (Pango, CJK fonts) and the browser tests (Chromium), when missing.
+system:
+	@scripts/system-packages
 
 # Re-installs only when pyproject.toml changes; safe to run any number of times.
 $(VENV)/.installed: pyproject.toml
@@ -15,9 +20,13 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $@
 
+# Keeps its data between runs (a second run loads nothing and gives the demo accounts new passwords).
 demo: setup
+	XUNCHA_DATA_DIR=$(DEMO_DIR) $(BIN)/xuncha demo --port $(PORT)
+
+demo-reset:
 	rm -rf $(DEMO_DIR)
-	XUNCHA_DATA_DIR=$(DEMO_DIR) $(BIN)/xuncha demo
+	@echo "演示数据已清除；再次运行 make demo 重新载入。"
 
 # SQLite always; PostgreSQL too when DATABASE_URL points at one.
 test: setup test-sqlite

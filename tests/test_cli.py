@@ -1,6 +1,7 @@
 """The `xuncha` command."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -42,8 +43,21 @@ def test_demo_load_only_builds_the_ledger_from_the_sample_notices(tmp_path):
     assert "已从 5 份示例通报载入演示数据" in result.stdout
     for username in ["admin", "team", "editor", "leader", "supervisor"]:
         assert f"用户名 {username}" in result.stdout
+    first_passwords = re.findall(r"密码 (\S+)", result.stdout)
     again = run("demo", "--load-only", tmp_path=tmp_path)
-    assert again.returncode != 0 and "已有数据" in again.stderr
+    assert again.returncode == 0, again.stderr
+    assert "未重新载入" in again.stdout and "已从" not in again.stdout
+    second_passwords = re.findall(r"密码 (\S+)", again.stdout)
+    assert len(second_passwords) == 5 and not set(first_passwords) & set(second_passwords)
+
+
+def test_demo_refuses_a_data_folder_holding_other_data(tmp_path):
+    assert run("migrate", tmp_path=tmp_path).returncode == 0
+    made = run("shell", "-c", "from xuncha.ledger.models import Unit; Unit.objects.create(name='某单位')",
+               tmp_path=tmp_path)
+    assert made.returncode == 0, made.stderr
+    refused = run("demo", "--load-only", tmp_path=tmp_path)
+    assert refused.returncode != 0 and "非演示数据" in refused.stderr
 
 
 @pytest.mark.django_db

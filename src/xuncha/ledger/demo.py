@@ -10,7 +10,7 @@ from django.db import transaction
 from xuncha.core.document import NoticeDoc
 from xuncha.core.parse import parse_text
 from xuncha.demo import sample_notices
-from xuncha.ledger.models import Inspection, Unit
+from xuncha.ledger.models import Inspection, Staff, Team, Unit
 from xuncha.ledger.services import accounts, imports, setup
 from xuncha.ledger.services.actor import Actor, system_actor
 
@@ -54,21 +54,45 @@ def load_notices(actor: Actor | None = None) -> list[Inspection]:
     return inspections
 
 
-@transaction.atomic
-def create_accounts(inspections: list[Inspection]) -> list[DemoAccount]:
-    """One account per role, scoped to the first sample's unit and team; passwords are random."""
-    actor = system_actor()
-    first = inspections[0]
-    plan = [
+def _plan(first: Inspection) -> list[tuple[str, str, Unit | None, Team | None, str, str]]:
+    """(username, role, unit, team, label, scope) of each demo account."""
+    return [
         ("admin", "office_admin", None, None, "巡察办管理员", "全部"),
         ("team", "team_member", None, first.team, "巡察组成员", first.team.name),
         ("editor", "unit_editor", first.unit, None, "被巡察单位联络员", first.unit.name),
         ("leader", "unit_leader", first.unit, None, "被巡察单位负责人", first.unit.name),
         ("supervisor", "supervisor", None, None, "监督查看（纪委/组织部）", "全部（只读）"),
     ]
+
+
+USERNAMES = ("admin", "team", "editor", "leader", "supervisor")
+
+
+@transaction.atomic
+def create_accounts(inspections: list[Inspection]) -> list[DemoAccount]:
+    """One account per role, scoped to the first sample's unit and team; passwords are random."""
+    actor = system_actor()
     created = []
-    for username, role, unit, team, label, scope in plan:
+    for username, role, unit, team, label, scope in _plan(inspections[0]):
         password = secrets.token_urlsafe(9)
         accounts.create_staff(actor, username, password, role, unit=unit, team=team, display_name=label)
         created.append(DemoAccount(username, password, label, scope))
     return created
+
+
+def is_loaded() -> bool:
+    """The demo was loaded into this data folder before (its accounts exist)."""
+    return Staff.objects.filter(user__username__in=USERNAMES).count() == len(USERNAMES)
+
+
+@transaction.atomic
+def renew_passwords() -> list[DemoAccount]:
+    """A later `make demo` keeps the data and gives every demo account a fresh random password."""
+    actor = system_actor()
+    first = Inspection.objects.select_related("team", "unit").order_by("pk").first()
+    renewed = []
+    for username, _role, _unit, _team, label, scope in _plan(first):
+        password = secrets.token_urlsafe(9)
+        accounts.set_password(actor, Staff.objects.get(user__username=username), password)
+        renewed.append(DemoAccount(username, password, label, scope))
+    return renewed

@@ -41,3 +41,18 @@ def create_staff(actor: Actor, username: str, password: str, role: str, unit: Un
     staff = Staff.objects.create(user=user, role=role, unit=unit, team=team, display_name=display_name)
     audit.record(actor, "staff.create", staff, f"新建账号 {username}（{ROLE.label(role)}）")
     return staff
+
+
+@transaction.atomic
+def set_password(actor: Actor, staff: Staff, password: str) -> Staff:
+    """Give an account a new password (checked by the same rules as a new account)."""
+    permissions.require(actor, "manage_inspections")
+    user = staff.user
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput("密码不符合要求：" + "".join(exc.messages), field="password") from None
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(actor, "staff.password", staff, f"重设账号 {user.username} 的密码")
+    return staff

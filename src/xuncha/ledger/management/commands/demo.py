@@ -1,4 +1,8 @@
-"""`xuncha demo`: migrate, load the sample notices and demo accounts, print them, serve."""
+"""`xuncha demo`: migrate, load the sample notices and demo accounts once, print them, serve.
+
+The data folder is kept between runs: a second run loads nothing new and gives the demo accounts
+fresh random passwords (`make demo-reset` starts again from nothing).
+"""
 
 from __future__ import annotations
 
@@ -20,17 +24,21 @@ class Command(BaseCommand):
 
     def handle(self, *args, load_only: bool, host: str, port: int, **options) -> None:
         call_command("migrate", verbosity=0, interactive=False)
-        if Unit.objects.exists():
+        if demo.is_loaded():
+            accounts = demo.renew_passwords()
+            self.stdout.write("演示数据已存在，未重新载入（make demo-reset 可清除后重新载入）。")
+        elif Unit.objects.exists():
             raise CommandError(
-                "数据库中已有数据，演示数据只能载入到空的数据目录（可设置 XUNCHA_DATA_DIR 指向新目录）。")
-        inspections = demo.load_notices()
-        accounts = demo.create_accounts(inspections)
-        reuse.reindex()  # the demo's progress reports and notices, for the 雷同 checks of new ones
-        self.stdout.write(f"已从 {len(inspections)} 份示例通报载入演示数据。")
-        self.stdout.write("演示账号（密码只显示这一次）：")
+                "数据库中已有非演示数据，演示数据只能载入到空的数据目录（可设置 XUNCHA_DATA_DIR 指向新目录）。")
+        else:
+            inspections = demo.load_notices()
+            accounts = demo.create_accounts(inspections)
+            reuse.reindex()  # the demo's progress reports and notices, for the 雷同 checks of new ones
+            self.stdout.write(f"已从 {len(inspections)} 份示例通报载入演示数据。")
+        self.stdout.write("演示账号（密码只显示这一次，每次运行重新生成）：")
         for account in accounts:
             self.stdout.write(f"  {account.role_label:<16} 用户名 {account.username:<11} 密码 {account.password}"
                               f"  范围：{account.scope}")
         if not load_only:
-            self.stdout.write(f"请在浏览器打开 http://{host}:{port}/ 登录。")
+            self.stdout.write(f"工作人员网站：http://{host}:{port}/ （用上面的账号登录）")
             call_command("serve", host=host, port=port)
