@@ -1,0 +1,1 @@
+"""Support for tests and benchmarks that run xuncha as real processes (never imported by the site)."""
