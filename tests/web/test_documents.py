@@ -11,7 +11,7 @@ from xuncha.core.document import NoticeDoc
 from xuncha.core.ledger_xlsx import read_xlsx
 from xuncha.core.parse import parse_text
 from xuncha.core.parse.loaders import load_docx
-from xuncha.ledger.models import AuditEvent, Finding, Measure, Notice
+from xuncha.ledger.models import AuditEvent, Finding, Measure, Notice, ProgressReport
 from xuncha.ledger.services import findings as findings_service
 from xuncha.ledger.services import measures, notices, setup
 
@@ -93,19 +93,15 @@ def test_a_failed_import_leaves_the_database_as_it_was(cast, today, monkeypatch)
     target = empty_inspection(cast)
     prepared = imports.preview("000.txt", next(SAMPLES.glob("000_*.txt")).read_bytes())
     before = (Finding.objects.count(), Measure.objects.count(), AuditEvent.objects.count())
-    original = measures.create_measure
-    calls = {"n": 0}
 
-    def failing(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 10:
-            raise RuntimeError("disk full")
-        return original(*args, **kwargs)
+    def failing(*args, **kwargs):  # after every row is inserted, before the import is recorded
+        raise RuntimeError("disk full")
 
-    monkeypatch.setattr(measures, "create_measure", failing)
+    monkeypatch.setattr(imports.derived, "refresh_inspection", failing)
     with pytest.raises(RuntimeError):
         imports.commit(cast.actor("admin"), target, prepared)
     assert (Finding.objects.count(), Measure.objects.count(), AuditEvent.objects.count()) == before
+    assert not ProgressReport.objects.filter(measure__finding__inspection=target).exists()
 
 
 def test_a_notice_is_drafted_from_the_ledger_edited_approved_and_published(login, cast, today, settings):

@@ -16,9 +16,10 @@ from xuncha.core.document import DocFinding, NoticeDoc
 from xuncha.core.ledger_xlsx import LedgerBook, LedgerFileError, LedgerRow, read_xlsx
 from xuncha.core.parse import LoadError, NotANotice, missing_parts, parse_text
 from xuncha.core.parse.loaders import load_bytes
+from xuncha.core.statuses import MEASURE_FINISHED, MEASURE_KIND, MEASURE_STATUS, derive_finding_status
 from xuncha.ledger import permissions
-from xuncha.ledger.models import Finding, Inspection
-from xuncha.ledger.services import audit, findings, measures
+from xuncha.ledger.models import Finding, Inspection, Measure, ProgressReport
+from xuncha.ledger.services import audit, bulk, derived, measures, reuse
 from xuncha.ledger.services.actor import Actor
 from xuncha.ledger.services.errors import InvalidInput
 
@@ -27,10 +28,16 @@ MEASURE_STATUS_FOR = {"done": "done", "ongoing": "ongoing", "not_done": "in_prog
 LEDGER_SUFFIXES = {".xlsx", ".xlsm"}
 
 
+BATCH = 500  # rows per INSERT: well under SQLite's limit of bound variables
+
+
 @dataclass
 class ImportResult:
     findings: int
     measures: int
+    finding_ids: list[int] = field(default_factory=list, repr=False)
+    measure_ids: list[int] = field(default_factory=list, repr=False)
+    report_ids: list[int] = field(default_factory=list, repr=False)
 
 
 @dataclass
@@ -79,43 +86,79 @@ def _claimed_all_done(doc: NoticeDoc) -> bool:
     return any(c.subject == "findings" and c.total and c.done == c.total for c in doc.claims)
 
 
-def _notice_finding(actor: Actor, inspection: Inspection, item: DocFinding, doc: NoticeDoc,
-                    report_date: dt.date) -> int:
-    finding = findings.create_finding(
-        actor, inspection, title=item.title[:500], description=item.description or "",
-        category=item.category or "", number="/".join(item.path))
+@dataclass
+class PlannedMeasure:
+    """A measure as the file gives it: its fields, its status and the progress that says so."""
+
+    text: str
+    lead: str = ""
+    owner: str = ""
+    kind: str = "deadline"
+    deadline: dt.date | None = None
+    status: str = "planned"
+    report: tuple[dt.date, str] | None = None  # (date, text) of the progress report, if any
+
+
+@dataclass
+class PlannedFinding:
+    title: str
+    description: str = ""
+    category: str = ""
+    number: str = ""
+    measures: list[PlannedMeasure] = field(default_factory=list)
+
+
+def _notice_plan(inspection: Inspection, item: DocFinding, doc: NoticeDoc,
+                 report_date: dt.date) -> PlannedFinding:
     status = item.status or ("done" if _claimed_all_done(doc) else None)
     texts = item.measures or [f"针对“{item.title}”问题落实整改。"]
     kind = "ongoing" if status == "ongoing" else "deadline"
     deadline = None if kind == "ongoing" else inspection.rectification_end or report_date
+    report = "；".join(item.effects) or item.status_text or "按通报所述完成整改。"
+    planned = []
     for index, text in enumerate(texts):
-        measure = measures.create_measure(actor, finding, text=text, kind=kind, deadline=deadline)
         target = MEASURE_STATUS_FOR.get(status) if status else None
         if status == "partly":
             target = "done" if index < max(1, len(texts) // 2) else "in_progress"
-        if target is None:
-            continue
-        report = "；".join(item.effects) or item.status_text or "按通报所述完成整改。"
-        measures.report_progress(actor, measure, report_date, f"据通报：{report}"[:2000], mark=target)
-    return len(texts)
+        planned.append(PlannedMeasure(
+            text=text, kind=kind, deadline=deadline, status=target or "planned",
+            report=(report_date, f"据通报：{report}"[:2000]) if target else None))
+    return PlannedFinding(title=item.title[:500], description=item.description or "",
+                          category=item.category or "", number="/".join(item.path), measures=planned)
 
 
-def _ledger_measure(actor: Actor, finding: Finding, row: LedgerRow) -> None:
+def _ledger_plan(row: LedgerRow) -> PlannedMeasure:
     kind = "ongoing" if row.ongoing else "deadline"
-    measure = measures.create_measure(actor, finding, text=row.measure, lead=row.lead, owner=row.owner, kind=kind,
-                                      deadline=row.deadline if kind == "deadline" else None)
+    planned = PlannedMeasure(text=row.measure, lead=row.lead, owner=row.owner, kind=kind,
+                             deadline=row.deadline if kind == "deadline" else None)
     if row.status == "planned" and not row.progress:
-        return
+        return planned
     notes = [row.progress or "据台账导入。"]
     if row.evidence:
         notes.append(f"佐证材料：{row.evidence}")
     if row.remarks:
         notes.append(f"备注：{row.remarks}")
     day = min(row.completed_on or measures.today(), measures.today())
-    mark = row.status if row.status != "planned" else None
-    if mark == "ongoing" and kind != "ongoing":
-        mark = "in_progress"
-    measures.report_progress(actor, measure, day, "\n".join(notes)[:4000], mark=mark)
+    status = row.status if row.status != "planned" else "in_progress"
+    if status == "ongoing" and kind != "ongoing":
+        status = "in_progress"
+    planned.status = status
+    planned.report = (day, "\n".join(notes)[:4000])
+    return planned
+
+
+def _check_plan(plan: list[PlannedFinding]) -> None:
+    """The rules the screens apply one row at a time, applied to the whole file before writing."""
+    for item in plan:
+        if not item.title.strip():
+            raise InvalidInput("有问题的标题为空，未导入任何内容。")
+        for measure in item.measures:
+            if not measure.text.strip():
+                raise InvalidInput(f"问题“{item.title[:30]}”有空白的整改措施，未导入任何内容。")
+            if measure.kind not in MEASURE_KIND or measure.status not in MEASURE_STATUS:
+                raise InvalidInput(f"问题“{item.title[:30]}”的措施类型或状态无法识别，未导入任何内容。")
+            if measure.deadline is None and measure.kind != "ongoing":
+                raise InvalidInput(f"问题“{item.title[:30]}”的措施缺少完成时限，未导入任何内容。")
 
 
 def _require_empty(inspection: Inspection) -> None:
@@ -123,7 +166,59 @@ def _require_empty(inspection: Inspection) -> None:
         raise InvalidInput("该巡察已有反馈问题；为避免重复，请导入到新的巡察安排中。")
 
 
-@transaction.atomic
+def _write_plan(actor: Actor, inspection: Inspection, plan: list[PlannedFinding],
+                audit_action: str, summary: str, source: str) -> ImportResult:
+    """Rows are built and converted first; then one short transaction writes them all, records the
+    import and refreshes the summary (on SQLite nobody else can write while it runs)."""
+    _check_plan(plan)
+    findings, measure_rows, report_rows = [], [], []
+    owners: list[int] = []  # for each measure, the index of its finding
+    report_owners: list[int] = []  # for each report, the index of its measure
+    for index, p in enumerate(plan):
+        open_deadlines = [m.deadline for m in p.measures
+                          if m.status not in MEASURE_FINISHED and m.deadline is not None]
+        # Derived state is known from the file, so each row is inserted once, complete.
+        findings.append(Finding(
+            inspection=inspection, title=p.title.strip(), description=p.description.strip(),
+            category=p.category.strip(), number=p.number.strip(), position=index + 1,
+            status=derive_finding_status([m.status for m in p.measures], closed=False, reopened=False),
+            next_deadline=min(open_deadlines) if open_deadlines else None))
+        for n, m in enumerate(p.measures, start=1):
+            if m.report:
+                report_rows.append(ProgressReport(date=m.report[0], text=m.report[1], author=actor.user))
+                report_owners.append(len(measure_rows))
+            owners.append(index)
+            measure_rows.append(Measure(
+                text=m.text.strip(), lead=m.lead.strip(), owner=m.owner.strip(), kind=m.kind,
+                deadline=m.deadline, status=m.status, position=n,
+                completed_on=m.report[0] if m.status == "done" and m.report else None))
+    prepared = (bulk.prepare(Finding, findings), bulk.prepare(Measure, measure_rows, ("finding_id",)),
+                bulk.prepare(ProgressReport, report_rows, ("measure_id",)))
+    with transaction.atomic():
+        Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
+        _require_empty(inspection)
+        finding_ids = bulk.insert(prepared[0])
+        measure_ids = bulk.insert(prepared[1], finding_id=[finding_ids[i] for i in owners])
+        report_ids = bulk.insert(prepared[2], measure_id=[measure_ids[i] for i in report_owners])
+        derived.refresh_inspection(inspection.pk)
+        result = ImportResult(findings=len(finding_ids), measures=len(measure_ids),
+                              finding_ids=finding_ids, measure_ids=measure_ids, report_ids=report_ids)
+        _audit(actor, inspection, audit_action, summary.format(findings=result.findings,
+                                                               measures=result.measures), source, result)
+        texts = [(reuse.progress_key(pk, row.text), row.text) for pk, row in zip(report_ids, report_rows, strict=True)]
+        transaction.on_commit(lambda: reuse.index_many(texts))
+    return result
+
+
+def _audit(actor: Actor, inspection: Inspection, action: str, summary: str, source: str,
+           result: ImportResult) -> None:
+    """One record for the whole import, naming every object it created."""
+    audit.record(actor, action, inspection, summary, after={
+        "source": source, "findings": result.findings, "measures": result.measures,
+        "finding_ids": result.finding_ids, "measure_ids": result.measure_ids,
+        "progress_ids": result.report_ids})
+
+
 def import_notice(actor: Actor, inspection: Inspection, doc: NoticeDoc) -> ImportResult:
     """Create the notice's findings, measures and stated statuses under an inspection."""
     permissions.require(actor, "edit_findings", inspection)
@@ -135,13 +230,11 @@ def import_notice(actor: Actor, inspection: Inspection, doc: NoticeDoc) -> Impor
     if report_date is None:
         raise InvalidInput("通报和巡察安排都没有日期，无法确定整改进展的日期。")
     report_date = min(report_date, measures.today())
-    count = sum(_notice_finding(actor, inspection, item, doc, report_date) for item in doc.findings)
-    audit.record(actor, "notice.import", inspection, f"从通报导入 {len(doc.findings)} 个问题",
-                 after={"source": doc.source, "findings": len(doc.findings), "measures": count})
-    return ImportResult(findings=len(doc.findings), measures=count)
+    plan = [_notice_plan(inspection, item, doc, report_date) for item in doc.findings]
+    return _write_plan(actor, inspection, plan, "notice.import", "从通报导入 {findings} 个问题",
+                       doc.source or "")
 
 
-@transaction.atomic
 def import_ledger(actor: Actor, inspection: Inspection, book: LedgerBook, source: str = "") -> ImportResult:
     """Create the ledger's findings and measures, with their progress and statuses."""
     permissions.require(actor, "edit_findings", inspection)
@@ -150,17 +243,11 @@ def import_ledger(actor: Actor, inspection: Inspection, book: LedgerBook, source
         raise InvalidInput(f"台账有 {len(book.errors)} 处错误，请修改后重新导入；未导入任何内容。")
     if not book.findings:
         raise InvalidInput("台账中没有任何问题，未导入任何内容。")
-    _require_empty(inspection)
-    count = 0
-    for item in book.findings:
-        finding = findings.create_finding(actor, inspection, title=item.text[:500], category=item.category,
-                                          number=item.number)
-        for row in item.rows:
-            _ledger_measure(actor, finding, row)
-            count += 1
-    audit.record(actor, "ledger.import", inspection, f"从台账导入 {len(book.findings)} 个问题、{count} 条措施",
-                 after={"source": source, "findings": len(book.findings), "measures": count})
-    return ImportResult(findings=len(book.findings), measures=count)
+    plan = [PlannedFinding(title=item.text[:500], category=item.category, number=item.number,
+                           measures=[_ledger_plan(row) for row in item.rows])
+            for item in book.findings]
+    return _write_plan(actor, inspection, plan, "ledger.import",
+                       "从台账导入 {findings} 个问题、{measures} 条措施", source)
 
 
 def commit(actor: Actor, inspection: Inspection, prepared: Preview) -> ImportResult:

@@ -45,7 +45,11 @@ def _digest(text: str) -> str:
 
 
 def progress_name(report: ProgressReport) -> str:
-    return f"progress:{report.pk}:{_digest(report.text)}"
+    return progress_key(report.pk, report.text)
+
+
+def progress_key(pk: int, text: str) -> str:
+    return f"progress:{pk}:{_digest(text)}"
 
 
 def notice_name(notice: Notice) -> str:
@@ -113,6 +117,17 @@ def index_later(name: str, text: str) -> None:
             log.warning("could not index %s: %s", name, exc)
 
     transaction.on_commit(put)
+
+
+def index_many(items: list[tuple[str, str]]) -> None:
+    """Index many texts at once (one segment), e.g. after a bulk import commits."""
+    items = [(name, text) for name, text in items if text.strip()]
+    if not items:
+        return
+    try:
+        store().add_many(items)
+    except (OSError, StoreError) as exc:
+        log.warning("could not index %d texts: %s", len(items), exc)
 
 
 def reindex() -> int:
