@@ -142,6 +142,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 EVIDENCE_MAX_BYTES = CONFIG["XUNCHA_EVIDENCE_MAX_MB"] * 1024 * 1024
 REUSE_MAX_BYTES = CONFIG["XUNCHA_REUSE_MAX_MB"] * 1024 * 1024
+# Zip containers (.docx, .xlsx): the core's limit, applied by WebConfig.ready.
+ZIP_MAX_MB = CONFIG["XUNCHA_ZIP_MAX_MB"]
 # Uploads above this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
