@@ -182,6 +182,7 @@ def test_cells_far_off_the_sheet_cannot_blow_up_memory():
 
     book = read_xlsx(rewritten(write_xlsx(ROWS), "xl/worksheets/sheet1.xml", far))
     assert len(book.rows) == 3  # the cell in column XFD is beyond any ledger column: dropped
+    far_down = b'<row r="900000"><c r="A900000" t="s"><v>0</v></c></row></sheetData>'
     with pytest.raises(LedgerFileError, match="超过 100000 行"):
-        read_xlsx(rewritten(write_xlsx(ROWS), "xl/worksheets/sheet1.xml", lambda xml: xml.replace(
-            b"</sheetData>", b'<row r="900000"><c r="A900000" t="s"><v>0</v></c></row></sheetData>')))
+        read_xlsx(rewritten(write_xlsx(ROWS), "xl/worksheets/sheet1.xml",
+                            lambda xml: xml.replace(b"</sheetData>", far_down)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import resource
 from pathlib import Path
 
@@ -30,10 +31,9 @@ def peak_rss_mb() -> int:
 
 
 def reset_peak() -> None:
-    try:
-        Path("/proc/self/clear_refs").write_text("5")  # Linux: resets VmHWM to the current size
-    except OSError:
-        pass  # then the peak is the process's lifetime peak, which can only overstate growth
+    # Linux resets VmHWM to the current size; elsewhere the lifetime peak can only hide growth.
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
 
 
 def damaged_ledger() -> bytes:
@@ -41,7 +41,8 @@ def damaged_ledger() -> bytes:
 
 
 def upload(client, inspection, name: str, data: bytes):
-    return client.post(reverse("import", args=[inspection.pk]), {"file": SimpleUploadedFile(name, data)})
+    return client.post(reverse("import", args=[inspection.pk]),
+                       {"file": SimpleUploadedFile(name, data)})
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [
