@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "xuncha.web.requestid.RequestIdMiddleware",  # first: its id is on every log line after it
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -152,14 +153,20 @@ RECTIFICATION_MONTHS = CONFIG["XUNCHA_RECTIFICATION_MONTHS"]
 PAGE_SIZE = CONFIG["XUNCHA_PAGE_SIZE"]
 LINT_OVERRIDES = CONFIG["XUNCHA_LINT"]
 
+# Every line shows the request id (or "-"); refusals (4xx) are one line, without a traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "xuncha.web.requestid.RequestIdFilter"},
+                "refusals": {"()": "xuncha.web.requestid.RefusalFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s "
+                                       "%(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["request_id", "refusals"]}},
     "loggers": {
         "xuncha": {"handlers": ["console"], "level": CONFIG["XUNCHA_LOG_LEVEL"]},
         "django.request": {"handlers": ["console"], "level": "WARNING"},
+        "django.security": {"handlers": ["console"], "level": "WARNING"},
     },
 }
 CSRF_FAILURE_VIEW = "xuncha.web.views.common.csrf_failure"
