@@ -169,6 +169,8 @@ def load_pdf(data: bytes) -> str:
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psexceptions import PSException  # every pdfminer error derives from it
 
+    # pdfminer warns in English about every oddity of a damaged file; the refusal says enough.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     paragraphs: list[str] = []
     open_line = False
     try:
