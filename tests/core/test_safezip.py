@@ -202,3 +202,36 @@ def test_xuncha_parse_refuses_a_lying_ledger_bomb_too(tmp_path):
     assert "无法打开 Excel 文件" in stderr and "Traceback" not in stderr
     assert seconds < 5 and peak_mb < 400
     print(f"xlsx bomb (lying size): {seconds:.2f} s, peak {peak_mb} MB")
+
+
+def pdf_bomb(expanded: int = GB) -> bytes:
+    """A PDF whose one FlateDecode stream inflates to `expanded` bytes."""
+    count = expanded // len(BLOCK)
+    payload, _ = _repeated_deflate(count)
+    checksum = 1
+    for _ in range(count):
+        checksum = zlib.adler32(BLOCK, checksum)
+    stream = b"\x78\xda" + payload + checksum.to_bytes(4, "big")  # zlib header, deflate, adler32
+    return (b"%PDF-1.4\n1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n"
+            b"2 0 obj\n<</Type/Pages/Kids[3 0 R]/Count 1>>\nendobj\n"
+            b"3 0 obj\n<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R>>\nendobj\n"
+            + f"4 0 obj\n<</Length {len(stream)}/Filter/FlateDecode>>\nstream\n".encode()
+            + stream + b"\nendstream\nendobj\ntrailer\n<</Root 1 0 R>>\n%%EOF\n")
+
+
+def test_a_pdf_whose_stream_inflates_to_a_gigabyte_is_refused(tmp_path):
+    path = tmp_path / "通报.pdf"
+    path.write_bytes(pdf_bomb())
+    stderr, seconds, peak_mb = run_measured(sys.executable, "-m", "xuncha.cli", "parse", str(path))
+    assert "压缩炸弹" in stderr and "Traceback" not in stderr
+    assert seconds < 5 and peak_mb < 400
+    print(f"pdf bomb: {seconds:.2f} s, peak {peak_mb} MB")
+
+
+def test_an_ordinary_pdf_stream_passes_the_inflate_check():
+    safezip.check_inflated(pdf_bomb(expanded=4 * MB), [0, 10])  # offsets that are not zlib: skipped
+    data = pdf_bomb(expanded=4 * MB)
+    start = data.index(b"stream\n") + len(b"stream\n")
+    safezip.check_inflated(data, [start])
+    with pytest.raises(safezip.ZipRefused, match="超过 2 MB"):
+        safezip.check_inflated(data, [start], safezip.ZipLimits(max_total_bytes=2 * MB))

@@ -18,7 +18,7 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 MB = 1024 * 1024
@@ -129,6 +129,35 @@ def read_members(data: bytes, keep: Callable[[str], bool] = lambda name: True,
 def check(data: bytes, limits: ZipLimits | None = None) -> None:
     """Read every member under the limits, keeping nothing: the file is then safe to open."""
     read_members(data, keep=lambda name: False, limits=limits)
+
+
+def check_inflated(data: bytes, starts: Iterable[int], limits: ZipLimits | None = None) -> None:
+    """The zlib streams starting at these offsets (a PDF's FlateDecode streams) unpack within the
+    same total as a zip. pdfminer inflates each stream whole, so a 1 MB stream of a gigabyte
+    would fill memory. Each stream is fed in slices and inflated in chunks, up to its own end
+    (not up to an `endstream` the attacker may have planted); streams that are not zlib are
+    skipped."""
+    limits = limits or LIMITS
+    view = memoryview(data)
+    total = fed = 0
+    for start in starts:
+        inflater = zlib.decompressobj()
+        try:
+            for offset in range(start, len(data), CHUNK):
+                pending = view[offset:offset + CHUNK]
+                fed += len(pending)
+                if fed > 2 * len(data) + MB:  # real streams do not overlap; crafted ones could
+                    raise ZipRefused("文件中的压缩内容结构异常，已拒绝读取。")
+                while pending and not inflater.eof:
+                    total += len(inflater.decompress(pending, CHUNK))
+                    if total > limits.max_total_bytes:
+                        raise ZipRefused(f"文件中的压缩内容解压后超过 {limits.max_total_bytes // MB} MB，"
+                                         "已拒绝读取（可能是恶意构造的“压缩炸弹”）。")
+                    pending = inflater.unconsumed_tail
+                if inflater.eof:
+                    break
+        except zlib.error:
+            continue
 
 
 def xml_parser(huge: bool = False):

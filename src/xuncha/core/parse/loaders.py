@@ -158,6 +158,9 @@ def _pdf_lines(page) -> list[tuple[float, float, float, float, str]]:
     return sorted(lines)
 
 
+_PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+
+
 def load_pdf(data: bytes) -> str:
     """The text layer of a PDF, with lines the page wrapped joined again (by their geometry).
 
@@ -169,6 +172,10 @@ def load_pdf(data: bytes) -> str:
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psexceptions import PSException  # every pdfminer error derives from it
 
+    try:
+        safezip.check_inflated(data, (match.end() for match in _PDF_STREAM.finditer(data)))
+    except safezip.ZipRefused as exc:
+        raise LoadError(f"无法读取 PDF 文件：{exc.message}") from None
     # pdfminer warns in English about every oddity of a damaged file; the refusal says enough.
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     paragraphs: list[str] = []
