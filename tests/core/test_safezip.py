@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import random
+import re
 import subprocess
 import sys
 import time
@@ -235,3 +237,13 @@ def test_an_ordinary_pdf_stream_passes_the_inflate_check():
     safezip.check_inflated(data, [start])
     with pytest.raises(safezip.ZipRefused, match="超过 2 MB"):
         safezip.check_inflated(data, [start], safezip.ZipLimits(max_total_bytes=2 * MB))
+
+
+def test_many_small_streams_are_not_mistaken_for_overlapping_ones():
+    noise = random.Random(1)
+    streams = [zlib.compress(noise.randbytes(20_000)) for _ in range(200)]  # 4 MB, incompressible
+    data = b"".join(b"stream\n" + s + b"\nendstream\n" for s in streams) + b"\xff\xd8 a jpeg" * 10
+    starts = [m.end() for m in re.finditer(rb"(?<!end)stream\n", data)]
+    safezip.check_inflated(data, starts)
+    with pytest.raises(safezip.ZipRefused, match="结构异常"):
+        safezip.check_inflated(data, starts * 3)  # the same bytes inflated three times over
