@@ -285,12 +285,11 @@ def _shared_strings(members: dict[str, bytes]) -> list[str]:
     return ["".join(si.itertext(f"{NS}t")) for si in root.iter(f"{NS}si")]
 
 
-def _shared(strings: list[str], raw: str) -> str:
-    index = int(raw)
-    if not 0 <= index < len(strings):
-        raise LedgerFileError(f"Excel 文件已损坏：单元格引用了不存在的共享字符串（第 {index} 号，"
-                              f"文件中共 {len(strings)} 个）。")
-    return strings[index]
+def _missing_string(index: int, strings: list[str]) -> str:
+    # Checked inline by the callers (they run once per cell); a negative index would
+    # otherwise silently read from the end of the list.
+    raise LedgerFileError(f"Excel 文件已损坏：单元格引用了不存在的共享字符串（第 {index} 号，"
+                          f"文件中共 {len(strings)} 个）。")
 
 
 _T, _V, _IS = f"{NS}t", f"{NS}v", f"{NS}is"
@@ -312,7 +311,8 @@ def _cell_value(cell, kind: str | None, strings: list[str]):
     if raw is None or raw == "":
         return None
     if kind == "s":
-        return _shared(strings, raw)
+        index = int(raw)
+        return strings[index] if 0 <= index < len(strings) else _missing_string(index, strings)
     if kind in ("str", "e"):
         return raw
     if kind == "b":
@@ -331,7 +331,7 @@ def _plain_sheet_cells(xml: str, strings: list[str]) -> tuple[list[list], list[t
     one regular expression over the XML, about twice as fast as walking the parsed tree."""
     rows: list[list] = []
     columns: dict[str, int] = {}
-    current_number, values = 0, None
+    current_number, values, count = 0, None, len(strings)
     for letters, number_text, kind, raw in PLAIN_CELL.findall(xml):
         number = int(number_text)
         if number > MAX_ROWS:
@@ -353,7 +353,10 @@ def _plain_sheet_cells(xml: str, strings: list[str]) -> tuple[list[list], list[t
         if raw == "":
             continue
         if kind == "s":
-            values[column] = _shared(strings, raw)
+            index = int(raw)
+            if not 0 <= index < count:
+                _missing_string(index, strings)
+            values[column] = strings[index]
         elif kind in ("str", "e"):
             values[column] = unescape(raw)
         elif kind == "b":
