@@ -84,6 +84,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("XUNCHA_EVIDENCE_MAX_MB", "20", parse_positive_int, "Largest evidence file accepted, in MB."),
     Setting("XUNCHA_REUSE_MAX_MB", "20", parse_positive_int,
             "Largest single document (or zip member) accepted by a 雷同 batch check, in MB."),
+    Setting("XUNCHA_ZIP_MAX_MB", "200", parse_positive_int,
+            "Most a .docx or .xlsx may unpack to, in MB; more (a zip bomb) is refused unread."),
     Setting("XUNCHA_WARNING_DAYS", "10", parse_positive_int,
             "A measure due within this many days is shown yellow (red once past its deadline)."),
     Setting("XUNCHA_RECTIFICATION_MONTHS", "2", parse_positive_int,

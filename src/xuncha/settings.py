@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "xuncha.web.requestid.RequestIdMiddleware",  # first: its id is on every log line after it
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -142,6 +143,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 EVIDENCE_MAX_BYTES = CONFIG["XUNCHA_EVIDENCE_MAX_MB"] * 1024 * 1024
 REUSE_MAX_BYTES = CONFIG["XUNCHA_REUSE_MAX_MB"] * 1024 * 1024
+# Zip containers (.docx, .xlsx): the core's limit, applied by WebConfig.ready.
+ZIP_MAX_MB = CONFIG["XUNCHA_ZIP_MAX_MB"]
 # Uploads above this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -150,14 +153,20 @@ RECTIFICATION_MONTHS = CONFIG["XUNCHA_RECTIFICATION_MONTHS"]
 PAGE_SIZE = CONFIG["XUNCHA_PAGE_SIZE"]
 LINT_OVERRIDES = CONFIG["XUNCHA_LINT"]
 
+# Every line shows the request id (or "-"); refusals (4xx) are one line, without a traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "xuncha.web.requestid.RequestIdFilter"},
+                "refusals": {"()": "xuncha.web.requestid.RefusalFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s "
+                                       "%(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["request_id", "refusals"]}},
     "loggers": {
         "xuncha": {"handlers": ["console"], "level": CONFIG["XUNCHA_LOG_LEVEL"]},
         "django.request": {"handlers": ["console"], "level": "WARNING"},
+        "django.security": {"handlers": ["console"], "level": "WARNING"},
     },
 }
 CSRF_FAILURE_VIEW = "xuncha.web.views.common.csrf_failure"

@@ -4,6 +4,8 @@ from django.urls import include, path
 admin.site.site_header = "xuncha 巡察整改 · 基础数据管理"
 admin.site.site_title = "xuncha 管理"
 
+handler500 = "xuncha.web.views.common.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("xuncha.web.urls")),

@@ -113,3 +113,76 @@ def test_formula_cells_are_read_by_their_cached_values():
     sheet.write_row(1, 1, ["问题一", "措施一"])
     book.close()
     assert read_xlsx(out.getvalue()).rows[0].number == "1"
+
+
+# ---- damaged workbooks: a Chinese refusal, never an exception of another type ----------------
+
+def rewritten(data: bytes, member: str, change) -> bytes:
+    """The workbook with one member changed by `change(bytes) -> bytes | None` (None: removed)."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == member:
+                content = change(content)
+            if content is not None:
+                archive.writestr(info.filename, content)
+    return out.getvalue()
+
+
+def _string_index(value: str):
+    import re
+
+    def change(xml: bytes) -> bytes:
+        # Without the status drop-down (its <formula1>) the sheet takes the fast path.
+        xml = re.sub(rb"<dataValidations.*</dataValidations>", b"", xml)
+        return re.sub(rb'(t="s"><v>)\d+', rb"\g<1>" + value.encode(), xml, count=1)
+
+    return change
+
+
+def _with_formula(change):
+    # A formula sends the sheet down the general (lxml) path instead of the fast one.
+    return lambda xml: change(xml).replace(b"</sheetData>", b'<row r="900"><c r="A900"><f>1+1</f>'
+                                                           b"<v>2</v></c></row></sheetData>")
+
+
+DAMAGE = [
+    ("xl/worksheets/sheet1.xml", _string_index("99999"), "不存在的共享字符串（第 99999 号"),
+    ("xl/worksheets/sheet1.xml", _string_index("-1"), "不存在的共享字符串（第 -1 号"),
+    ("xl/worksheets/sheet1.xml", _with_formula(_string_index("99999")), "不存在的共享字符串"),
+    ("xl/workbook.xml", lambda xml: None, "缺少“xl/workbook.xml”"),
+    ("xl/_rels/workbook.xml.rels", lambda xml: None, "缺少“xl/_rels/workbook.xml.rels”"),
+    ("xl/worksheets/sheet1.xml", lambda xml: None, "找不到第一个工作表"),
+    ("xl/workbook.xml", lambda xml: xml[: len(xml) // 2], "无法打开 Excel 文件"),
+    ("xl/sharedStrings.xml", lambda xml: b"<sst><si><t>x</t>", "无法打开 Excel 文件"),
+    ("xl/worksheets/sheet1.xml", _with_formula(lambda xml: xml.replace(b"</row>", b"", 1)),
+     "无法打开 Excel 文件"),
+]
+
+
+@pytest.mark.parametrize(("member", "change", "message"), DAMAGE)
+def test_a_damaged_workbook_is_refused_in_chinese(member, change, message):
+    with pytest.raises(LedgerFileError, match=message):
+        read_xlsx(rewritten(write_xlsx(ROWS), member, change))
+
+
+def test_a_file_that_is_not_a_zip_is_refused_in_chinese():
+    with pytest.raises(LedgerFileError, match="不是有效的压缩文件"):
+        read_xlsx(b"\xd0\xcf\x11\xe0 an old .xls renamed")
+
+
+def test_cells_far_off_the_sheet_cannot_blow_up_memory():
+    def far(xml: bytes) -> bytes:
+        return xml.replace(b"</sheetData>", b'<row r="3000"><c r="XFD3000" t="s"><v>0</v></c></row>'
+                                            b"</sheetData>")
+
+    book = read_xlsx(rewritten(write_xlsx(ROWS), "xl/worksheets/sheet1.xml", far))
+    assert len(book.rows) == 3  # the cell in column XFD is beyond any ledger column: dropped
+    far_down = b'<row r="900000"><c r="A900000" t="s"><v>0</v></c></row></sheetData>'
+    with pytest.raises(LedgerFileError, match="超过 100000 行"):
+        read_xlsx(rewritten(write_xlsx(ROWS), "xl/worksheets/sheet1.xml",
+                            lambda xml: xml.replace(b"</sheetData>", far_down)))

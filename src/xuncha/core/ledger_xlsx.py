@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from html import unescape
 
+from xuncha.core import safezip
 from xuncha.core.dates import parse_date
 from xuncha.core.statuses import MEASURE_STATUS
 
@@ -249,27 +250,46 @@ def _column_index(letters: str) -> int:
     return index - 1
 
 
-def _first_sheet(archive) -> str:
+# A ledger is a dozen columns; rows past Excel's own limit cannot be real. Cells beyond these
+# bounds are dropped (columns) or refused (rows), so a hostile sheet cannot grow lists without end.
+MAX_COLUMNS = 256
+MAX_ROWS = 100_000
+MAX_MERGED_CELLS = 1_000_000
+TOO_MANY_ROWS = f"Excel 表格超过 {MAX_ROWS} 行，无法作为台账读取。"
+
+
+def _xml(members: dict[str, bytes], name: str):
     from lxml import etree
 
-    workbook = etree.fromstring(archive.read("xl/workbook.xml"))
+    if name not in members:
+        raise LedgerFileError(f"Excel 文件缺少“{name}”部件（文件已损坏，或不是 .xlsx 格式）。")
+    return etree.fromstring(members[name], parser=safezip.xml_parser())
+
+
+def _first_sheet(members: dict[str, bytes]) -> str:
+    workbook = _xml(members, "xl/workbook.xml")
     sheet = workbook.find(f"{NS}sheets/{NS}sheet")
     rel_id = sheet.get(f"{REL_NS}id") if sheet is not None else None
-    rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    rels = _xml(members, "xl/_rels/workbook.xml.rels")
     for rel in rels:
-        if rel.get("Id") == rel_id:
+        if rel.get("Id") == rel_id and rel.get("Target"):
             target = rel.get("Target").lstrip("/")
             return target if target.startswith("xl/") else f"xl/{target}"
     return "xl/worksheets/sheet1.xml"
 
 
-def _shared_strings(archive) -> list[str]:
-    from lxml import etree
-
-    if "xl/sharedStrings.xml" not in archive.namelist():
+def _shared_strings(members: dict[str, bytes]) -> list[str]:
+    if "xl/sharedStrings.xml" not in members:
         return []
-    root = etree.fromstring(archive.read("xl/sharedStrings.xml"))
+    root = _xml(members, "xl/sharedStrings.xml")
     return ["".join(si.itertext(f"{NS}t")) for si in root.iter(f"{NS}si")]
+
+
+def _missing_string(index: int, strings: list[str]) -> str:
+    # Checked inline by the callers (they run once per cell); a negative index would
+    # otherwise silently read from the end of the list.
+    raise LedgerFileError(f"Excel 文件已损坏：单元格引用了不存在的共享字符串（第 {index} 号，"
+                          f"文件中共 {len(strings)} 个）。")
 
 
 _T, _V, _IS = f"{NS}t", f"{NS}v", f"{NS}is"
@@ -291,7 +311,8 @@ def _cell_value(cell, kind: str | None, strings: list[str]):
     if raw is None or raw == "":
         return None
     if kind == "s":
-        return strings[int(raw)]
+        index = int(raw)
+        return strings[index] if 0 <= index < len(strings) else _missing_string(index, strings)
     if kind in ("str", "e"):
         return raw
     if kind == "b":
@@ -310,9 +331,13 @@ def _plain_sheet_cells(xml: str, strings: list[str]) -> tuple[list[list], list[t
     one regular expression over the XML, about twice as fast as walking the parsed tree."""
     rows: list[list] = []
     columns: dict[str, int] = {}
-    current_number, values = 0, None
+    current_number, values, count = 0, None, len(strings)
     for letters, number_text, kind, raw in PLAIN_CELL.findall(xml):
         number = int(number_text)
+        if number > MAX_ROWS:
+            if raw == "":
+                continue  # styled but empty cells far down the sheet
+            raise LedgerFileError(TOO_MANY_ROWS)
         if number != current_number:
             rows.extend([] for _ in range(number - len(rows) - 1))
             values = []
@@ -321,12 +346,17 @@ def _plain_sheet_cells(xml: str, strings: list[str]) -> tuple[list[list], list[t
         column = columns.get(letters)
         if column is None:
             column = columns[letters] = _column_index(letters)
+        if column >= MAX_COLUMNS:
+            continue
         if column >= len(values):
             values.extend([None] * (column - len(values) + 1))
         if raw == "":
             continue
         if kind == "s":
-            values[column] = strings[int(raw)]
+            index = int(raw)
+            if not 0 <= index < count:
+                _missing_string(index, strings)
+            values[column] = strings[index]
         elif kind in ("str", "e"):
             values[column] = unescape(raw)
         elif kind == "b":
@@ -338,28 +368,42 @@ def _plain_sheet_cells(xml: str, strings: list[str]) -> tuple[list[list], list[t
     return rows, merges
 
 
+def _members(data: bytes) -> dict[str, bytes]:
+    """The workbook's XML parts, each checked and read under the zip limits."""
+    try:
+        return safezip.read_members(data, keep=lambda name: name.endswith((".xml", ".rels")))
+    except safezip.ZipRefused as exc:
+        raise LedgerFileError(f"无法打开 Excel 文件：{exc.message}") from None
+
+
 def sheet_cells(data: bytes) -> tuple[list[list], list[tuple[int, int, int, int]]]:
     """The first sheet's values by row (1-based rows, 0-based columns) and its merged ranges.
 
     The sheet XML is parsed in one go by lxml and walked once: openpyxl builds an object per
     cell (and per merged cell) and read a 20,000-row ledger at 1,300 rows a second.
     """
-    import zipfile
-
     from lxml import etree
 
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        strings = _shared_strings(archive)
-        xml = archive.read(_first_sheet(archive))
+    members = _members(data)
+    strings = _shared_strings(members)
+    name = _first_sheet(members)
+    if name not in members:
+        raise LedgerFileError("Excel 文件中找不到第一个工作表（文件已损坏）。")
+    xml = members.pop(name)
+    del members  # the other parts are no longer needed: free them before the sheet is parsed
     # The fast path needs plain cells: no inline strings, formulas or namespace prefixes.
     if b"inlineStr" not in xml and b"<f" not in xml and b"<c " in xml:
         return _plain_sheet_cells(xml.decode("utf-8"), strings)
-    root = etree.fromstring(xml, parser=etree.XMLParser(huge_tree=True))
+    root = etree.fromstring(xml, parser=safezip.xml_parser(huge=True))
     rows: list[list] = []
     cell_tag = f"{NS}c"
     columns: dict[str, int] = {}  # "AB" → 27, computed once per letter group
     for row in root.iter(f"{NS}row"):
         number = int(row.get("r") or len(rows) + 1)
+        if number > MAX_ROWS:
+            if any(len(cell) for cell in row):
+                raise LedgerFileError(TOO_MANY_ROWS)
+            continue  # styled but empty rows far down the sheet
         values: list = []
         for cell in row.iterchildren(cell_tag):
             ref = cell.get("r")
@@ -370,6 +414,8 @@ def sheet_cells(data: bytes) -> tuple[list[list], list[tuple[int, int, int, int]
                     column = columns[letters] = _column_index(letters)
             else:
                 column = len(values)
+            if column >= MAX_COLUMNS:
+                continue
             if column == len(values):
                 values.append(None)
             elif column > len(values):
@@ -387,14 +433,23 @@ def sheet_cells(data: bytes) -> tuple[list[list], list[tuple[int, int, int, int]
 
 
 def read_xlsx(data: bytes) -> LedgerBook:
-    import zipfile
-
+    """The ledger in an .xlsx; raises LedgerFileError (Chinese) for a file that cannot be read."""
     try:
         rows, merges = sheet_cells(data)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError):
+    except LedgerFileError:
+        raise
+    except (KeyError, ValueError, OSError, SyntaxError, IndexError, TypeError, AttributeError,
+            UnicodeDecodeError, RecursionError):  # lxml's XMLSyntaxError is a SyntaxError
         raise LedgerFileError("无法打开 Excel 文件（文件已损坏，或不是 .xlsx 格式）。") from None
     # Merged cells keep their value in the top-left cell only: copy it into the whole range.
+    area = 0
     for top, left, bottom, right in merges:
+        if top < 1 or left < 0 or bottom < top or right < left:
+            continue  # a range written backwards or from row 0 is damage, not a merge
+        right = min(right, MAX_COLUMNS - 1)
+        area += (min(bottom, len(rows)) - top + 1) * (right - left + 1)
+        if area > MAX_MERGED_CELLS:
+            raise LedgerFileError("Excel 表格的合并单元格过多，无法作为台账读取。")
         value = rows[top - 1][left] if top <= len(rows) and left < len(rows[top - 1]) else None
         for row in range(top, min(bottom, len(rows)) + 1):
             cells = rows[row - 1]

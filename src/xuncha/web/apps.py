@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class WebConfig(AppConfig):
     name = "xuncha.web"
     verbose_name = "工作人员网站"
+
+    def ready(self) -> None:
+        from django.conf import settings
+
+        from xuncha.core import safezip
+
+        safezip.configure(max_total_mb=settings.ZIP_MAX_MB)

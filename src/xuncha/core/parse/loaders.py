@@ -6,9 +6,14 @@ Every loader returns plain text with one paragraph per line; the normaliser does
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections.abc import Callable
 from pathlib import Path
+
+from xuncha.core import safezip
+
+log = logging.getLogger(__name__)
 
 MAX_BYTES = 50 * 1024 * 1024  # a notice is a few pages; anything bigger is not one
 
@@ -48,6 +53,10 @@ def load_docx(data: bytes) -> str:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    try:
+        safezip.check(data)  # before python-docx unpacks or parses anything
+    except safezip.ZipRefused as exc:
+        raise LoadError(f"无法打开 Word 文件：{exc.message}") from None
     try:
         document: Document = docx.Document(io.BytesIO(data))
     except Exception:  # python-docx raises several types for a damaged or foreign file
@@ -149,6 +158,9 @@ def _pdf_lines(page) -> list[tuple[float, float, float, float, str]]:
     return sorted(lines)
 
 
+_PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+
+
 def load_pdf(data: bytes) -> str:
     """The text layer of a PDF, with lines the page wrapped joined again (by their geometry).
 
@@ -158,13 +170,21 @@ def load_pdf(data: bytes) -> str:
     """
     from pdfminer.high_level import extract_pages
     from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psexceptions import PSException  # every pdfminer error derives from it
 
+    try:
+        safezip.check_inflated(data, (match.end() for match in _PDF_STREAM.finditer(data)))
+    except safezip.ZipRefused as exc:
+        raise LoadError(f"无法读取 PDF 文件：{exc.message}") from None
+    # pdfminer warns in English about every oddity of a damaged file; the refusal says enough.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     paragraphs: list[str] = []
     open_line = False
     try:
         pages = [[line for line in _pdf_lines(page) if not PAGE_NUMBER.match(line[4])]
                  for page in extract_pages(io.BytesIO(data))]
-    except (PDFSyntaxError, ValueError, KeyError, TypeError):
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, IndexError,
+            AttributeError, AssertionError, EOFError, RecursionError):
         raise LoadError("无法读取 PDF 文件（文件已损坏或已加密）。") from None
     # The text block's right edge, for odd and even pages (their margins may mirror); a last
     # page of short lines must not set its own.
@@ -206,12 +226,25 @@ def load_bytes(data: bytes, name: str) -> str:
         raise LoadError("文件是空的。")
     if len(data) > MAX_BYTES:
         raise LoadError(f"文件超过 {MAX_BYTES // (1024 * 1024)} MB，不像是一份通报。")
-    return loader(data)
+    try:
+        return loader(data)
+    except (LoadError, MemoryError):
+        raise
+    except Exception as exc:
+        # A damaged file may trip a library somewhere we did not foresee: still a refusal.
+        log.warning("loader %s failed on %s: %s: %s", suffix, name, type(exc).__name__, exc)
+        raise LoadError("无法读取文件（文件已损坏，或格式与扩展名不符）。") from None
+
+
+def read_file(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """A file's bytes, refused before reading when it is bigger than any notice or ledger."""
+    try:
+        if path.stat().st_size > limit:
+            raise LoadError(f"文件超过 {limit // (1024 * 1024)} MB，不像是一份通报或台账。")
+        return path.read_bytes()
+    except OSError as exc:
+        raise LoadError(f"无法读取文件：{exc.strerror or exc}") from None
 
 
 def load_path(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise LoadError(f"无法读取文件：{exc.strerror or exc}") from None
-    return load_bytes(data, path.name)
+    return load_bytes(read_file(path), path.name)

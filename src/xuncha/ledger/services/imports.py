@@ -60,6 +60,11 @@ class Preview:
         return []
 
     @property
+    def unreadable(self) -> bool:
+        """The file itself could not be read (damaged, hostile, not a notice or ledger format)."""
+        return self.doc is None and self.book is None
+
+    @property
     def ok(self) -> bool:
         return not self.errors and bool(self.findings)
 

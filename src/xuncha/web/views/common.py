@@ -74,6 +74,16 @@ def paginate(request, queryset, param: str = "page"):
     return paginator.get_page(request.GET.get(param))
 
 
+def server_error(request):
+    """The 500 page with the request id, so a user can quote it; no context processors, which
+    could fail again."""
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    context = {"request_id": getattr(request, "request_id", "")}
+    return HttpResponseServerError(loader.get_template("500.html").render(context))
+
+
 def csrf_failure(request, reason: str = ""):
     from django.shortcuts import render
 

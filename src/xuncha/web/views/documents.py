@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from xuncha.core.document import Contacts, NoticeDoc
 from xuncha.core.ledger_xlsx import write_xlsx
+from xuncha.core.parse.loaders import MAX_BYTES
 from xuncha.core.render import RENDERERS, PdfUnavailable, render_bytes
 from xuncha.core.render.compose import FreeParts, paragraphs
 from xuncha.core.render.html import fragment
@@ -67,8 +68,15 @@ def import_upload(request, actor, pk: int):
     if not form.is_valid():
         return render(request, "web/import.html", {"inspection": inspection, "form": form}, status=400)
     upload = form.cleaned_data["file"]
+    if upload.size > MAX_BYTES:  # refused before it is read into memory
+        form.add_error("file", f"文件超过 {MAX_BYTES // (1024 * 1024)} MB，不像是一份通报或台账。")
+        context = {"inspection": inspection, "form": form}
+        return render(request, "web/import.html", context, status=413)
     data = b"".join(upload.chunks())
     prepared = imports.preview(upload.name, data)
+    if prepared.unreadable:  # nothing to confirm: say why, keep nothing
+        context = {"inspection": inspection, "form": forms.ImportForm(), "preview": prepared}
+        return render(request, "web/import.html", context, status=400)
     token = uuid.uuid4().hex
     (_uploads() / token).write_bytes(data)
     request.session[f"import:{inspection.pk}"] = {"token": token, "name": upload.name}

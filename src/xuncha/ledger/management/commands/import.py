@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from xuncha.core.parse.loaders import LoadError, read_file
 from xuncha.ledger.models import Inspection
 from xuncha.ledger.services import imports
 from xuncha.ledger.services.actor import system_actor
@@ -30,9 +31,9 @@ class Command(BaseCommand):
             raise CommandError(f"找不到编号为 {inspection} 的巡察。")
         path = Path(file)
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"无法读取文件 {file}：{exc.strerror}") from None
+            data = read_file(path)  # refuses a file too big to be a notice or ledger, unread
+        except LoadError as exc:
+            raise CommandError(f"{file}：{exc.message}") from None
         prepared = imports.preview(path.name, data)
         self.stdout.write(f"预览：{path.name} → {target.round.name} · {target.unit.name}")
         for number, title, items in prepared.findings:
