@@ -26,5 +26,6 @@ def job_list(request: HttpRequest, actor: Actor) -> HttpResponse:
 @require_POST
 @staff_view
 def job_retry(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    permissions.require(actor, "retry_jobs")  # a refusal is a 403 page, not a message
     return run_action(request, reverse("jobs"), lambda: services.retry(actor, pk),
                       "已重新排队，稍后由后台任务进程运行。")
