@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from xuncha.core.statuses import JOB_STATE
+from xuncha.core.statuses import JOB_STATE, JobState
 
 
 class Command(BaseCommand):
@@ -27,6 +27,6 @@ class Command(BaseCommand):
             note = "" if outcome != "skipped" else "（当天已运行过，未重复执行）"
             reason = f"：{job.error}" if job.error else ""
             self.stdout.write(f"{entry.title}：{JOB_STATE.label(job.state)}{note}{reason}")
-            failed += job.state != "done"
+            failed += job.state != JobState.DONE
         if failed:
             raise CommandError(f"{day} 的定时任务有 {failed} 项未完成，详见后台任务页面。")

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import translation
 
 
 class Command(BaseCommand):
@@ -29,6 +30,7 @@ class Command(BaseCommand):
                           f"队列在{broker}；重新排队 {swept} 项中断的任务。（按 Ctrl+C 停止）")
         self.stdout.flush()
         connection.close()  # the cluster's processes open their own
+        translation.activate("en")  # django-q2's log lines, like ours, in English
         cluster = Cluster()  # installs its SIGTERM/SIGINT handlers: they stop it cleanly
         cluster.start()
         while cluster.sentinel is not None and cluster.sentinel.is_alive():
