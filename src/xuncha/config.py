@@ -102,16 +102,19 @@ SETTINGS: tuple[Setting, ...] = (
             "体检 rules switched off or re-graded, e.g. wording=off,vague-measure=error (staff site and xuncha lint)."),
     # -- background jobs (xuncha.jobs) and the bounds of 雷同 batch checks --
     Setting("XUNCHA_QUEUE", "", parse_queue,
-            "Job queue broker: empty for the database itself (SQLite or PostgreSQL), or a redis:// URL."),
+            "Job queue broker: empty for the database itself (SQLite or PostgreSQL), "
+            "or a redis:// URL."),
     Setting("XUNCHA_WORKERS", "1", parse_positive_int, "Worker processes per `xuncha worker`."),
     Setting("XUNCHA_JOB_TIMEOUT_SECONDS", "600", parse_positive_int,
             "Longest run of one job; a job silent longer is taken to be dead and run again."),
     Setting("XUNCHA_JOB_RETRY_SECONDS", "30", parse_positive_int,
-            "Delay before a failed job's first retry; it doubles with each attempt (capped at an hour)."),
+            "Delay before a failed job's first retry; it doubles with each attempt "
+            "(capped at an hour)."),
     Setting("XUNCHA_JOB_MODULES", "", parse_list,
             "Extra modules whose @job tasks are registered, comma separated (plug-ins, tests)."),
     Setting("XUNCHA_REUSE_CHECK_DAYS", "90", parse_positive_int,
-            "雷同 batch checks older than this many days are removed (rows and files) by the daily run."),
+            "雷同 batch checks older than this many days are removed (rows and files) "
+            "by the daily run."),
     Setting("XUNCHA_REUSE_BATCH_MAX_MB", "200", parse_positive_int,
             "Largest total size of one 雷同 batch check (all files, zips unpacked), in MB."),
     Setting("XUNCHA_REUSE_BATCH_MAX_FILES", "5000", parse_positive_int,

@@ -13,8 +13,8 @@ from xuncha.ledger.models import AuditEvent
 
 
 def _write_row(action: str, summary: str = "") -> None:
-    AuditEvent.objects.create(at=timezone.now(), actor_name="test", action=action, object_type="test",
-                              summary=summary)
+    AuditEvent.objects.create(at=timezone.now(), actor_name="test", action=action,
+                              object_type="test", summary=summary)
 
 
 @job("test.blocking", title="测试：等待信号后写一行", max_attempts=3)

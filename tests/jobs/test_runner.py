@@ -37,13 +37,14 @@ def clock(monkeypatch, settings):
 
 
 def test_it_lists_every_registered_task_and_every_daily_task_is_one_of_them():
-    assert {"reuse.check", "reuse.purge", "reuse.index_maintenance", "sessions.purge", "jobs.sweep"} <= set(TASKS)
+    ours = {"reuse.check", "reuse.purge", "reuse.index_maintenance", "sessions.purge", "jobs.sweep"}
+    assert ours <= set(TASKS)
     assert all(entry.task in TASKS for entry in schedule.DAILY)
     assert TASKS["reuse.check"].title == "雷同检测" and TASKS["reuse.check"].max_attempts == 3
     assert not TASKS["reuse.check"].atomic and TASKS["sessions.purge"].atomic
 
 
-def test_it_retries_after_growing_delays_then_fails_with_the_step_named_in_chinese(db, clock, caplog):
+def test_it_retries_after_growing_delays_then_fails_naming_the_step_in_chinese(db, clock, caplog):
     job = enqueue("test.always_fails")
     delays = []
     for _ in range(3):
@@ -59,7 +60,8 @@ def test_it_retries_after_growing_delays_then_fails_with_the_step_named_in_chine
     assert (job.state, job.attempts, job.next_attempt_at) == ("failed", 4, None)
     assert job.error == "“测试：总是出错”在“核对材料”步骤出现意外错误，已记入日志。"
     assert "RuntimeError: disk on fire" in job.error_detail and "Traceback" not in job.error
-    assert "disk on fire" in caplog.text and f"job {job.pk} (test.always_fails) failed" in caplog.text
+    assert "disk on fire" in caplog.text
+    assert f"job {job.pk} (test.always_fails) failed" in caplog.text
     assert runner.run(job.pk) == "skipped"
 
 
@@ -95,7 +97,8 @@ def test_a_worker_that_lost_its_job_to_another_rolls_its_writes_back(db, clock):
 
 def test_a_running_job_is_claimed_again_only_once_its_lease_has_expired(db, clock):
     job = enqueue("test.writes")
-    Job.objects.filter(pk=job.pk).update(state="running", attempts=1, lease_until=T0 + dt.timedelta(seconds=600))
+    lease = T0 + dt.timedelta(seconds=600)
+    Job.objects.filter(pk=job.pk).update(state="running", attempts=1, lease_until=lease)
     assert runner.run(job.pk) == "skipped"
     clock.advance(601)
     assert runner.run(job.pk) == "done"
@@ -116,7 +119,7 @@ def test_the_sweeper_brings_back_a_dead_workers_job_and_fails_one_out_of_attempt
     assert spent.state == "failed" and "多次运行中断" in spent.error
 
 
-def test_the_sweeper_hands_over_a_job_whose_queue_entry_was_lost_once_per_window(db, clock, settings):
+def test_the_sweeper_hands_over_a_job_whose_queue_entry_was_lost(db, clock, settings):
     job = enqueue("test.writes")  # its hand-over never fires: the test's transaction never commits
     assert runner.sweep() == 0  # the broker may still deliver it
     clock.advance(settings.Q_CLUSTER["retry"] + 1)

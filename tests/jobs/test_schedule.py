@@ -37,16 +37,19 @@ def test_ensure_schedules_creates_one_schedule_per_daily_entry_and_the_sweep_onc
 
 
 def test_ensure_schedules_drops_a_retired_daily_entry(db):
-    Schedule.objects.create(name=schedule.PREFIX + "retired", func="x.y", schedule_type=Schedule.DAILY)
+    Schedule.objects.create(name=schedule.PREFIX + "retired", func="x.y",
+                            schedule_type=Schedule.DAILY)
     schedule.ensure_schedules()
     assert not Schedule.objects.filter(name=schedule.PREFIX + "retired").exists()
 
 
-def test_daily_runs_each_task_once_per_date_and_the_second_run_changes_nothing(cast, settings, capsys):
+def test_daily_runs_each_task_once_per_date_and_a_second_run_changes_nothing(cast, settings,
+                                                                              capsys):
     settings.REUSE_CHECK_DAYS = 90
-    old = ReuseCheck.objects.create(title="旧批次", created_by=cast.users["team_member"], state="done")
+    member = cast.users["team_member"]
+    old = ReuseCheck.objects.create(title="旧批次", created_by=member, state="done")
     ReuseCheck.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=200))
-    recent = ReuseCheck.objects.create(title="新批次", created_by=cast.users["team_member"], state="done")
+    recent = ReuseCheck.objects.create(title="新批次", created_by=member, state="done")
     for check in (old, recent):
         (reuse_checks.folder(check) / "files").mkdir(parents=True)
     orphan = reuse_checks.folder(99999)
@@ -66,13 +69,14 @@ def test_daily_runs_each_task_once_per_date_and_the_second_run_changes_nothing(c
     assert not orphan.exists()
     assert AuditEvent.objects.filter(action="reuse.purge", object_id=old.pk).count() == 1
     assert len(reuse.store().segments) == 1
-    jobs = list(Job.objects.values_list("key", "state", "attempts", "finished_at").order_by("key"))
+    fields = ("key", "state", "attempts", "finished_at")
+    jobs = list(Job.objects.values_list(*fields).order_by("key"))
     assert [key for key, *_ in jobs] == sorted(f"daily:{d.name}:{day}" for d in schedule.DAILY)
 
     later = _expired_session()
     call_command("daily", "--date", day)
     assert capsys.readouterr().out.count("当天已运行过，未重复执行") == len(schedule.DAILY)
-    assert list(Job.objects.values_list("key", "state", "attempts", "finished_at").order_by("key")) == jobs
+    assert list(Job.objects.values_list(*fields).order_by("key")) == jobs
     assert Session.objects.filter(session_key=later).exists()
 
 

@@ -17,8 +17,9 @@ TIMEOUT = 5  # XUNCHA_JOB_TIMEOUT_SECONDS: the lease; django-q2 redelivers after
 
 
 def _env(data: Path) -> dict[str, str]:
-    env = {**os.environ, "XUNCHA_DATA_DIR": str(data), "XUNCHA_JOB_MODULES": "tests.jobs.sample_tasks",
-           "XUNCHA_JOB_TIMEOUT_SECONDS": str(TIMEOUT), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "XUNCHA_DATA_DIR": str(data), "PYTHONPATH": str(ROOT),
+           "XUNCHA_JOB_MODULES": "tests.jobs.sample_tasks",
+           "XUNCHA_JOB_TIMEOUT_SECONDS": str(TIMEOUT)}
     env.pop("DATABASE_URL", None)
     return env
 
@@ -31,8 +32,9 @@ def _xuncha(data: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def _worker(data: Path, log: Path) -> subprocess.Popen:
-    # Its own process group, so the whole cluster (sentinel, workers, monitor) can be killed at once.
-    return subprocess.Popen([sys.executable, "-m", "xuncha.cli", "worker"], env=_env(data), cwd=ROOT,
+    # Its own process group, so the whole cluster (sentinel, workers, monitor) dies at once.
+    command = [sys.executable, "-m", "xuncha.cli", "worker"]
+    return subprocess.Popen(command, env=_env(data), cwd=ROOT,
                             stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
 
 
@@ -66,7 +68,8 @@ def test_a_job_of_a_worker_killed_mid_run_is_finished_exactly_once_by_the_next(t
         _wait(lambda: _job(data)[0] == "done", 60, tmp_path / "second.log")
         assert _job(data) == ("done", 2)
         with sqlite3.connect(data / "xuncha.sqlite3") as db:
-            rows = db.execute("SELECT count(*) FROM ledger_auditevent WHERE action = 'test.blocking'")
+            rows = db.execute(
+                "SELECT count(*) FROM ledger_auditevent WHERE action = 'test.blocking'")
             assert rows.fetchone()[0] == 1
         second.send_signal(signal.SIGTERM)  # a clean stop, as a service manager does it
         assert second.wait(timeout=30) == 0

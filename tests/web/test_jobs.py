@@ -15,12 +15,13 @@ from xuncha.ledger.models import AuditEvent
 
 def _failed_job(**fields) -> Job:
     job = enqueue("test.writes", **fields)
-    Job.objects.filter(pk=job.pk).update(state="failed", attempts=3, error="“测试：写一行”在“执行”步骤出现意外错误。")
+    Job.objects.filter(pk=job.pk).update(state="failed", attempts=3,
+                                         error="“测试：写一行”在“执行”步骤出现意外错误。")
     return job
 
 
 @pytest.mark.parametrize("name", ["admin", "supervisor"])
-def test_the_office_admin_and_the_supervisor_see_the_jobs_with_their_chinese_state(login, cast, name):
+def test_the_office_admin_and_the_supervisor_see_the_jobs_in_chinese(login, cast, name):
     _failed_job()
     page = login(name).get(reverse("jobs")).content.decode()
     assert "后台任务</a>" in page and "测试：写一行" in page
@@ -46,8 +47,8 @@ def test_the_list_filters_by_state(login, cast):
     assert "测试：写一行" in page and "排队的任务" not in page
 
 
-def test_the_office_admin_retries_a_failed_job_with_an_audit_record(login, cast,
-                                                                     django_capture_on_commit_callbacks):
+def test_the_office_admin_retries_a_failed_job_with_an_audit_record(
+        login, cast, django_capture_on_commit_callbacks):
     job = _failed_job()
     with django_capture_on_commit_callbacks(execute=True):
         response = login("admin").post(reverse("job-retry", args=[job.pk]), follow=True)

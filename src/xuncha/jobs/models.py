@@ -18,7 +18,8 @@ class Job(models.Model):
     attempts = models.PositiveIntegerField("尝试次数", default=0)  # runs started so far
     max_attempts = models.PositiveIntegerField(default=3)
     next_attempt_at = models.DateTimeField("下次重试", null=True, blank=True)
-    lease_until = models.DateTimeField(null=True, blank=True)  # a running job's worker is dead after this
+    # A running job's worker is taken to be dead after this.
+    lease_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField("提交时间", default=clock.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -34,11 +34,13 @@ def enqueue(name: str, args: dict[str, Any] | None = None, *, actor: Actor | Non
     try:
         with transaction.atomic():
             job = Job.objects.create(
-                name=name, title=(title or task.title)[:200], args=args or {}, max_attempts=task.max_attempts,
+                name=name, title=(title or task.title)[:200], args=args or {},
+                max_attempts=task.max_attempts,
                 next_attempt_at=at, key=key, created_at=clock.now(),
                 created_by=actor.user if actor is not None and actor.role != "system" else None)
             if actor is not None:
-                audit.record(actor, "job.enqueue", job, f"提交后台任务：{job.title}", after={"args": job.args})
+                audit.record(actor, "job.enqueue", job, f"提交后台任务：{job.title}",
+                             after={"args": job.args})
     except IntegrityError:
         if key is None:
             raise

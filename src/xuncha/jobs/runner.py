@@ -27,7 +27,8 @@ log = logging.getLogger(__name__)
 
 MAX_DELAY = dt.timedelta(hours=1)
 # The job this thread is running and the step it is in (for step() and a failure's reason).
-_current: contextvars.ContextVar[tuple[Job, str] | None] = contextvars.ContextVar("job", default=None)
+_current: contextvars.ContextVar[tuple[Job, str] | None] = contextvars.ContextVar(
+    "job", default=None)
 
 
 class LeaseLost(Exception):
@@ -133,7 +134,8 @@ def _failed(job: Job, reason: str, detail: str) -> str:
         at = now + backoff(job.attempts)
         if _mine(job).update(state=JobState.RETRYING, next_attempt_at=at, lease_until=None,
                              error=reason[:300], error_detail=detail):
-            log.warning("job %s attempt %s failed (%s); retry at %s", job.pk, job.attempts, detail, at)
+            log.warning("job %s attempt %s failed (%s); retry at %s",
+                        job.pk, job.attempts, detail, at)
             transaction.on_commit(lambda: queue.hand_off(job.pk, at))
         return "retrying"
     if _mine(job).update(state=JobState.FAILED, finished_at=now, lease_until=None,

@@ -82,7 +82,8 @@ def ensure_schedules() -> int:
         wanted = {"func": "xuncha.jobs.schedule.run_daily", "args": repr(entry.name),
                   "schedule_type": Schedule.DAILY, "repeats": -1}
         if schedule is None:
-            Schedule.objects.create(name=PREFIX + entry.name, next_run=_next_run(entry.at), **wanted)
+            Schedule.objects.create(name=PREFIX + entry.name, next_run=_next_run(entry.at),
+                                    **wanted)
             changed += 1
             continue
         moved = timezone.localtime(schedule.next_run).time().replace(second=0) != entry.at

@@ -108,8 +108,8 @@ def _unzip(path: Path, into: Path, taken: set[str], limit: int, budget: _Budget)
                     name = member.filename.encode("cp437").decode("gbk")
             budget.count()
             with archive.open(member) as source:
-                _save(into / _safe_name(name, taken), iter(lambda: source.read(CHUNK), b""), limit, name,
-                      budget)
+                chunks = iter(lambda: source.read(CHUNK), b"")
+                _save(into / _safe_name(name, taken), chunks, limit, name, budget)
             count += 1
     budget.spend(-path.stat().st_size)  # the zip itself is gone once unpacked
     path.unlink()
