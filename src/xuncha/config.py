@@ -110,6 +110,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("XUNCHA_JOB_RETRY_SECONDS", "30", parse_positive_int,
             "Delay before a failed job's first retry; it doubles with each attempt "
             "(capped at an hour)."),
+    Setting("XUNCHA_JOB_KEEP_DAYS", "90", parse_positive_int,
+            "Finished jobs (done, failed, cancelled) are removed this many days after they ended."),
     Setting("XUNCHA_JOB_MODULES", "", parse_list,
             "Extra modules whose @job tasks are registered, comma separated (plug-ins, tests)."),
     Setting("XUNCHA_REUSE_CHECK_DAYS", "90", parse_positive_int,

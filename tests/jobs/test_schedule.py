@@ -58,6 +58,8 @@ def test_daily_runs_each_task_once_per_date_and_a_second_run_changes_nothing(cas
     reuse.store().add_many([("a", "第一份文本" * 20)])
     reuse.store().add_many([("b", "第二份文本" * 20)])
     stale = _expired_session()
+    ancient = Job.objects.create(name="test.writes", title="旧任务", state="done",
+                                 finished_at=timezone.now() - dt.timedelta(days=400))
     day = timezone.localdate().isoformat()
 
     call_command("daily", "--date", day)
@@ -69,6 +71,7 @@ def test_daily_runs_each_task_once_per_date_and_a_second_run_changes_nothing(cas
     assert not orphan.exists()
     assert AuditEvent.objects.filter(action="reuse.purge", object_id=old.pk).count() == 1
     assert len(reuse.store().segments) == 1
+    assert not Job.objects.filter(pk=ancient.pk).exists()
     fields = ("key", "state", "attempts", "finished_at")
     jobs = list(Job.objects.values_list(*fields).order_by("key"))
     assert [key for key, *_ in jobs] == sorted(f"daily:{d.name}:{day}" for d in schedule.DAILY)

@@ -32,6 +32,7 @@ DAILY: tuple[Daily, ...] = (
     Daily("reuse-checks", "reuse.purge", "清理过期雷同检测", dt.time(2, 10)),
     Daily("reuse-index", "reuse.index_maintenance", "雷同索引维护", dt.time(2, 30)),
     Daily("sweeper", "jobs.sweep", "后台任务巡检", dt.time(3, 0)),
+    Daily("jobs", "jobs.purge", "清理已结束的后台任务", dt.time(3, 10)),
 )
 BY_NAME = {d.name: d for d in DAILY}
 PREFIX = "xuncha:daily:"
