@@ -36,8 +36,11 @@ def test_other_staff_are_refused_and_have_no_nav_item(login, cast, name):
     assert "后台任务</a>" not in client.get(reverse("workbench")).content.decode()
 
 
-def test_anonymous_visitors_are_sent_to_log_in(client, db):
+def test_anonymous_visitors_are_sent_to_log_in_and_retry_nothing(client, db):
+    job = _failed_job()
     assert client.get(reverse("jobs"))["Location"].startswith(reverse("login"))
+    assert client.post(reverse("job-retry", args=[job.pk]))["Location"].startswith(reverse("login"))
+    assert Job.objects.get(pk=job.pk).state == "failed"
 
 
 def test_the_list_filters_by_state(login, cast):

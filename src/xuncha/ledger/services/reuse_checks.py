@@ -235,9 +235,10 @@ def run_check(pk: int) -> bool:
 
 def purge(before: dt.date) -> int:
     """Remove the checks created before `before` (rows with an audit record, then folders), and
-    folders left without a row; returns the checks removed. Running ones are left alone."""
+    folders left without a row; returns the checks removed. (A check "running" that long ago
+    died with its last worker.)"""
     start = timezone.make_aware(dt.datetime.combine(before, dt.time()))
-    old = list(ReuseCheck.objects.filter(created_at__lt=start).exclude(state="running"))
+    old = list(ReuseCheck.objects.filter(created_at__lt=start))
     actor = system_actor()
     for check in old:
         with transaction.atomic():
