@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from xuncha.jobs.models import Job
 from xuncha.ledger.models import AuditEvent, ProgressReport, ReuseCheck
-from xuncha.ledger.services import measures
+from xuncha.ledger.services import measures, reuse_checks
 
 SPEECH = ("同志们，今年以来，我们坚持以习近平新时代中国特色社会主义思想为指导，深入学习贯彻党的二十大精神，"
           "围绕中心、服务大局，推动全面从严治党向纵深发展，基层党组织的政治功能和组织功能不断增强，"
@@ -63,6 +63,26 @@ def test_a_batch_with_a_zip_runs_as_a_job_and_reports_the_copied_pair_and_the_un
     assert "乙社区书记讲话.txt" in cells
     printable = client.get(reverse("reuse-export", args=[check.pk, "html"])).content.decode()
     assert 'id="pair-1"' in printable and "<mark" in printable
+
+
+def test_a_check_that_keeps_failing_is_retried_then_shown_failed_with_a_chinese_reason(
+        login, cast, monkeypatch, settings, django_capture_on_commit_callbacks):
+    from xuncha.jobs import runner
+
+    monkeypatch.setattr(reuse_checks, "_run", lambda check: 1 / 0)
+    settings.JOB_RETRY_SECONDS = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(login("team_member"), {"讲话.txt": SPEECH.encode()})
+    check, job = ReuseCheck.objects.get(), Job.objects.get()
+    assert (check.state, check.stage) == ("queued", "出错，稍后自动重试")
+    assert (job.state, job.attempts) == ("retrying", 1)
+    for _ in range(2):
+        Job.objects.filter(pk=job.pk).update(next_attempt_at=None)  # due now
+        runner.run(job.pk)
+    check.refresh_from_db()
+    job.refresh_from_db()
+    assert (job.state, job.attempts, check.state) == ("failed", 3, "failed")
+    assert "比对文档" in job.error and "请重新提交" in check.error
 
 
 def test_a_running_check_shows_its_progress_and_refreshes(login, cast):

@@ -20,6 +20,9 @@ class Task:
     # job done, so its effect happens exactly once. False: it writes files or runs long (a long
     # transaction would hold SQLite's write lock), and must be idempotent.
     atomic: bool = True
+    # Called with the job's args and reason=… once the job has failed for good (after its last
+    # attempt, or when its worker died on it), so a handler keeping its own state can close it.
+    on_failure: Callable[..., None] | None = None
 
 
 TASKS: dict[str, Task] = {}
@@ -33,11 +36,12 @@ class JobError(Exception):
         self.message = message
 
 
-def job(name: str, *, title: str, max_attempts: int = 3, atomic: bool = True) -> Callable:
+def job(name: str, *, title: str, max_attempts: int = 3, atomic: bool = True,
+        on_failure: Callable[..., None] | None = None) -> Callable:
     """Register a handler under `name`; it is called with the job's args as keywords."""
 
     def register(func: Callable[..., None]) -> Callable[..., None]:
-        TASKS[name] = Task(name, title, func, max_attempts, atomic)
+        TASKS[name] = Task(name, title, func, max_attempts, atomic, on_failure)
         return func
 
     return register

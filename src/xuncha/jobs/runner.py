@@ -54,12 +54,6 @@ def step(label: str) -> None:
         Job.objects.filter(pk=current[0].pk).update(stage=label[:100])
 
 
-def last_attempt() -> bool:
-    """Is the running job on its last attempt? (A handler keeping its own state asks this.)"""
-    current = _current.get()
-    return current is None or current[0].attempts >= current[0].max_attempts
-
-
 def run(job_id: int) -> str:
     """Run job `job_id` if it is due (or its worker died); returns what happened, for logs."""
     job = _claim(job_id)
@@ -104,9 +98,9 @@ def _claim(job_id: int) -> Job | None:
     same = Job.objects.filter(pk=job.pk, state=job.state, attempts=job.attempts)
     if job.state == JobState.RUNNING and job.attempts >= job.max_attempts:
         # Its worker died on every attempt (killed, or over the time limit): stop presenting it.
-        same.update(state=JobState.FAILED, finished_at=now, lease_until=None, error=_lost(job),
-                    error_detail="worker lost on the last attempt")
-        log.error("job %s failed: worker lost on attempt %s", job.pk, job.attempts)
+        if same.update(state=JobState.FAILED, finished_at=now, lease_until=None, error=_lost(job),
+                       error_detail="worker lost on the last attempt"):
+            _gave_up(job, _lost(job))
         return None
     if job.state == JobState.RUNNING:
         log.warning("job %s: worker lost on attempt %s, running it again", job.pk, job.attempts)
@@ -140,8 +134,18 @@ def _failed(job: Job, reason: str, detail: str) -> str:
         return "retrying"
     if _mine(job).update(state=JobState.FAILED, finished_at=now, lease_until=None,
                          error=reason[:300], error_detail=detail):
-        log.error("job %s failed after %s attempts: %s", job.pk, job.attempts, detail)
+        _gave_up(job, reason)
     return "failed"
+
+
+def _gave_up(job: Job, reason: str) -> None:
+    log.error("job %s (%s) failed for good after %s attempt(s)", job.pk, job.name, job.attempts)
+    task = TASKS.get(job.name)
+    if task is not None and task.on_failure is not None:
+        try:
+            task.on_failure(**job.args, reason=reason)
+        except Exception:  # the job is failed either way; the hook's trouble goes to the log
+            log.exception("on_failure of job %s failed", job.pk)
 
 
 def sweep() -> int:
@@ -171,8 +175,9 @@ def _requeue_dead(job: Job, now: dt.datetime) -> int:
     same = Job.objects.filter(pk=job.pk, state=JobState.RUNNING, attempts=job.attempts,
                               lease_until__lt=now)
     if job.attempts >= job.max_attempts:
-        same.update(state=JobState.FAILED, finished_at=now, lease_until=None, error=_lost(job),
-                    error_detail="worker lost on the last attempt")
+        if same.update(state=JobState.FAILED, finished_at=now, lease_until=None, error=_lost(job),
+                       error_detail="worker lost on the last attempt"):
+            _gave_up(job, _lost(job))
         return 0
     if not same.update(state=JobState.RETRYING, next_attempt_at=now, lease_until=None,
                        error="工作进程中断，已重新排队。", error_detail="worker lost"):

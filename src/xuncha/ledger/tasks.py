@@ -16,7 +16,11 @@ log = logging.getLogger(__name__)
 
 # Files and a long run: not in one transaction (docs/architecture.md, the exactly-once contract);
 # run_check is idempotent instead.
-@job("reuse.check", title="雷同检测", max_attempts=3, atomic=False)
+def _reuse_check_failed(pk: int, reason: str) -> None:
+    reuse_checks.mark_failed(pk)
+
+
+@job("reuse.check", title="雷同检测", max_attempts=3, atomic=False, on_failure=_reuse_check_failed)
 def reuse_check(pk: int) -> None:
     step("比对文档")
     reuse_checks.run_check(pk)

@@ -28,7 +28,6 @@ from django.utils import timezone
 
 from xuncha.core.parse.loaders import LOADERS, LoadError, load_path
 from xuncha.core.reuse import ReuseIndex
-from xuncha.jobs import runner
 from xuncha.jobs.queue import enqueue
 from xuncha.ledger import permissions
 from xuncha.ledger.models import ReuseCheck
@@ -215,8 +214,8 @@ def run_check(pk: int) -> bool:
 
     Only its job calls this, and the job queue runs a job in one worker at a time, so a check
     left "running" by a worker that died is claimed again here; the run is idempotent (its
-    texts file is replaced whole, its row rewritten). A failure before the job's last attempt
-    puts the check back in the queue; after it, the check is failed with a reason.
+    texts file is replaced whole, its row rewritten). A failure puts the check back in the
+    queue for the job's next attempt; after the last, the job calls `mark_failed`.
     """
     claimed = ReuseCheck.objects.filter(pk=pk, state__in=["queued", "running", "failed"]).update(
         state="running", heartbeat=timezone.now(), stage="读取文件", progress=0.0, error="")
@@ -225,12 +224,15 @@ def run_check(pk: int) -> bool:
     try:
         _run(ReuseCheck.objects.get(pk=pk))
     except Exception:
-        final = runner.last_attempt()
-        ReuseCheck.objects.filter(pk=pk, state="running").update(
-            state="failed" if final else "queued", error=FAILED if final else "",
-            stage="" if final else "出错，稍后自动重试")
+        ReuseCheck.objects.filter(pk=pk, state="running").update(state="queued", stage="出错，稍后自动重试")
         raise
     return True
+
+
+def mark_failed(pk: int) -> None:
+    """The check's job gave up: say so on the check's page."""
+    ReuseCheck.objects.filter(pk=pk, state__in=["queued", "running"]).update(
+        state="failed", error=FAILED, stage="")
 
 
 def purge(before: dt.date) -> int:
