@@ -110,7 +110,6 @@ def _unzip(path: Path, into: Path, taken: set[str], limit: int, budget: _Budget)
                 chunks = iter(lambda: source.read(CHUNK), b"")
                 _save(into / _safe_name(name, taken), chunks, limit, name, budget)
             count += 1
-    budget.spend(-path.stat().st_size)  # the zip itself is gone once unpacked
     path.unlink()
     return count
 
@@ -147,6 +146,7 @@ def start_check(actor: Actor, uploads: list[Upload], title: str = "", min_run: i
             _save(stored, chunks, limit, name, budget)
             if stored.suffix.lower() == ".zip":
                 taken.discard(stored.name)
+                budget.spend(-stored.stat().st_size)  # a zip counts by what it holds
                 count += _unzip(stored, files, taken, limit, budget)
             elif stored.suffix.lower() in LOADERS:
                 budget.count()
