@@ -28,6 +28,19 @@ def _isolated_files(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _jobs_run_in_process(monkeypatch):
+    """A job handed to the queue runs here at once (there is no worker process in tests);
+    one handed over for later waits until a test runs it. tests/jobs use the real queue too."""
+    from xuncha.jobs import clock, queue, runner
+
+    def hand_off(job_id: int, at=None) -> None:
+        if at is None or at <= clock.now():
+            runner.run(job_id)
+
+    monkeypatch.setattr(queue, "hand_off", hand_off)
+
+
 @pytest.fixture
 def today(monkeypatch):
     """Freeze the ledger's clock (the one seam for dates)."""

@@ -41,5 +41,7 @@ def test_every_setting_is_documented():
 
 def test_every_cli_command_is_documented():
     text = (DOCS / "cli.md").read_text(encoding="utf-8")
-    for command in ["serve", "demo", "createuser", "check", "parse", "render", "import", "lint", "reuse", "reindex"]:
+    commands = ["serve", "demo", "createuser", "check", "parse", "render", "import", "lint",
+                "reuse", "reindex", "worker", "daily"]
+    for command in commands:
         assert f"xuncha {command}" in text, command

@@ -5,6 +5,8 @@
     xuncha createuser NAME --role R --unit U [--team T] [--password P]
     xuncha check                         print the effective settings, warn on unknown XUNCHA_* names
     xuncha parse FILE... [--json]        read notices into NoticeDoc (no database needed)
+    xuncha worker                        run the background jobs (batch 雷同 checks, daily work)
+    xuncha daily [--date YYYY-MM-DD]     run the day's scheduled work now, once per day
     xuncha migrate | shell | …           any Django management command
 """
 

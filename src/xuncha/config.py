@@ -54,6 +54,14 @@ def parse_lint_overrides(raw: str) -> dict[str, str]:
     return overrides
 
 
+def parse_queue(raw: str) -> str:
+    """Empty (the database is the queue) or a redis:// URL."""
+    value = raw.strip()
+    if value and not value.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(f"expected empty (the database) or a redis:// URL, got {raw!r}")
+    return value
+
+
 def parse_path(raw: str) -> Path:
     if not raw.strip():
         raise ConfigError("expected a folder path, got an empty value")
@@ -94,6 +102,29 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("XUNCHA_LOG_LEVEL", "INFO", str.upper, "Log level of the xuncha loggers."),
     Setting("XUNCHA_LINT", "", parse_lint_overrides,
             "体检 rules switched off or re-graded, e.g. wording=off,vague-measure=error (staff site and xuncha lint)."),
+    # -- background jobs (xuncha.jobs) and the bounds of 雷同 batch checks --
+    Setting("XUNCHA_QUEUE", "", parse_queue,
+            "Job queue broker: empty for the database itself (SQLite or PostgreSQL), "
+            "or a redis:// URL."),
+    Setting("XUNCHA_WORKERS", "1", parse_positive_int, "Worker processes per `xuncha worker`."),
+    Setting("XUNCHA_JOB_TIMEOUT_SECONDS", "600", parse_positive_int,
+            "Longest run of one job; a job silent longer is taken to be dead and run again."),
+    Setting("XUNCHA_JOB_RETRY_SECONDS", "30", parse_positive_int,
+            "Delay before a failed job's first retry; it doubles with each attempt "
+            "(capped at an hour)."),
+    Setting("XUNCHA_JOB_KEEP_DAYS", "90", parse_positive_int,
+            "Finished jobs (done, failed, cancelled) are removed this many days after they ended."),
+    Setting("XUNCHA_JOB_MODULES", "", parse_list,
+            "Extra modules whose @job tasks are registered, comma separated (plug-ins, tests)."),
+    Setting("XUNCHA_REUSE_CHECK_DAYS", "90", parse_positive_int,
+            "雷同 batch checks older than this many days are removed (rows and files) "
+            "by the daily run."),
+    Setting("XUNCHA_REUSE_BATCH_MAX_MB", "200", parse_positive_int,
+            "Largest total size of one 雷同 batch check (all files, zips unpacked), in MB."),
+    Setting("XUNCHA_REUSE_BATCH_MAX_FILES", "5000", parse_positive_int,
+            "Most documents in one 雷同 batch check."),
+    Setting("XUNCHA_REUSE_DAILY_CHECKS", "50", parse_positive_int,
+            "Most 雷同 batch checks one person may submit per day."),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

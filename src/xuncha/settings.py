@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "xuncha.ledger",
     "xuncha.web",
+    "django_q",
+    "xuncha.jobs",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +154,33 @@ WARNING_DAYS = CONFIG["XUNCHA_WARNING_DAYS"]
 RECTIFICATION_MONTHS = CONFIG["XUNCHA_RECTIFICATION_MONTHS"]
 PAGE_SIZE = CONFIG["XUNCHA_PAGE_SIZE"]
 LINT_OVERRIDES = CONFIG["XUNCHA_LINT"]
+
+# -- background jobs: django-q2 under xuncha.jobs (docs/architecture.md, "Background jobs") --
+JOB_TIMEOUT = CONFIG["XUNCHA_JOB_TIMEOUT_SECONDS"]
+JOB_RETRY_SECONDS = CONFIG["XUNCHA_JOB_RETRY_SECONDS"]
+JOB_MODULES = CONFIG["XUNCHA_JOB_MODULES"]
+JOB_KEEP_DAYS = CONFIG["XUNCHA_JOB_KEEP_DAYS"]
+Q_CLUSTER = {
+    "name": "xuncha",
+    "workers": CONFIG["XUNCHA_WORKERS"],
+    "timeout": JOB_TIMEOUT,
+    # An unacknowledged task comes back after `retry` seconds; it must outlast the timeout.
+    "retry": JOB_TIMEOUT + max(2, JOB_TIMEOUT // 10),
+    "max_attempts": 0,  # our runner retries with growing delays; the broker only redelivers
+    "ack_failures": True,
+    "catch_up": False,  # a worker that was down runs a missed daily schedule once, not once a day
+    "poll": 1,  # seconds between ORM broker polls when idle: light on SQLite
+    "save_limit": 200,
+    "label": "队列（django-q2）",
+}
+if CONFIG["XUNCHA_QUEUE"]:
+    Q_CLUSTER["redis"] = CONFIG["XUNCHA_QUEUE"]
+else:
+    Q_CLUSTER["orm"] = "default"
+REUSE_CHECK_DAYS = CONFIG["XUNCHA_REUSE_CHECK_DAYS"]
+REUSE_BATCH_MAX_BYTES = CONFIG["XUNCHA_REUSE_BATCH_MAX_MB"] * 1024 * 1024
+REUSE_BATCH_MAX_FILES = CONFIG["XUNCHA_REUSE_BATCH_MAX_FILES"]
+REUSE_DAILY_CHECKS = CONFIG["XUNCHA_REUSE_DAILY_CHECKS"]
 
 # Every line shows the request id (or "-"); refusals (4xx) are one line, without a traceback.
 LOGGING = {

@@ -1,4 +1,7 @@
-"""雷同 in the staff site: batch checks (upload, background run, report, Excel) and the ledger's own checks."""
+"""雷同 in the staff site: batch checks (upload, queued job, report, Excel) and the ledger's own
+checks.
+
+The check's job runs in the test's own thread when the upload commits (tests/conftest.py)."""
 
 import io
 import zipfile
@@ -6,7 +9,8 @@ import zipfile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from xuncha.ledger.models import ProgressReport, ReuseCheck
+from xuncha.jobs.models import Job
+from xuncha.ledger.models import AuditEvent, ProgressReport, ReuseCheck
 from xuncha.ledger.services import measures, reuse_checks
 
 SPEECH = ("同志们，今年以来，我们坚持以习近平新时代中国特色社会主义思想为指导，深入学习贯彻党的二十大精神，"
@@ -31,14 +35,8 @@ def zipped(members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def run_queued(django_capture_on_commit_callbacks, monkeypatch):
-    """Run the background step in this thread, where the test's transaction can see the rows."""
-    monkeypatch.setattr(reuse_checks, "launch", reuse_checks.run_check)
-
-
-def test_a_batch_with_a_zip_runs_and_reports_the_copied_pair_and_the_unreadable_files(
-        login, cast, monkeypatch, django_capture_on_commit_callbacks):
-    run_queued(django_capture_on_commit_callbacks, monkeypatch)
+def test_a_batch_with_a_zip_runs_as_a_job_and_reports_the_copied_pair_and_the_unreadable_files(
+        login, cast, django_capture_on_commit_callbacks):
     client = login("team_member")
     files = {"甲社区书记讲话.txt": (SPEECH + OTHER).encode("utf-8"),
              "材料.zip": zipped({"乙社区书记讲话.txt": ("开场白。" + SPEECH + "谢谢大家。").encode("gb18030"),
@@ -49,6 +47,11 @@ def test_a_batch_with_a_zip_runs_and_reports_the_copied_pair_and_the_unreadable_
     check = ReuseCheck.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("reuse-check", args=[check.pk])
     assert check.state == "done" and check.documents == 2 and check.files == 4 and check.pair_count == 1
+    job = Job.objects.get()
+    assert (job.name, job.args) == ("reuse.check", {"pk": check.pk})
+    assert (job.state, job.attempts) == ("done", 1)
+    assert job.created_by == cast.users["team_member"] and "书记讲话" in job.title
+    assert AuditEvent.objects.filter(action="job.enqueue", object_id=job.pk).exists()
     pair = check.result["pairs"][0]
     assert {pair["a"], pair["b"]} == {"甲社区书记讲话.txt", "乙社区书记讲话.txt"}
     assert max(pair["share_a"], pair["share_b"]) > 0.8
@@ -62,6 +65,26 @@ def test_a_batch_with_a_zip_runs_and_reports_the_copied_pair_and_the_unreadable_
     assert 'id="pair-1"' in printable and "<mark" in printable
 
 
+def test_a_check_that_keeps_failing_is_retried_then_shown_failed_with_a_chinese_reason(
+        login, cast, monkeypatch, settings, django_capture_on_commit_callbacks):
+    from xuncha.jobs import runner
+
+    monkeypatch.setattr(reuse_checks, "_run", lambda check: 1 / 0)
+    settings.JOB_RETRY_SECONDS = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(login("team_member"), {"讲话.txt": SPEECH.encode()})
+    check, job = ReuseCheck.objects.get(), Job.objects.get()
+    assert (check.state, check.stage) == ("queued", "出错，稍后自动重试")
+    assert (job.state, job.attempts) == ("retrying", 1)
+    for _ in range(2):
+        Job.objects.filter(pk=job.pk).update(next_attempt_at=None)  # due now
+        runner.run(job.pk)
+    check.refresh_from_db()
+    job.refresh_from_db()
+    assert (job.state, job.attempts, check.state) == ("failed", 3, "failed")
+    assert "比对文档" in job.error and "请重新提交" in check.error
+
+
 def test_a_running_check_shows_its_progress_and_refreshes(login, cast):
     check = ReuseCheck.objects.create(title="述职报告", created_by=cast.users["team_member"], state="running",
                                       progress=0.42, stage="比对文档", files=3)
@@ -69,9 +92,7 @@ def test_a_running_check_shows_its_progress_and_refreshes(login, cast):
     assert "42%" in page and "比对文档" in page and 'http-equiv="refresh"' in page
 
 
-def test_bad_batches_are_refused_in_chinese_and_leave_nothing(login, cast, settings, monkeypatch,
-                                                               django_capture_on_commit_callbacks):
-    run_queued(django_capture_on_commit_callbacks, monkeypatch)
+def test_bad_batches_are_refused_in_chinese_and_leave_nothing(login, cast, settings):
     client = login("team_member")
     settings.REUSE_MAX_BYTES = 1000
     for files, message in [({"大文件.txt": "字".encode() * 2000}, "“大文件.txt”超过"),
@@ -83,8 +104,30 @@ def test_bad_batches_are_refused_in_chinese_and_leave_nothing(login, cast, setti
         page = upload(client, files, follow=True, **extra).content.decode() if files else client.post(
             reverse("reuse-checks"), {}, follow=True).content.decode()
         assert message in page
-    assert not ReuseCheck.objects.exists()
+    assert not ReuseCheck.objects.exists() and not Job.objects.exists()
     assert not any(settings.REUSE_CHECKS_DIR.iterdir()) if settings.REUSE_CHECKS_DIR.exists() else True
+
+
+def test_batches_over_their_bounds_are_refused_in_chinese_and_leave_nothing(login, cast, settings):
+    client = login("team_member")
+    settings.REUSE_BATCH_MAX_BYTES, settings.REUSE_BATCH_MAX_FILES = 3000, 2
+    three = {f"{n}.txt": SPEECH.encode() for n in "甲乙丙"}
+    for files, message in [({"甲.txt": SPEECH.encode() * 4, "乙.txt": SPEECH.encode() * 4}, "合计超过"),
+                           ({"材料.zip": zipped(three)}, "一次最多检测 2 份文档"),
+                           (three, "一次最多检测 2 份文档")]:
+        assert message in upload(client, files, follow=True).content.decode()
+    assert not ReuseCheck.objects.exists() and not Job.objects.exists()
+    assert not any(settings.REUSE_CHECKS_DIR.iterdir())
+
+
+def test_a_person_over_the_daily_number_of_checks_is_refused(login, cast, settings):
+    settings.REUSE_DAILY_CHECKS = 2
+    for title in ["甲", "乙"]:
+        ReuseCheck.objects.create(title=title, created_by=cast.users["team_member"])
+    ReuseCheck.objects.create(title="丙", created_by=cast.users["admin"])
+    page = upload(login("team_member"), {"讲话.txt": SPEECH.encode()}, follow=True).content.decode()
+    assert "每人每天最多提交 2 次雷同检测" in page
+    assert ReuseCheck.objects.count() == 3 and not Job.objects.exists()
 
 
 def test_unit_staff_may_not_check_and_inspectors_see_only_their_own_batches(login, cast):

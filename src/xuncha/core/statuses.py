@@ -43,7 +43,7 @@ class ChoiceSet:
         return choice.colour if choice else "grey"
 
     def django_choices(self) -> list[tuple[str, str]]:
-        return [(c.value, c.label) for c in self.choices]
+        return [(str(c.value), c.label) for c in self.choices]
 
     def values(self) -> list[str]:
         return [c.value for c in self.choices]
@@ -120,6 +120,26 @@ REUSE_CHECK_STATE = ChoiceSet(
     Choice("running", "检测中", "blue"),
     Choice("done", "已完成", "green"),
     Choice("failed", "失败", "red"),
+)
+
+class JobState(StrEnum):
+    """States of a background job (xuncha.jobs); labels and colours in JOB_STATE."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    RETRYING = "retrying"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+JOB_STATE = ChoiceSet(
+    Choice(JobState.QUEUED, "排队中", "grey"),
+    Choice(JobState.RUNNING, "运行中", "blue"),
+    Choice(JobState.RETRYING, "等待重试", "orange"),
+    Choice(JobState.DONE, "已完成", "green"),
+    Choice(JobState.FAILED, "失败", "red"),
+    Choice(JobState.CANCELLED, "已取消", "purple"),
 )
 
 ROLE = ChoiceSet(

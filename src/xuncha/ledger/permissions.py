@@ -29,6 +29,9 @@ ACTIONS: dict[str, dict[str, str]] = {
     "manage_inspections": {"office_admin": ALL, "system": ALL},
     # Batch 雷同 checks of uploaded documents (speeches, reports, plans) are the inspectors' tool.
     "check_reuse": {"office_admin": ALL, "system": ALL, "team_member": ALL, "supervisor": ALL},
+    # The 后台任务 page (xuncha.jobs): the office watches it; the supervisor may look.
+    "view_jobs": {"office_admin": ALL, "system": ALL, "supervisor": ALL},
+    "retry_jobs": {"office_admin": ALL, "system": ALL},
 }
 
 DENIED_MESSAGES = {
@@ -44,6 +47,8 @@ DENIED_MESSAGES = {
     "publish_notice": "只有巡察办可以发布通报。",
     "manage_inspections": "只有巡察办可以管理巡察轮次和巡察安排。",
     "check_reuse": "只有巡察办、巡察组和监督部门可以使用雷同检测。",
+    "view_jobs": "只有巡察办和监督部门可以查看后台任务。",
+    "retry_jobs": "只有巡察办可以重试后台任务。",
 }
 
 

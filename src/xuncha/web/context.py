@@ -23,4 +23,5 @@ def staff(request) -> dict:
         return {}
     current = actor(request)
     return {"actor": current, "role_label": ROLE.label(current.role),
-            "can_check_reuse": permissions.allowed(current, "check_reuse")}
+            "can_check_reuse": permissions.allowed(current, "check_reuse"),
+            "can_view_jobs": permissions.allowed(current, "view_jobs")}

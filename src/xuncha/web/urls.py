@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from xuncha.web.views import actions, documents, files, pages, reuse
+from xuncha.web.views import actions, documents, files, jobs, pages, reuse
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html",
@@ -38,4 +38,7 @@ urlpatterns = [
     path("reuse/", reuse.check_list, name="reuse-checks"),
     path("reuse/<int:pk>/", reuse.check_detail, name="reuse-check"),
     path("reuse/<int:pk>/report.<str:fmt>", reuse.check_export, name="reuse-export"),
+    # 后台任务 (xuncha.jobs)
+    path("jobs/", jobs.job_list, name="jobs"),
+    path("jobs/<int:pk>/retry", jobs.job_retry, name="job-retry"),
 ]

@@ -249,7 +249,16 @@ class IndexStore:
         if len(self.segments) > MERGE_AT:
             self._merge()
 
-    def _merge(self) -> None:
+    def compact(self) -> int:
+        """Merge every segment into one (the daily index maintenance); returns how many there were.
+        Like every merge, it first removes the folders the previous merge left."""
+        with self._locked():
+            count = len(self.segments)
+            if count > 1:
+                self._merge(everything=True)
+            return count
+
+    def _merge(self, everything: bool = False) -> None:
         """Fold the small segments after the largest into one; into the largest too when together
         they reach a tenth of it. A merge takes a run of neighbours, so document numbers stay whole."""
         live = {s.name for s in self.segments}
@@ -259,8 +268,8 @@ class IndexStore:
         ordered = sorted(self.segments, key=lambda s: s.first)
         big = max(range(len(ordered)), key=lambda i: len(ordered[i].names))
         start = big + 1 if len(ordered) - big - 1 >= 2 else 0
-        if sum(len(s.names) for s in ordered[start:]) * 10 >= len(ordered[big].names):
-            start = min(start, big)
+        if everything or sum(len(s.names) for s in ordered[start:]) * 10 >= len(ordered[big].names):
+            start = 0 if everything else min(start, big)
         merged = ordered[start:]
         names = [n for s in merged for n in s.names]
         texts = [s.text(s.first + i) for s in merged for i in range(len(s.names))]

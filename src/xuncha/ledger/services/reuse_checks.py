@@ -1,9 +1,11 @@
 """Batch 雷同 checks: a batch of uploaded files (or a zip of them) checked in the background.
 
-The upload is stored under the data folder and a ReuseCheck row is queued in one step; a worker
-thread of the same server claims it (a conditional update, so only one worker ever runs a batch),
-reads every file through the parse loaders, runs the engine with progress written back to the row,
-and stores the result. Files that cannot be read are listed with the reason; they never stop a run.
+The upload is stored under the data folder and a ReuseCheck row is created in one step; when that
+commits, a `reuse.check` job goes on the queue (xuncha.jobs). A worker process runs it: it claims
+the row (a conditional update), reads every file through the parse loaders, runs the engine with
+progress written back to the row, and stores the result. Files that cannot be read are listed
+with the reason; they never stop a run. A batch is bounded in size, in documents and in checks
+per person per day.
 """
 
 from __future__ import annotations
@@ -21,20 +23,20 @@ from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from xuncha.core.parse.loaders import LOADERS, LoadError, load_path
 from xuncha.core.reuse import ReuseIndex
+from xuncha.jobs.queue import enqueue
 from xuncha.ledger import permissions
 from xuncha.ledger.models import ReuseCheck
 from xuncha.ledger.services import audit
-from xuncha.ledger.services.actor import Actor
+from xuncha.ledger.services.actor import Actor, system_actor
 from xuncha.ledger.services.errors import InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
 
-MAX_FILES = 5000
 CHUNK = 1 << 20
 Upload = tuple[str, Iterable[bytes]]  # (file name, its bytes in chunks)
 
@@ -56,17 +58,37 @@ def _safe_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _save(target: Path, chunks: Iterable[bytes], limit: int, name: str) -> None:
+class _Budget:
+    """What is left of the batch's bounds while its files are stored (zips count unpacked)."""
+
+    def __init__(self) -> None:
+        self.bytes = settings.REUSE_BATCH_MAX_BYTES
+        self.files = settings.REUSE_BATCH_MAX_FILES
+
+    def spend(self, size: int) -> None:
+        self.bytes -= size
+        if self.bytes < 0:
+            raise InvalidInput(f"这批文件合计超过 {settings.REUSE_BATCH_MAX_BYTES / 2**20:.3g} MB 的上限，"
+                               "请分批检测。")
+
+    def count(self, documents: int = 1) -> None:
+        self.files -= documents
+        if self.files < 0:
+            raise InvalidInput(f"一次最多检测 {settings.REUSE_BATCH_MAX_FILES} 份文档，请分批检测。")
+
+
+def _save(target: Path, chunks: Iterable[bytes], limit: int, name: str, budget: _Budget) -> None:
     size = 0
     with open(target, "wb") as out:
         for chunk in chunks:
             size += len(chunk)
             if size > limit:
                 raise InvalidInput(f"“{name}”超过 {limit / 2**20:.3g} MB 的上限，请拆分后再上传。")
+            budget.spend(len(chunk))
             out.write(chunk)
 
 
-def _unzip(path: Path, into: Path, taken: set[str], limit: int) -> int:
+def _unzip(path: Path, into: Path, taken: set[str], limit: int, budget: _Budget) -> int:
     """Store the documents inside a zip; returns how many. Refuses members over the size limit."""
     count = 0
     try:
@@ -83,13 +105,21 @@ def _unzip(path: Path, into: Path, taken: set[str], limit: int) -> int:
             if not member.flag_bits & 0x800:  # not UTF-8: Chinese Windows zips name files in GBK
                 with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
                     name = member.filename.encode("cp437").decode("gbk")
+            budget.count()
             with archive.open(member) as source:
-                _save(into / _safe_name(name, taken), iter(lambda: source.read(CHUNK), b""), limit, name)
+                chunks = iter(lambda: source.read(CHUNK), b"")
+                _save(into / _safe_name(name, taken), chunks, limit, name, budget)
             count += 1
-            if count > MAX_FILES:
-                raise InvalidInput(f"一次最多检测 {MAX_FILES} 份文档。")
     path.unlink()
     return count
+
+
+def _within_daily_limit(actor: Actor) -> None:
+    start = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time()))
+    done = ReuseCheck.objects.filter(created_by_id=actor.user_id, created_at__gte=start).count()
+    if done >= settings.REUSE_DAILY_CHECKS:
+        raise InvalidInput(f"每人每天最多提交 {settings.REUSE_DAILY_CHECKS} 次雷同检测，今天的次数已用完，"
+                           "请明天再试。")
 
 
 def start_check(actor: Actor, uploads: list[Upload], title: str = "", min_run: int = 13,
@@ -102,7 +132,8 @@ def start_check(actor: Actor, uploads: list[Upload], title: str = "", min_run: i
         raise InvalidInput("最短雷同字数应在 8 到 200 之间。")
     if not 0 < threshold <= 1:
         raise InvalidInput("复制比阈值应在 0 到 1 之间。")
-    limit = settings.REUSE_MAX_BYTES
+    _within_daily_limit(actor)
+    limit, budget = settings.REUSE_MAX_BYTES, _Budget()
     staging = Path(settings.REUSE_CHECKS_DIR) / f"upload-{os.getpid()}-{threading.get_ident()}-{time.time_ns()}"
     files = staging / "files"
     files.mkdir(parents=True)
@@ -112,26 +143,26 @@ def start_check(actor: Actor, uploads: list[Upload], title: str = "", min_run: i
         count = 0
         for name, chunks in uploads:
             stored = files / _safe_name(name, taken)
-            _save(stored, chunks, limit, name)
+            _save(stored, chunks, limit, name, budget)
             if stored.suffix.lower() == ".zip":
                 taken.discard(stored.name)
-                count += _unzip(stored, files, taken, limit)
+                budget.spend(-stored.stat().st_size)  # a zip counts by what it holds
+                count += _unzip(stored, files, taken, limit, budget)
             elif stored.suffix.lower() in LOADERS:
+                budget.count()
                 count += 1
             else:
                 stored.unlink()
                 raise InvalidInput(f"“{name}”不是可检测的文件类型（支持 txt、docx、html、pdf 和 zip）。")
         if not count:
             raise InvalidInput("没有找到可检测的文档（支持 txt、docx、html、pdf，或装有这些文件的 zip）。")
-        if count > MAX_FILES:
-            raise InvalidInput(f"一次最多检测 {MAX_FILES} 份文档。")
         with transaction.atomic():
             check = ReuseCheck.objects.create(
                 title=(title.strip() or (uploads[0][0] if len(uploads) == 1 else f"{count} 份文档"))[:200],
                 created_by=actor.user, min_run=min_run, threshold=threshold, files=count)
             audit.record(actor, "reuse.check", check, f"提交雷同检测：{check.title}（{count} 份文档）")
             os.replace(staging, folder(check))
-            transaction.on_commit(lambda: launch(check.pk))
+            enqueue("reuse.check", {"pk": check.pk}, actor=actor, title=f"雷同检测：{check.title}")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         if check is not None:  # moved into place, then the transaction failed
@@ -161,33 +192,7 @@ def texts(check: ReuseCheck) -> dict[str, str]:
     return json.loads(path.read_text("utf-8")) if path.exists() else {}
 
 
-# -- the worker ----------------------------------------------------------------------------------
-
-def launch(pk: int) -> None:
-    """Run the check in a thread of this server (daemon: a stopped server leaves it to `resume`)."""
-    threading.Thread(target=_worker, args=(pk,), name=f"reuse-check-{pk}", daemon=True).start()
-
-
-def _worker(pk: int) -> None:
-    close_old_connections()
-    try:
-        run_check(pk)
-    finally:
-        connection.close()  # the thread's own connection
-
-
-STALE_SECONDS = 300  # a running check whose worker has been silent this long died with its server
-
-
-def resume() -> int:
-    """Queue again the checks whose server stopped under them, and start every queued one."""
-    stale = timezone.now() - dt.timedelta(seconds=STALE_SECONDS)
-    ReuseCheck.objects.filter(state="running", heartbeat__lt=stale).update(state="queued", progress=0.0)
-    pending = list(ReuseCheck.objects.filter(state="queued").values_list("pk", flat=True))
-    for pk in pending:
-        launch(pk)
-    return len(pending)
-
+# -- the worker (the `reuse.check` job in xuncha/ledger/tasks.py) -------------------------------
 
 def _progress(pk: int) -> Callable[[float, str], None]:
     last = [0.0]
@@ -201,19 +206,54 @@ def _progress(pk: int) -> Callable[[float, str], None]:
     return report
 
 
+FAILED = "检测过程中出现意外错误，请重新提交；如仍失败，请联系系统管理员。"
+
+
 def run_check(pk: int) -> bool:
-    """Claim and run one queued check. False when another worker has it already."""
-    claimed = ReuseCheck.objects.filter(pk=pk, state="queued").update(state="running", heartbeat=timezone.now(),
-                                                                      stage="读取文件")
+    """Claim and run one check; False when it is already done (or gone).
+
+    Only its job calls this, and the job queue runs a job in one worker at a time, so a check
+    left "running" by a worker that died is claimed again here; the run is idempotent (its
+    texts file is replaced whole, its row rewritten). A failure puts the check back in the
+    queue for the job's next attempt; after the last, the job calls `mark_failed`.
+    """
+    claimed = ReuseCheck.objects.filter(pk=pk, state__in=["queued", "running", "failed"]).update(
+        state="running", heartbeat=timezone.now(), stage="读取文件", progress=0.0, error="")
     if not claimed:
         return False
     try:
         _run(ReuseCheck.objects.get(pk=pk))
     except Exception:
-        log.exception("reuse check %s failed", pk)
-        ReuseCheck.objects.filter(pk=pk).update(state="failed", error="检测过程中出现意外错误，请重新提交；"
-                                                "如仍失败，请联系系统管理员。")
+        ReuseCheck.objects.filter(pk=pk, state="running").update(state="queued", stage="出错，稍后自动重试")
+        raise
     return True
+
+
+def mark_failed(pk: int) -> None:
+    """The check's job gave up: say so on the check's page."""
+    ReuseCheck.objects.filter(pk=pk, state__in=["queued", "running"]).update(
+        state="failed", error=FAILED, stage="")
+
+
+def purge(before: dt.date) -> int:
+    """Remove the checks created before `before` (rows with an audit record, then folders), and
+    folders left without a row; returns the checks removed. (A check "running" that long ago
+    died with its last worker.)"""
+    start = timezone.make_aware(dt.datetime.combine(before, dt.time()))
+    old = list(ReuseCheck.objects.filter(created_at__lt=start))
+    actor = system_actor()
+    for check in old:
+        with transaction.atomic():
+            audit.record(actor, "reuse.purge", check, f"删除过期雷同检测：{check.title}")
+            ReuseCheck.objects.filter(pk=check.pk).delete()
+        shutil.rmtree(folder(check.pk), ignore_errors=True)
+    root = Path(settings.REUSE_CHECKS_DIR)
+    known = set(ReuseCheck.objects.values_list("pk", flat=True))
+    for path in root.glob("*") if root.exists() else []:
+        orphan = path.name.isdigit() and int(path.name) not in known
+        if (orphan or path.name.startswith("upload-")) and path.stat().st_mtime < start.timestamp():
+            shutil.rmtree(path, ignore_errors=True)
+    return len(old)
 
 
 def _run(check: ReuseCheck) -> None:

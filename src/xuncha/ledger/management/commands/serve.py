@@ -23,11 +23,5 @@ class Command(BaseCommand):
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             self.stderr.write("数据库结构不是最新的，请先运行 `xuncha migrate`。")
-        else:
-            from xuncha.ledger.services import reuse_checks
-
-            resumed = reuse_checks.resume()
-            if resumed:
-                self.stdout.write(f"继续运行 {resumed} 项未完成的雷同检测。")
         self.stdout.write(f"xuncha 已启动：http://{host}:{port}/  （按 Ctrl+C 停止）")
         serve(application, host=host, port=port, threads=threads, ident="xuncha")
