@@ -6,6 +6,11 @@ fresh random passwords (`make demo-reset` starts again from nothing).
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -21,8 +26,10 @@ class Command(BaseCommand):
         parser.add_argument("--load-only", action="store_true", help="只载入数据，不启动网站")
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
 
-    def handle(self, *args, load_only: bool, host: str, port: int, **options) -> None:
+    def handle(self, *args, load_only: bool, host: str, port: int, no_worker: bool = False,
+               **options) -> None:
         call_command("migrate", verbosity=0, interactive=False)
         if demo.is_loaded():
             accounts = demo.renew_passwords()
@@ -39,6 +46,29 @@ class Command(BaseCommand):
         for account in accounts:
             self.stdout.write(f"  {account.role_label:<16} 用户名 {account.username:<11} 密码 {account.password}"
                               f"  范围：{account.scope}")
-        if not load_only:
-            self.stdout.write(f"工作人员网站：http://{host}:{port}/ （用上面的账号登录）")
+        if load_only:
+            return
+        self.stdout.write(f"工作人员网站：http://{host}:{port}/ （用上面的账号登录）")
+        worker = None if no_worker else start_worker()
+        # A SIGTERM (an init system, `timeout`) must still stop the worker: raise, so `finally` runs.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        try:
             call_command("serve", host=host, port=port)
+        finally:
+            if worker is not None:
+                stop_worker(worker)
+
+
+def start_worker() -> subprocess.Popen:
+    """The laptop is one command: a `xuncha worker` beside the server, on the same data folder."""
+    process = subprocess.Popen([sys.executable, "-m", "xuncha.cli", "worker"], start_new_session=True)
+    return process
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
