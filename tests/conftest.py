@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from xuncha import filestores
 from xuncha.ledger.models import Finding, Inspection, Measure, Team, Unit
 from xuncha.ledger.services import accounts, findings, measures, setup
 from xuncha.ledger.services.actor import Actor, actor_for, system_actor
@@ -21,8 +22,7 @@ TODAY = dt.date(2025, 11, 20)
 
 @pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path):
-    settings.EVIDENCE_DIR = tmp_path / "evidence"
-    settings.NOTICE_FILES_DIR = tmp_path / "notices"
+    settings.STORAGES = {**settings.STORAGES, **filestores.local(tmp_path)}
     settings.REUSE_INDEX_DIR = tmp_path / "reuse-index"
     settings.REUSE_CHECKS_DIR = tmp_path / "reuse-checks"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

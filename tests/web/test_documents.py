@@ -13,7 +13,7 @@ from xuncha.core.parse import parse_text
 from xuncha.core.parse.loaders import load_docx
 from xuncha.ledger.models import AuditEvent, Finding, Measure, Notice
 from xuncha.ledger.services import findings as findings_service
-from xuncha.ledger.services import measures, notices, setup
+from xuncha.ledger.services import measures, notices, setup, storage
 
 pytestmark = pytest.mark.django_db
 SAMPLES = Path(__file__).resolve().parents[2] / "src" / "xuncha" / "demo" / "notices"
@@ -135,11 +135,11 @@ def test_a_notice_is_drafted_from_the_ledger_edited_approved_and_published(login
     notice.refresh_from_db()
     assert notice.state == "published"
     assert {f["format"] for f in notice.files} == {"html", "docx", "pdf", "txt"}
-    stored = notices.files_dir(notice) / next(f["name"] for f in notice.files if f["format"] == "pdf")
+    pdf = next(f for f in notice.files if f["format"] == "pdf")
     import hashlib
 
-    assert hashlib.sha256(stored.read_bytes()).hexdigest() == next(
-        f["sha256"] for f in notice.files if f["format"] == "pdf")
+    data = storage.read_bytes("notices", notices.stored_name(notice, pdf))
+    assert hashlib.sha256(data).hexdigest() == pdf["sha256"]
     response = login("editor").post(reverse("notice-edit", args=[notice.pk]), {
         "overview": "改写", "plans": "", "phones": "", "emails": "", "addresses": "", "version": notice.row_version},
         follow=True)
