@@ -68,7 +68,10 @@ def unique_name(prefix: str = "", suffix: str = "") -> str:
 
 
 def megabytes(limit: int) -> str:
-    return f"{limit / (1024 * 1024):g} MB"
+    """A limit as people read it: "20 MB" (or "512 KB" below one MB)."""
+    if limit >= 1024 * 1024:
+        return f"{round(limit / (1024 * 1024), 1):g} MB"
+    return f"{max(1, limit // 1024)} KB"
 
 
 def _spool(chunks: Iterable[bytes], limit: int, label: str) -> tuple[IO[bytes], int, str, bytes]:
