@@ -129,8 +129,8 @@ def moto_server():
     import urllib.request
 
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + S3_START_SECONDS
     try:
@@ -140,7 +140,7 @@ def moto_server():
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"moto server did not start within {S3_START_SECONDS}s") from None
+                    raise RuntimeError(f"moto did not start in {S3_START_SECONDS}s") from None
                 time.sleep(0.2)
         yield url
     finally:

@@ -11,7 +11,8 @@ from xuncha.ledger.services.storage import TooLarge
 pytestmark = pytest.mark.django_db
 
 
-def test_a_report_whose_transaction_fails_leaves_no_evidence_and_can_be_retried(cast, today, monkeypatch):
+def test_a_report_whose_transaction_fails_leaves_no_evidence_and_can_be_retried(cast, today,
+                                                                                monkeypatch):
     files = [("会议记录.pdf", [b"%PDF-1.4 minutes"]), ("照片.png", [b"\x89PNG\r\n\x1a\n" + b"\x00" * 20])]
     failing_audit(monkeypatch, "progress.report")
     with pytest.raises(RuntimeError):
@@ -35,7 +36,8 @@ def test_evidence_over_the_limit_is_refused_while_streaming(cast, today, setting
             yield b"a" * 512
 
     with pytest.raises(TooLarge, match="超过 1 KB 的大小限制"):
-        measures.report_progress(cast.actor("editor"), cast.measure, today, "附材料", [("big.txt", stream())])
+        measures.report_progress(cast.actor("editor"), cast.measure, today, "附材料",
+                                 [("big.txt", stream())])
     assert len(read) == 3 and list(storage.walk(KIND)) == []
 
 

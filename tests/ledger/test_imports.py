@@ -1,4 +1,5 @@
-"""Import staging: who may upload, the size cap, and the staged file's end (commit, cancel, expiry)."""
+"""Import staging: who may upload, the size cap, and the staged file's end (commit, cancel,
+expiry)."""
 
 import datetime as dt
 from pathlib import Path
@@ -17,8 +18,9 @@ SAMPLE = next((Path(__file__).resolve().parents[2] / "src/xuncha/demo/notices").
 
 def empty_inspection(cast):
     round_ = setup.create_round(cast.system, "2026年区委第一轮巡察", start=dt.date(2026, 1, 5))
-    return setup.create_inspection(cast.system, round_, cast.team4, cast.tianbao, start=dt.date(2026, 1, 5),
-                                   end=dt.date(2026, 2, 20), feedback_date=dt.date(2026, 3, 10))
+    return setup.create_inspection(cast.system, round_, cast.team4, cast.tianbao,
+                                   start=dt.date(2026, 1, 5), end=dt.date(2026, 2, 20),
+                                   feedback_date=dt.date(2026, 3, 10))
 
 
 def staged_files() -> list[str]:
@@ -61,7 +63,8 @@ def test_an_upload_over_the_import_limit_is_refused_while_streaming(cast, settin
     assert not AuditEvent.objects.filter(action="import.stage").exists()
 
 
-def test_a_staged_upload_is_removed_once_its_import_commits(cast, today, django_capture_on_commit_callbacks):
+def test_a_staged_upload_is_removed_once_its_import_commits(
+        cast, today, django_capture_on_commit_callbacks):
     target = empty_inspection(cast)
     staged = imports.stage(cast.actor("admin"), target, "000.txt", [SAMPLE.read_bytes()])
     with django_capture_on_commit_callbacks(execute=True):
@@ -85,7 +88,8 @@ def test_a_failed_import_keeps_its_staged_upload_for_another_try(cast, today, mo
     assert Finding.objects.filter(inspection=target).count() == 8
 
 
-def test_cancelling_removes_the_staged_upload_and_imports_nothing(cast, django_capture_on_commit_callbacks):
+def test_cancelling_removes_the_staged_upload_and_imports_nothing(
+        cast, django_capture_on_commit_callbacks):
     target = empty_inspection(cast)
     staged = imports.stage(cast.actor("admin"), target, "000.txt", [SAMPLE.read_bytes()])
     with pytest.raises(PermissionDenied):

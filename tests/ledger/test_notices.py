@@ -26,7 +26,8 @@ def failing_audit(monkeypatch, action: str) -> None:
     monkeypatch.setattr(audit, "record", record)
 
 
-def test_a_publish_whose_transaction_fails_leaves_no_files_and_can_be_retried(cast, today, monkeypatch):
+def test_a_publish_whose_transaction_fails_leaves_no_files_and_can_be_retried(cast, today,
+                                                                              monkeypatch):
     notice = approved_notice(cast, today)
     failing_audit(monkeypatch, "notice.publish")
     with pytest.raises(RuntimeError):
@@ -54,7 +55,8 @@ def test_published_files_sit_under_a_new_folder_of_the_version_with_their_hashes
 
 def test_a_notice_published_before_keys_were_recorded_is_found_in_its_old_folder(cast, today):
     notice = approved_notice(cast, today)
-    assert notices.stored_name(notice, {"name": "notice-v1.pdf"}) == f"{cast.inspection.pk}/v1/notice-v1.pdf"
+    old = notices.stored_name(notice, {"name": "notice-v1.pdf"})
+    assert old == f"{cast.inspection.pk}/v1/notice-v1.pdf"
 
 
 def test_a_second_publish_of_the_same_version_is_refused_and_leaves_no_files(cast, today):

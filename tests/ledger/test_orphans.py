@@ -14,15 +14,17 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_deletes_old_unreferenced_files_and_keeps_every_referenced_one(cast, today):
-    measures.report_progress(cast.actor("editor"), cast.measure, today, "附材料", [("a.pdf", [b"%PDF-1.4 a"])])
+    measures.report_progress(cast.actor("editor"), cast.measure, today, "附材料",
+                             [("a.pdf", [b"%PDF-1.4 a"])])
     published = notices.publish(cast.actor("admin"), approved_notice(cast, today))
     storage.save_bytes("evidence", "0" * 32, b"left by a crash")
-    storage.save_bytes("notices", f"{cast.inspection.pk}/v9/crashed/notice-v9.txt", b"left by a crash")
+    storage.save_bytes("notices", f"{cast.inspection.pk}/v9/crashed/notice-v9.txt", b"crash")
 
     assert orphans.purge_orphans(timezone.now()) == {"evidence": 0, "notices": 0}  # too young
     removed = orphans.purge_orphans(timezone.now() + dt.timedelta(hours=2))
     assert removed == {"evidence": 1, "notices": 1}
-    assert set(storage.walk("evidence")) == set(Evidence.objects.values_list("stored_name", flat=True))
+    kept = set(Evidence.objects.values_list("stored_name", flat=True))
+    assert set(storage.walk("evidence")) == kept
     assert sorted(storage.walk("notices")) == sorted(f["key"] for f in published.files)
 
 

@@ -69,7 +69,8 @@ def test_a_file_tied_to_a_transaction_that_commits_stays(django_capture_on_commi
     assert storage.read_bytes("evidence", "kept") == b"x"
 
 
-def test_a_file_to_delete_after_commit_stays_if_the_change_rolls_back(django_capture_on_commit_callbacks):
+def test_a_file_to_delete_after_commit_stays_if_the_change_rolls_back(
+        django_capture_on_commit_callbacks):
     storage.save_bytes("imports", "staged", b"x")
     with pytest.raises(RuntimeError), transaction.atomic():
         storage.delete_after_commit("imports", ["staged"])

@@ -56,6 +56,7 @@ class CappedUploadHandler(FileUploadHandler):
 
 def too_large_message(request: HttpRequest) -> str | None:
     """The Chinese refusal for a request whose file was dropped for its size, if any."""
+    request.FILES  # noqa: B018 (parses the body, if nothing has yet, so the handler has run)
     refused = getattr(request, "refused_uploads", None)
     if not refused:
         return None
