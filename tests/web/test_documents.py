@@ -154,7 +154,8 @@ def test_another_units_editor_cannot_reach_notices_or_imports(login, cast, today
         assert client.get(url).status_code == 404, url
     for url in [reverse("notice-edit", args=[notice.pk]), reverse("notice-approve", args=[notice.pk]),
                 reverse("notice-publish", args=[notice.pk]), reverse("notice-create", args=[cast.inspection.pk]),
-                reverse("import-confirm", args=[cast.inspection.pk])]:
+                reverse("import-confirm", args=[cast.inspection.pk]),
+                reverse("import-cancel", args=[cast.inspection.pk])]:
         assert client.post(url, {"version": 1, "token": "x"}).status_code == 404, url
 
 
