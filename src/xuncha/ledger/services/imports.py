@@ -128,6 +128,13 @@ def _ledger_measure(actor: Actor, finding: Finding, row: LedgerRow) -> None:
     measures.report_progress(actor, measure, day, "\n".join(notes)[:4000], mark=mark)
 
 
+def require_commit(actor: Actor, inspection: Inspection) -> None:
+    """Who may import into an inspection (today: the office). Asked by the imports themselves
+    and before anything is uploaded, so nobody stages a file they could never import."""
+    permissions.require(actor, "edit_findings", inspection)
+    permissions.require(actor, "edit_measures", inspection)
+
+
 def _require_empty(inspection: Inspection) -> None:
     if inspection.findings.exists():
         raise InvalidInput("该巡察已有反馈问题；为避免重复，请导入到新的巡察安排中。")
@@ -136,8 +143,7 @@ def _require_empty(inspection: Inspection) -> None:
 @transaction.atomic
 def import_notice(actor: Actor, inspection: Inspection, doc: NoticeDoc) -> ImportResult:
     """Create the notice's findings, measures and stated statuses under an inspection."""
-    permissions.require(actor, "edit_findings", inspection)
-    permissions.require(actor, "edit_measures", inspection)
+    require_commit(actor, inspection)
     if not doc.findings:
         raise InvalidInput("通报中没有找到反馈问题，未导入任何内容。")
     _require_empty(inspection)
@@ -154,8 +160,7 @@ def import_notice(actor: Actor, inspection: Inspection, doc: NoticeDoc) -> Impor
 @transaction.atomic
 def import_ledger(actor: Actor, inspection: Inspection, book: LedgerBook, source: str = "") -> ImportResult:
     """Create the ledger's findings and measures, with their progress and statuses."""
-    permissions.require(actor, "edit_findings", inspection)
-    permissions.require(actor, "edit_measures", inspection)
+    require_commit(actor, inspection)
     if book.errors:
         raise InvalidInput(f"台账有 {len(book.errors)} 处错误，请修改后重新导入；未导入任何内容。")
     if not book.findings:
@@ -179,13 +184,6 @@ def commit(actor: Actor, inspection: Inspection, prepared: Preview) -> ImportRes
     if prepared.doc is not None:
         return import_notice(actor, inspection, prepared.doc)
     return import_ledger(actor, inspection, prepared.book, source=prepared.name)
-
-
-def require_commit(actor: Actor, inspection: Inspection) -> None:
-    """Who may import: the same checks `import_notice` and `import_ledger` make, asked before
-    anything is uploaded, so nobody stages a file they could never import."""
-    permissions.require(actor, "edit_findings", inspection)
-    permissions.require(actor, "edit_measures", inspection)
 
 
 @dataclass(frozen=True)

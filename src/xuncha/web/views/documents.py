@@ -46,13 +46,13 @@ def quote_name(name: str) -> str:
     return quote(name)
 
 
-def _import_page(request, inspection, form, status: int = 200, **extra):
+def _import_page(request, inspection, form, status: int = 200, **extra) -> HttpResponse:
     return render(request, "web/import.html", {"inspection": inspection, "form": form, **extra},
                   status=status)
 
 
 @staff_view
-def import_upload(request, actor, pk: int):
+def import_upload(request, actor, pk: int) -> HttpResponse:
     inspection = selectors.get_inspection(actor, pk)
     imports.require_commit(actor, inspection)  # 403 before anything is read or stored
     if request.method != "POST":
@@ -84,7 +84,7 @@ def _pending(request, inspection) -> dict | None:
 
 @require_POST
 @staff_view
-def import_confirm(request, actor, pk: int):
+def import_confirm(request, actor, pk: int) -> HttpResponse:
     inspection = selectors.get_inspection(actor, pk)
     pending = _pending(request, inspection)
     if pending is None:
@@ -101,7 +101,7 @@ def import_confirm(request, actor, pk: int):
 
 @require_POST
 @staff_view
-def import_cancel(request, actor, pk: int):
+def import_cancel(request, actor, pk: int) -> HttpResponse:
     inspection = selectors.get_inspection(actor, pk)
     pending = _pending(request, inspection)
     if pending is None:
