@@ -104,3 +104,19 @@ def test_the_same_helpers_work_against_s3_compatible_storage(s3_storage):
         storage.delete_on_rollback("evidence", [storage.save_bytes("evidence", "rolled", b"x")])
         raise RuntimeError("audit failed")
     assert s3_storage() == ["evidence/ab12", "notices/7/v1/tok/notice-v1.txt"]
+
+
+def test_a_storage_that_fails_is_a_chinese_refusal_and_leaves_no_rows(cast, today, monkeypatch):
+    from django.core.files.storage import FileSystemStorage
+
+    from xuncha.ledger.models import Evidence
+    from xuncha.ledger.services import measures
+
+    def broken(self, name, content, max_length=None):
+        raise OSError("connection reset by the storage server")
+
+    monkeypatch.setattr(FileSystemStorage, "save", broken)
+    with pytest.raises(storage.StorageUnavailable, match="文件存储暂时不可用"):
+        measures.report_progress(cast.actor("editor"), cast.measure, today, "附材料",
+                                 [("a.pdf", [b"%PDF-1.4 a"])])
+    assert not Evidence.objects.exists()
