@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from xuncha import filestores
 from xuncha.ledger.models import Finding, Inspection, Measure, Team, Unit
 from xuncha.ledger.services import accounts, findings, measures, setup
 from xuncha.ledger.services.actor import Actor, actor_for, system_actor
@@ -21,8 +22,7 @@ TODAY = dt.date(2025, 11, 20)
 
 @pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path):
-    settings.EVIDENCE_DIR = tmp_path / "evidence"
-    settings.NOTICE_FILES_DIR = tmp_path / "notices"
+    settings.STORAGES = {**settings.STORAGES, **filestores.local(tmp_path)}
     settings.REUSE_INDEX_DIR = tmp_path / "reuse-index"
     settings.REUSE_CHECKS_DIR = tmp_path / "reuse-checks"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -118,3 +118,69 @@ def login(client, cast):
         return client
 
     return as_
+
+
+# --- S3-compatible storage: moto in server mode on a free loopback port -----------------------
+
+S3_START_SECONDS = 30
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    """A local S3-compatible server for the session; stopped (then killed if need be) after."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    port = _free_port()
+    command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + S3_START_SECONDS
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/moto-api/", timeout=1).close()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"moto did not start in {S3_START_SECONDS}s") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture
+def s3_storage(db, settings, moto_server):
+    """Every kind of file in a fresh bucket of the local S3 server (XUNCHA_STORAGE=s3)."""
+    import uuid
+
+    import boto3
+
+    bucket = f"xuncha-{uuid.uuid4().hex[:12]}"
+    options = {"endpoint_url": moto_server, "region": "us-east-1", "access_key": "testing",
+               "secret_key": "testing"}
+    client = boto3.client("s3", endpoint_url=moto_server, region_name="us-east-1",
+                          aws_access_key_id="testing", aws_secret_access_key="testing")
+    client.create_bucket(Bucket=bucket)
+    settings.STORAGES = {**settings.STORAGES, **filestores.s3(bucket, **options)}
+
+    def keys() -> list[str]:
+        return sorted(o["Key"] for o in client.list_objects_v2(Bucket=bucket).get("Contents", []))
+
+    return keys

@@ -234,3 +234,17 @@ def test_reuse_can_count_the_common_phrases_too(tmp_path):
     assert apart["pairs"] == [] and formula[:30] in apart["common"][0]["text"]
     counted = json.loads(run("reuse", "--json", "--include-common", str(docs), tmp_path=tmp_path).stdout)
     assert len(counted["pairs"]) == 10
+
+
+def test_s3_storage_without_a_bucket_is_a_configuration_error(tmp_path):
+    result = run("check", env_extra={"XUNCHA_STORAGE": "s3"}, tmp_path=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "配置错误：XUNCHA_S3_BUCKET" in result.stderr
+
+
+def test_the_purge_commands_run_from_the_command_line(tmp_path):
+    assert run("migrate", "-v0", tmp_path=tmp_path).returncode == 0
+    staging = run("purge-staging", tmp_path=tmp_path)
+    assert staging.returncode == 0 and "待导入文件" in staging.stdout
+    orphans = run("purge-orphans", tmp_path=tmp_path)
+    assert orphans.returncode == 0 and "无引用的文件" in orphans.stdout

@@ -62,6 +62,13 @@ def parse_queue(raw: str) -> str:
     return value
 
 
+def parse_storage(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in {"local", "s3"}:
+        raise ConfigError(f"expected local or s3, got {raw!r}")
+    return value
+
+
 def parse_path(raw: str) -> Path:
     if not raw.strip():
         raise ConfigError("expected a folder path, got an empty value")
@@ -125,6 +132,19 @@ SETTINGS: tuple[Setting, ...] = (
             "Most documents in one 雷同 batch check."),
     Setting("XUNCHA_REUSE_DAILY_CHECKS", "50", parse_positive_int,
             "Most 雷同 batch checks one person may submit per day."),
+    # Stored files (evidence, published notices, staged imports) and upload limits.
+    Setting("XUNCHA_IMPORT_MAX_MB", "20", parse_positive_int,
+            "Largest notice or ledger file accepted for import, in MB."),
+    Setting("XUNCHA_IMPORT_STAGING_HOURS", "24", parse_positive_int,
+            "An uploaded import not confirmed or cancelled within this many hours is deleted."),
+    Setting("XUNCHA_STORAGE", "local", parse_storage,
+            "Where files are kept: local (folders in the data folder) or s3 (object storage)."),
+    Setting("XUNCHA_S3_BUCKET", "", str, "S3 bucket for the files (XUNCHA_STORAGE=s3)."),
+    Setting("XUNCHA_S3_ENDPOINT_URL", "", str,
+            "S3 endpoint URL, e.g. https://minio.example.gov.cn; empty: the AWS default."),
+    Setting("XUNCHA_S3_REGION", "", str, "S3 region name; empty: the client default."),
+    Setting("XUNCHA_S3_ACCESS_KEY", "", str, "S3 access key id; empty: the usual boto3 sources."),
+    Setting("XUNCHA_S3_SECRET_KEY", "", str, "S3 secret access key.", secret=True),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -155,7 +175,9 @@ def describe(values: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     for setting in SETTINGS:
         value = values[setting.name]
         if setting.secret:
-            shown = "(set)" if value else "(generated, kept in the data folder)"
+            unset = ("(generated, kept in the data folder)" if setting.name == "XUNCHA_SECRET_KEY"
+                     else "(unset)")
+            shown = "(set)" if value else unset
         elif isinstance(value, list):
             shown = ",".join(value)
         elif isinstance(value, dict):

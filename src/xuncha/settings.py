@@ -8,13 +8,11 @@ from pathlib import Path
 
 import dj_database_url
 
-from xuncha import config
+from xuncha import config, filestores
 
 CONFIG = config.load()
 DATA_DIR: Path = CONFIG["XUNCHA_DATA_DIR"]
 DATA_DIR.mkdir(parents=True, exist_ok=True)
-EVIDENCE_DIR = DATA_DIR / "evidence"
-NOTICE_FILES_DIR = DATA_DIR / "notices"
 REUSE_INDEX_DIR = DATA_DIR / "reuse-index"  # the persisted 雷同 index of progress reports and notices
 REUSE_CHECKS_DIR = DATA_DIR / "reuse-checks"  # uploaded batches and their extracted texts
 
@@ -124,6 +122,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Evidence, published notices and staged imports: one storage alias per kind (filestores.KINDS).
+if CONFIG["XUNCHA_STORAGE"] == "s3":
+    if not CONFIG["XUNCHA_S3_BUCKET"]:
+        raise config.ConfigError("XUNCHA_S3_BUCKET: required when XUNCHA_STORAGE=s3")
+    STORAGES.update(filestores.s3(
+        CONFIG["XUNCHA_S3_BUCKET"], CONFIG["XUNCHA_S3_ENDPOINT_URL"], CONFIG["XUNCHA_S3_REGION"],
+        CONFIG["XUNCHA_S3_ACCESS_KEY"], CONFIG["XUNCHA_S3_SECRET_KEY"]))
+else:
+    STORAGES.update(filestores.local(DATA_DIR))
 # Serve from the app folders directly: no collectstatic step for a laptop install.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -150,6 +157,18 @@ ZIP_MAX_MB = CONFIG["XUNCHA_ZIP_MAX_MB"]
 # Uploads above this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Upload limits: each file is cut off while the request streams in (web/uploads.py), before
+# any service reads it; the form fields of a request stay under DATA_UPLOAD_MAX_MEMORY_SIZE.
+IMPORT_MAX_BYTES = CONFIG["XUNCHA_IMPORT_MAX_MB"] * 1024 * 1024
+IMPORT_STAGING_HOURS = CONFIG["XUNCHA_IMPORT_STAGING_HOURS"]
+FILE_UPLOAD_HANDLERS = [
+    "xuncha.web.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+FILE_UPLOAD_PERMISSIONS = 0o600  # temporary upload files: the server's account only
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 WARNING_DAYS = CONFIG["XUNCHA_WARNING_DAYS"]
 RECTIFICATION_MONTHS = CONFIG["XUNCHA_RECTIFICATION_MONTHS"]
 PAGE_SIZE = CONFIG["XUNCHA_PAGE_SIZE"]

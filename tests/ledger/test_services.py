@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from xuncha.ledger.models import AuditEvent, Closeout, Evidence, Finding, Measure, ProgressReport
-from xuncha.ledger.services import closeouts, findings, measures, notices, setup
+from xuncha.ledger.services import closeouts, findings, measures, notices, setup, storage
 from xuncha.ledger.services.errors import Conflict, InvalidInput, InvalidMove, PermissionDenied
 
 pytestmark = pytest.mark.django_db
@@ -185,7 +185,7 @@ def test_a_refused_evidence_upload_keeps_neither_rows_nor_files(cast, today, set
     with pytest.raises(InvalidInput, match="类型不在允许范围"):
         measures.report_progress(cast.actor("editor"), cast.measure, today, "附材料", files)
     assert not ProgressReport.objects.exists() and not Evidence.objects.exists()
-    assert [p.name for p in settings.EVIDENCE_DIR.iterdir()] == []
+    assert list(storage.walk("evidence")) == []
 
 
 def test_it_refuses_evidence_over_the_size_limit(cast, today, settings):
@@ -203,7 +203,7 @@ def test_it_stores_evidence_under_a_generated_name_with_its_hash(cast, today, se
     assert evidence.content_type == "application/pdf"
     assert evidence.stored_name != "会议记录.pdf" and len(evidence.stored_name) == 32
     assert evidence.sha256 == __import__("hashlib").sha256(b"%PDF-1.4 minutes").hexdigest()
-    assert (settings.EVIDENCE_DIR / evidence.stored_name).read_bytes() == b"%PDF-1.4 minutes"
+    assert storage.read_bytes("evidence", evidence.stored_name) == b"%PDF-1.4 minutes"
 
 
 def test_the_rectification_period_defaults_to_two_months_after_feedback(cast):

@@ -13,7 +13,7 @@ from xuncha.core.parse import parse_text
 from xuncha.core.parse.loaders import load_docx
 from xuncha.ledger.models import AuditEvent, Finding, Measure, Notice, ProgressReport
 from xuncha.ledger.services import findings as findings_service
-from xuncha.ledger.services import measures, notices, setup
+from xuncha.ledger.services import measures, notices, setup, storage
 
 pytestmark = pytest.mark.django_db
 SAMPLES = Path(__file__).resolve().parents[2] / "src" / "xuncha" / "demo" / "notices"
@@ -131,11 +131,11 @@ def test_a_notice_is_drafted_from_the_ledger_edited_approved_and_published(login
     notice.refresh_from_db()
     assert notice.state == "published"
     assert {f["format"] for f in notice.files} == {"html", "docx", "pdf", "txt"}
-    stored = notices.files_dir(notice) / next(f["name"] for f in notice.files if f["format"] == "pdf")
+    pdf = next(f for f in notice.files if f["format"] == "pdf")
     import hashlib
 
-    assert hashlib.sha256(stored.read_bytes()).hexdigest() == next(
-        f["sha256"] for f in notice.files if f["format"] == "pdf")
+    data = storage.read_bytes("notices", notices.stored_name(notice, pdf))
+    assert hashlib.sha256(data).hexdigest() == pdf["sha256"]
     response = login("editor").post(reverse("notice-edit", args=[notice.pk]), {
         "overview": "改写", "plans": "", "phones": "", "emails": "", "addresses": "", "version": notice.row_version},
         follow=True)
@@ -150,7 +150,8 @@ def test_another_units_editor_cannot_reach_notices_or_imports(login, cast, today
         assert client.get(url).status_code == 404, url
     for url in [reverse("notice-edit", args=[notice.pk]), reverse("notice-approve", args=[notice.pk]),
                 reverse("notice-publish", args=[notice.pk]), reverse("notice-create", args=[cast.inspection.pk]),
-                reverse("import-confirm", args=[cast.inspection.pk])]:
+                reverse("import-confirm", args=[cast.inspection.pk]),
+                reverse("import-cancel", args=[cast.inspection.pk])]:
         assert client.post(url, {"version": 1, "token": "x"}).status_code == 404, url
 
 
@@ -199,3 +200,65 @@ def test_a_draft_copied_from_another_units_notice_is_marked_with_its_source(logi
     marks = [d for d in notices.publish_checks(notice) if d.rule == "boilerplate"]
     assert marks and "建设社区" in marks[0].message
     assert text[:10] in notice.doc["text"][marks[0].span[0]:marks[0].span[1]]
+
+
+def upload(name: str, data: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data)
+
+
+def staged_imports() -> list[str]:
+    return list(storage.walk("imports"))
+
+
+@pytest.mark.parametrize(("who", "status"), [("team_member", 403), ("editor", 403), ("leader", 403),
+                                             ("supervisor", 403), ("outsider", 404)])
+def test_only_those_who_may_commit_an_import_may_upload_one(login, cast, who, status):
+    target = empty_inspection(cast)
+    client = login(who)
+    data = next(SAMPLES.glob("000_*.txt")).read_bytes()
+    assert client.get(reverse("import", args=[target.pk])).status_code == status
+    response = client.post(reverse("import", args=[target.pk]), {"file": upload("000.txt", data)})
+    assert response.status_code == status
+    assert staged_imports() == [] and f"import:{target.pk}" not in client.session
+
+
+def test_an_import_over_the_limit_gets_413_in_chinese_and_nothing_is_staged(login, cast, settings):
+    settings.IMPORT_MAX_BYTES = 2048
+    target = empty_inspection(cast)
+    response = login("admin").post(reverse("import", args=[target.pk]),
+                                   {"file": SimpleUploadedFile("大台账.xlsx", b"x" * 5000)})
+    assert response.status_code == 413
+    assert "文件“大台账.xlsx”超过 2 KB 的大小限制，未保存。" in response.content.decode()
+    assert staged_imports() == []
+
+
+def test_confirming_an_import_removes_its_staged_upload(login, cast, today,
+                                                       django_capture_on_commit_callbacks):
+    target = empty_inspection(cast)
+    client = login("admin")
+    data = next(SAMPLES.glob("000_*.txt")).read_bytes()
+    page = client.post(reverse("import", args=[target.pk]), {"file": upload("000.txt", data)})
+    assert 'id="import-cancel"' in page.content.decode() and len(staged_imports()) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("import-confirm", args=[target.pk]),
+                    {"token": client.session[f"import:{target.pk}"]["token"]})
+    assert Finding.objects.filter(inspection=target).count() == 8 and staged_imports() == []
+
+
+def test_cancelling_an_import_removes_its_upload_and_imports_nothing(
+        login, cast, django_capture_on_commit_callbacks):
+    target = empty_inspection(cast)
+    client = login("admin")
+    data = next(SAMPLES.glob("000_*.txt")).read_bytes()
+    client.post(reverse("import", args=[target.pk]), {"file": upload("000.txt", data)})
+    token = client.session[f"import:{target.pk}"]["token"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("import-cancel", args=[target.pk]), {"token": token},
+                               follow=True)
+    assert "已取消导入“000.txt”" in response.content.decode()
+    assert staged_imports() == [] and f"import:{target.pk}" not in client.session
+    response = client.post(reverse("import-confirm", args=[target.pk]), {"token": token},
+                           follow=True)
+    assert "导入已过期" in response.content.decode()
+    assert not Finding.objects.filter(inspection=target).exists()
+    assert AuditEvent.objects.filter(action="import.cancel").count() == 1

@@ -28,6 +28,7 @@ urlpatterns = [
     path("inspections/<int:pk>/ledger.xlsx", documents.ledger_export, name="ledger-export"),
     path("inspections/<int:pk>/import", documents.import_upload, name="import"),
     path("inspections/<int:pk>/import/confirm", documents.import_confirm, name="import-confirm"),
+    path("inspections/<int:pk>/import/cancel", documents.import_cancel, name="import-cancel"),
     path("inspections/<int:pk>/notices/new", documents.notice_create, name="notice-create"),
     path("notices/<int:pk>/", documents.notice_detail, name="notice"),
     path("notices/<int:pk>/edit", documents.notice_edit, name="notice-edit"),

@@ -1,19 +1,15 @@
-"""Evidence files: size limit, type sniffed from the bytes, generated names outside static."""
+"""Evidence files: size limit, type sniffed from the bytes, generated names in storage."""
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import os
-import tempfile
-import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 import filetype
 from django.conf import settings
+from django.core.files import File
 
+from xuncha.ledger.services import storage
 from xuncha.ledger.services.errors import InvalidInput
 
 # Sniffed MIME type → a plain word for people. Anything else is refused.
@@ -75,51 +71,37 @@ def sniff(head: bytes, original_name: str) -> str:
     return "application/octet-stream"
 
 
-def evidence_dir() -> Path:
-    path = Path(settings.EVIDENCE_DIR)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+KIND = "evidence"
 
 
-def store(chunks: Iterable[bytes], original_name: str) -> StoredFile:
-    """Write the upload under a generated name; refuse it (and keep nothing) if too big or of a bad type."""
-    limit = settings.EVIDENCE_MAX_BYTES
-    folder = evidence_dir()
-    digest, size, head = hashlib.sha256(), 0, b""
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for chunk in chunks:
-                size += len(chunk)
-                if size > limit:
-                    raise InvalidInput(
-                        f"文件“{original_name}”超过 {limit // (1024 * 1024)} MB 的大小限制。", field="files")
-                if len(head) < 8192:
-                    head += chunk[: 8192 - len(head)]
-                digest.update(chunk)
-                out.write(chunk)
+def _check(original_name: str) -> Callable[[bytes, int], None]:
+    def check(head: bytes, size: int) -> None:
         if size == 0:
             raise InvalidInput(f"文件“{original_name}”是空文件。", field="files")
-        content_type = sniff(head, original_name)
-        if content_type not in ALLOWED_TYPES:
+        if sniff(head, original_name) not in ALLOWED_TYPES:
             raise InvalidInput(
                 f"文件“{original_name}”的类型不在允许范围内（可上传 PDF、图片、Word、Excel、压缩包或文本）。",
                 field="files")
-        stored_name = uuid.uuid4().hex
-        os.replace(tmp, folder / stored_name)
-        return StoredFile(stored_name, digest.hexdigest(), size, content_type)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+
+    return check
 
 
-def path_of(stored_name: str) -> Path:
-    return evidence_dir() / stored_name
+def store(chunks: Iterable[bytes], original_name: str) -> StoredFile:
+    """Store the upload under a generated name; refuse it (storing nothing) if too big or of a
+    type not allowed.
+
+    The caller references the name in a row and calls `storage.delete_on_rollback` in that
+    row's transaction; until then the file is an orphan the sweep would remove.
+    """
+    saved = storage.save_stream(KIND, storage.unique_name(), chunks, settings.EVIDENCE_MAX_BYTES,
+                                label=f"文件“{original_name}”", check=_check(original_name))
+    return StoredFile(saved.name, saved.sha256, saved.size, sniff(saved.head, original_name))
+
+
+def open_file(stored_name: str) -> File:
+    return storage.open_file(KIND, stored_name)
 
 
 def discard(stored_names: Iterable[str]) -> None:
     """Remove files written for a transaction that did not commit."""
-    for name in stored_names:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path_of(name))
+    storage.delete(KIND, stored_names)

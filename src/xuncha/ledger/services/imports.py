@@ -2,15 +2,22 @@
 
 First `preview` reads the file and says what would be created and what is wrong; then
 `commit` writes everything in one transaction: it lands completely or not at all.
+An upload waits for its confirmation in the imports storage ("staged"); it is removed when
+the import commits, when it is cancelled, or after XUNCHA_IMPORT_STAGING_HOURS.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from xuncha.core.document import DocFinding, NoticeDoc
 from xuncha.core.ledger_xlsx import LedgerBook, LedgerFileError, LedgerRow, read_xlsx
@@ -19,11 +26,14 @@ from xuncha.core.parse.loaders import load_bytes
 from xuncha.core.statuses import MEASURE_FINISHED, MEASURE_KIND, MEASURE_STATUS, derive_finding_status
 from xuncha.ledger import permissions
 from xuncha.ledger.models import Finding, Inspection, Measure, ProgressReport
-from xuncha.ledger.services import audit, bulk, derived, measures, reuse
+from xuncha.ledger.services import audit, bulk, derived, measures, reuse, storage
 from xuncha.ledger.services.actor import Actor
 from xuncha.ledger.services.errors import InvalidInput
 
 # What the notice says of a finding → the measure status that says the same in the ledger.
+log = logging.getLogger(__name__)
+STAGED = "imports"  # the storage kind of uploads waiting for confirmation
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
 MEASURE_STATUS_FOR = {"done": "done", "ongoing": "ongoing", "not_done": "in_progress", "partly": None}
 LEDGER_SUFFIXES = {".xlsx", ".xlsm"}
 
@@ -166,6 +176,13 @@ def _check_plan(plan: list[PlannedFinding]) -> None:
                 raise InvalidInput(f"问题“{item.title[:30]}”的措施缺少完成时限，未导入任何内容。")
 
 
+def require_commit(actor: Actor, inspection: Inspection) -> None:
+    """Who may import into an inspection (today: the office). Asked by the imports themselves
+    and before anything is uploaded, so nobody stages a file they could never import."""
+    permissions.require(actor, "edit_findings", inspection)
+    permissions.require(actor, "edit_measures", inspection)
+
+
 def _require_empty(inspection: Inspection) -> None:
     if inspection.findings.exists():
         raise InvalidInput("该巡察已有反馈问题；为避免重复，请导入到新的巡察安排中。")
@@ -226,8 +243,7 @@ def _audit(actor: Actor, inspection: Inspection, action: str, summary: str, sour
 
 def import_notice(actor: Actor, inspection: Inspection, doc: NoticeDoc) -> ImportResult:
     """Create the notice's findings, measures and stated statuses under an inspection."""
-    permissions.require(actor, "edit_findings", inspection)
-    permissions.require(actor, "edit_measures", inspection)
+    require_commit(actor, inspection)
     if not doc.findings:
         raise InvalidInput("通报中没有找到反馈问题，未导入任何内容。")
     _require_empty(inspection)
@@ -242,8 +258,7 @@ def import_notice(actor: Actor, inspection: Inspection, doc: NoticeDoc) -> Impor
 
 def import_ledger(actor: Actor, inspection: Inspection, book: LedgerBook, source: str = "") -> ImportResult:
     """Create the ledger's findings and measures, with their progress and statuses."""
-    permissions.require(actor, "edit_findings", inspection)
-    permissions.require(actor, "edit_measures", inspection)
+    require_commit(actor, inspection)
     if book.errors:
         raise InvalidInput(f"台账有 {len(book.errors)} 处错误，请修改后重新导入；未导入任何内容。")
     if not book.findings:
@@ -261,3 +276,76 @@ def commit(actor: Actor, inspection: Inspection, prepared: Preview) -> ImportRes
     if prepared.doc is not None:
         return import_notice(actor, inspection, prepared.doc)
     return import_ledger(actor, inspection, prepared.book, source=prepared.name)
+
+
+@dataclass(frozen=True)
+class Staged:
+    token: str
+    name: str  # the uploaded file's own name (its suffix picks the reader)
+    preview: Preview
+
+
+def _staged_key(inspection: Inspection, token: str) -> str:
+    if not _TOKEN.match(token or ""):
+        raise InvalidInput("导入已过期，请重新上传文件。")
+    return f"{inspection.pk}/{token}"
+
+
+def _not_empty(name: str):
+    def check(head: bytes, size: int) -> None:
+        if size == 0:
+            raise InvalidInput(f"文件“{name}”是空文件。", field="file")
+
+    return check
+
+
+def stage(actor: Actor, inspection: Inspection, name: str, chunks: Iterable[bytes]) -> Staged:
+    """Keep an upload for preview: permission first, then the size cap while it streams in."""
+    require_commit(actor, inspection)
+    token = storage.unique_name()
+    key = _staged_key(inspection, token)
+    saved = storage.save_stream(STAGED, key, chunks, settings.IMPORT_MAX_BYTES,
+                                label=f"文件“{name}”", check=_not_empty(name))
+    with storage.removed_on_error(STAGED, [saved.name]), transaction.atomic():
+        storage.delete_on_rollback(STAGED, [saved.name])
+        audit.record(actor, "import.stage", inspection, f"上传待导入文件：{name}"[:300],
+                     after={"file": name, "size": saved.size, "sha256": saved.sha256})
+    return Staged(token, name, preview(name, storage.read_bytes(STAGED, saved.name)))
+
+
+def staged_preview(actor: Actor, inspection: Inspection, token: str, name: str) -> Preview:
+    require_commit(actor, inspection)
+    try:
+        data = storage.read_bytes(STAGED, _staged_key(inspection, token))
+    except FileNotFoundError:
+        raise InvalidInput("导入已过期，请重新上传文件。") from None
+    return preview(name, data)
+
+
+def commit_staged(actor: Actor, inspection: Inspection, token: str, name: str) -> ImportResult:
+    """Import a staged upload; the upload is removed once the import has committed (a failed
+    import keeps it, so it can be confirmed again). No transaction around it: the import builds its
+    rows first and takes the write lock only to insert them."""
+    result = commit(actor, inspection, staged_preview(actor, inspection, token, name))
+    storage.delete_after_commit(STAGED, [_staged_key(inspection, token)])
+    return result
+
+
+@transaction.atomic
+def cancel_staged(actor: Actor, inspection: Inspection, token: str, name: str = "") -> None:
+    """取消导入: the upload is removed and nothing is imported."""
+    require_commit(actor, inspection)
+    key = _staged_key(inspection, token)
+    audit.record(actor, "import.cancel", inspection, f"取消导入：{name}"[:300], after={"file": name})
+    storage.delete_after_commit(STAGED, [key])
+
+
+def purge_staged_imports(now: dt.datetime | None = None) -> int:
+    """Remove uploads left unconfirmed for XUNCHA_IMPORT_STAGING_HOURS; returns how many.
+    Meant to run daily (`xuncha purge-staging`, or the job queue)."""
+    cutoff = (now or timezone.now()) - dt.timedelta(hours=settings.IMPORT_STAGING_HOURS)
+    old = [name for name in storage.walk(STAGED) if storage.modified(STAGED, name) < cutoff]
+    storage.delete(STAGED, old)
+    if old:
+        log.info("purged %d staged import(s) older than %s", len(old), cutoff.isoformat())
+    return len(old)

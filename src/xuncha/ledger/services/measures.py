@@ -12,7 +12,7 @@ from django.utils import timezone
 from xuncha.core.statuses import MEASURE_KIND, MEASURE_STATUS
 from xuncha.ledger import permissions
 from xuncha.ledger.models import Evidence, Finding, Measure, ProgressReport
-from xuncha.ledger.services import audit, derived, reuse
+from xuncha.ledger.services import audit, derived, reuse, storage
 from xuncha.ledger.services import evidence as evidence_files
 from xuncha.ledger.services.actor import Actor
 from xuncha.ledger.services.cas import swap
@@ -131,6 +131,7 @@ def _report(actor: Actor, measure: Measure, date: dt.date, text: str, stored: li
         measure=measure, date=date, text=text, author=actor.user,
         copied_share=copied[0].share if copied else None, copied_from=copied[0].label[:200] if copied else "")
     reuse.index_later(reuse.progress_name(report), report.text)
+    storage.delete_on_rollback(evidence_files.KIND, [f.stored_name for _, f in stored])
     for name, file in stored:
         Evidence.objects.create(report=report, original_name=name[:255], stored_name=file.stored_name,
                                 sha256=file.sha256, size=file.size, content_type=file.content_type,
@@ -150,8 +151,9 @@ def report_progress(actor: Actor, measure: Measure, date: dt.date, text: str,
                     expected_version: int | None = None) -> ProgressReport:
     """Add a progress report with evidence; optionally move the measure (e.g. to done).
 
-    Files are written before the transaction and removed again if it does not commit,
-    so a refused report leaves neither rows nor files behind.
+    Files are written before the transaction (so no lock is held while they stream in) under
+    names no row references yet, and removed again if the transaction, or any transaction
+    around it, does not commit: a refused report leaves neither rows nor files behind.
     """
     permissions.require(actor, "report_progress", measure.finding.inspection)
     text = text.strip()

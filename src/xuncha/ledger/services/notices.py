@@ -1,15 +1,13 @@
 """Notices (通报): composed from the ledger, draft → approved → published.
 
 A published notice never changes: its rendered files are stored with their sha256, and a
-correction is a new version.
+correction is a new version. Publishing stores the files under a folder no row references
+yet; if its transaction fails they are removed, so the same version can be published again.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -24,7 +22,7 @@ from xuncha.core.render.compose import FreeParts, compose, free_parts, mask_name
 from xuncha.core.render.outline import cn_number
 from xuncha.ledger import permissions
 from xuncha.ledger.models import Finding, Inspection, Measure, Notice
-from xuncha.ledger.services import audit, reuse
+from xuncha.ledger.services import audit, reuse, storage
 from xuncha.ledger.services.actor import Actor
 from xuncha.ledger.services.cas import swap
 from xuncha.ledger.services.errors import InvalidInput, InvalidMove
@@ -145,29 +143,26 @@ def approve(actor: Actor, notice: Notice) -> Notice:
     return notice
 
 
-def files_dir(notice: Notice) -> Path:
-    return Path(settings.NOTICE_FILES_DIR) / str(notice.inspection_id) / f"v{notice.version}"
+FILES = "notices"  # the storage kind of published files
 
 
-def _write_files(notice: Notice, doc: NoticeDoc) -> list[dict]:
-    """Render every format into a temporary folder; the caller moves it into place on commit."""
-    folder = files_dir(notice)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".publish-"))
+def stored_name(notice: Notice, entry: dict) -> str:
+    """Where a published file is kept: its own key, or the fixed folder of notices published
+    before keys were recorded."""
+    return entry.get("key") or f"{notice.inspection_id}/v{notice.version}/{entry['name']}"
+
+
+def _store_files(notice: Notice, rendered: list[tuple[str, bytes]]) -> list[dict]:
+    """Keep every rendered format under a new folder of this version, removed again unless
+    the publishing transaction commits; a retry writes a fresh folder, so it never collides."""
+    folder = storage.unique_name(f"{notice.inspection_id}/v{notice.version}/") + "/"
     files = []
-    try:
-        for fmt in PUBLISHED_FORMATS:
-            data = render_bytes(doc, fmt)
-            name = f"notice-v{notice.version}{RENDERERS[fmt].suffix}"
-            (staging / name).write_bytes(data)
-            files.append({"format": fmt, "name": name, "sha256": hashlib.sha256(data).hexdigest(),
-                          "size": len(data)})
-    except BaseException:
-        for path in staging.iterdir():
-            path.unlink()
-        staging.rmdir()
-        raise
-    os.replace(staging, folder)
+    for fmt, data in rendered:
+        name = f"notice-v{notice.version}{RENDERERS[fmt].suffix}"
+        key = storage.save_bytes(FILES, folder + name, data)
+        storage.delete_on_rollback(FILES, [key])
+        files.append({"format": fmt, "name": name, "key": key,
+                      "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)})
     return files
 
 
@@ -217,21 +212,15 @@ def publish(actor: Actor, notice: Notice, override_reason: str = "") -> Notice:
                           "确需发布的，巡察办管理员可填写理由后强制发布。")
     if errors and actor.role not in {"office_admin", "system"}:
         raise InvalidMove("只有巡察办管理员可以在体检有错误时强制发布。")
-    if files_dir(notice).exists():
-        raise InvalidMove("该版本通报的发布文件已存在，请刷新页面。")
-    try:
-        files = _write_files(notice, NoticeDoc.from_dict(notice.doc))
+    doc = NoticeDoc.from_dict(notice.doc)
+    try:  # every format is rendered before anything is stored
+        rendered = [(fmt, render_bytes(doc, fmt)) for fmt in PUBLISHED_FORMATS]
     except PdfUnavailable as exc:
         raise InvalidMove(exc.message) from None
-    try:
-        swap(Notice, notice.pk, {"row_version": notice.row_version, "state": "approved"},
-             version_field="row_version", state="published", published_by=actor.user,
-             published_at=timezone.now(), files=files)
-    except BaseException:
-        for path in files_dir(notice).iterdir():
-            path.unlink()
-        files_dir(notice).rmdir()
-        raise
+    files = _store_files(notice, rendered)
+    swap(Notice, notice.pk, {"row_version": notice.row_version, "state": "approved"},
+         version_field="row_version", state="published", published_by=actor.user,
+         published_at=timezone.now(), files=files)
     notice.refresh_from_db()
     audit.record(actor, "notice.publish", notice, f"发布通报（第{notice.version}版）"
                  + ("，体检有错误，强制发布" if errors else ""),

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from xuncha.ledger import selectors
 from xuncha.ledger.services import closeouts, findings, measures
-from xuncha.web import forms
+from xuncha.web import forms, uploads
 from xuncha.web.views.common import staff_view, submit
 
 
@@ -63,6 +63,9 @@ def measure_status(request, actor, pk: int):
 @staff_view
 def progress_create(request, actor, pk: int):
     measure = selectors.get_measure(actor, pk)
+    too_large = uploads.too_large_message(request)
+    if too_large:  # the file was dropped while streaming in: nothing to report with
+        return uploads.too_large(request, too_large, _finding_url(measure.finding_id))
 
     def report(data):
         files = [(f.name, f.chunks()) for f in data["files"]]

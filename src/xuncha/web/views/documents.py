@@ -3,31 +3,27 @@
 from __future__ import annotations
 
 import re
-import time
-import uuid
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xuncha.core.document import Contacts, NoticeDoc
 from xuncha.core.ledger_xlsx import write_xlsx
-from xuncha.core.parse.loaders import MAX_BYTES
 from xuncha.core.render import RENDERERS, PdfUnavailable, render_bytes
 from xuncha.core.render.compose import FreeParts, paragraphs
 from xuncha.core.render.html import fragment
 from xuncha.core.render.outline import outline
 from xuncha.ledger import permissions, selectors
-from xuncha.ledger.services import imports, notices
-from xuncha.web import forms
+from xuncha.ledger.services import imports, notices, storage
+from xuncha.ledger.services.errors import ServiceError
+from xuncha.web import forms, uploads
 from xuncha.web.views.common import run_action, staff_view
+from xuncha.web.views.files import stored_download
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-UPLOAD_TTL = 24 * 3600
 
 
 def download_name(text: str, suffix: str) -> str:
@@ -50,61 +46,76 @@ def quote_name(name: str) -> str:
     return quote(name)
 
 
-def _uploads() -> Path:
-    folder = Path(settings.DATA_DIR) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.iterdir():  # uploads left unconfirmed for a day are dropped
-        if old.stat().st_mtime < time.time() - UPLOAD_TTL:
-            old.unlink(missing_ok=True)
-    return folder
+def _import_page(request, inspection, form, status: int = 200, **extra) -> HttpResponse:
+    return render(request, "web/import.html", {"inspection": inspection, "form": form, **extra},
+                  status=status)
 
 
 @staff_view
-def import_upload(request, actor, pk: int):
+def import_upload(request, actor, pk: int) -> HttpResponse:
     inspection = selectors.get_inspection(actor, pk)
+    imports.require_commit(actor, inspection)  # 403 before anything is read or stored
     if request.method != "POST":
-        return render(request, "web/import.html", {"inspection": inspection, "form": forms.ImportForm()})
+        return _import_page(request, inspection, forms.ImportForm())
+    too_large = uploads.too_large_message(request)
+    if too_large:
+        return _import_page(request, inspection, forms.ImportForm(), 413, refused=too_large)
     form = forms.ImportForm(request.POST, request.FILES)
     if not form.is_valid():
-        return render(request, "web/import.html", {"inspection": inspection, "form": form}, status=400)
+        return _import_page(request, inspection, form, 400)
     upload = form.cleaned_data["file"]
-    if upload.size > MAX_BYTES:  # refused before it is read into memory
-        form.add_error("file", f"文件超过 {MAX_BYTES // (1024 * 1024)} MB，不像是一份通报或台账。")
-        context = {"inspection": inspection, "form": form}
-        return render(request, "web/import.html", context, status=413)
-    data = b"".join(upload.chunks())
-    prepared = imports.preview(upload.name, data)
-    if prepared.unreadable:  # nothing to confirm: say why, keep nothing
-        context = {"inspection": inspection, "form": forms.ImportForm(), "preview": prepared}
-        return render(request, "web/import.html", context, status=400)
-    token = uuid.uuid4().hex
-    (_uploads() / token).write_bytes(data)
-    request.session[f"import:{inspection.pk}"] = {"token": token, "name": upload.name}
-    return render(request, "web/import.html", {"inspection": inspection, "form": forms.ImportForm(),
-                                               "preview": prepared, "token": token})
+    try:
+        staged = imports.stage(actor, inspection, upload.name, upload.chunks())
+    except ServiceError as exc:
+        status = 413 if isinstance(exc, storage.TooLarge) else 400
+        return _import_page(request, inspection, forms.ImportForm(), status, refused=exc.message)
+    if staged.preview.unreadable:  # nothing to confirm: say why, keep nothing
+        imports.cancel_staged(actor, inspection, staged.token, staged.name)
+        return _import_page(request, inspection, forms.ImportForm(), 400, preview=staged.preview)
+    request.session[f"import:{inspection.pk}"] = {"token": staged.token, "name": staged.name}
+    return _import_page(request, inspection, forms.ImportForm(), preview=staged.preview,
+                        token=staged.token)
+
+
+def _pending(request, inspection) -> dict | None:
+    """The upload this session staged for the inspection, if the form names it."""
+    pending = request.session.get(f"import:{inspection.pk}")
+    if not pending or pending["token"] != request.POST.get("token"):
+        return None
+    return pending
 
 
 @require_POST
 @staff_view
-def import_confirm(request, actor, pk: int):
+def import_confirm(request, actor, pk: int) -> HttpResponse:
     inspection = selectors.get_inspection(actor, pk)
-    pending = request.session.get(f"import:{inspection.pk}")
-    if not pending or pending["token"] != request.POST.get("token"):
+    pending = _pending(request, inspection)
+    if pending is None:
         messages.error(request, "导入已过期，请重新上传文件。")
         return redirect("import", pk=pk)
-    path = _uploads() / pending["token"]
-    if not path.exists():
-        messages.error(request, "导入已过期，请重新上传文件。")
-        return redirect("import", pk=pk)
-    prepared = imports.preview(pending["name"], path.read_bytes())
 
     def commit():
-        result = imports.commit(actor, inspection, prepared)
-        path.unlink(missing_ok=True)
+        result = imports.commit_staged(actor, inspection, pending["token"], pending["name"])
         request.session.pop(f"import:{inspection.pk}", None)
         return result
 
     return run_action(request, reverse("inspection", args=[pk]), commit, f"已导入“{pending['name']}”。")
+
+
+@require_POST
+@staff_view
+def import_cancel(request, actor, pk: int) -> HttpResponse:
+    inspection = selectors.get_inspection(actor, pk)
+    pending = _pending(request, inspection)
+    if pending is None:
+        messages.error(request, "导入已过期，请重新上传文件。")
+        return redirect("import", pk=pk)
+
+    def cancel():
+        imports.cancel_staged(actor, inspection, pending["token"], pending["name"])
+        request.session.pop(f"import:{inspection.pk}", None)
+
+    return run_action(request, reverse("import", args=[pk]), cancel, f"已取消导入“{pending['name']}”。")
 
 
 @require_POST
@@ -207,8 +218,8 @@ def notice_download(request, actor, pk: int, fmt: str):
     name = download_name(notice.doc.get("title") or "通报", renderer.suffix)
     stored = next((f for f in notice.files if f["format"] == fmt), None)
     if notice.state == "published" and stored:
-        path = notices.files_dir(notice) / stored["name"]
-        return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=renderer.content_type)
+        return stored_download(notices.FILES, notices.stored_name(notice, stored), name,
+                               renderer.content_type)
     try:
         data = render_bytes(NoticeDoc.from_dict(notice.doc), fmt)
     except PdfUnavailable as exc:

@@ -1,21 +1,30 @@
-"""Evidence downloads: only for users allowed to see the finding, always as attachments."""
+"""Stored-file downloads: only for users allowed to see the row, always as attachments."""
 
 from __future__ import annotations
 
 from django.http import FileResponse, Http404
 
 from xuncha.ledger import selectors
-from xuncha.ledger.services import evidence as evidence_files
+from xuncha.ledger.services import storage
+from xuncha.ledger.services.evidence import KIND as EVIDENCE
 from xuncha.web.views.common import staff_view
 
 
-@staff_view
-def evidence_download(request, actor, pk: int):
-    evidence = selectors.evidence_for_download(actor, pk)
-    path = evidence_files.path_of(evidence.stored_name)
-    if not path.exists():
-        raise Http404("文件已丢失，请联系管理员。")
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=evidence.original_name,
-                            content_type=evidence.content_type)
+def stored_download(kind: str, name: str, filename: str, content_type: str) -> FileResponse:
+    """Stream a stored file to the browser in chunks; a missing file is a 404 in Chinese."""
+    try:
+        handle, size = storage.open_stream(kind, name)
+    except FileNotFoundError:
+        raise Http404("文件已丢失，请联系管理员。") from None
+    response = FileResponse(handle, as_attachment=True, filename=filename,
+                            content_type=content_type)
+    response["Content-Length"] = str(size)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@staff_view
+def evidence_download(request, actor, pk: int) -> FileResponse:
+    evidence = selectors.evidence_for_download(actor, pk)
+    return stored_download(EVIDENCE, evidence.stored_name, evidence.original_name,
+                           evidence.content_type)

@@ -1,0 +1,70 @@
+"""Publishing a notice: its files live and die with the publishing transaction."""
+
+import pytest
+
+from xuncha.ledger.models import AuditEvent, Notice
+from xuncha.ledger.services import audit, measures, notices, storage
+
+pytestmark = pytest.mark.django_db
+
+
+def approved_notice(cast, today) -> Notice:
+    measures.report_progress(cast.actor("editor"), cast.measure, today, "已召开5次支部会议", mark="done")
+    notice = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
+    return notices.approve(cast.actor("leader"), notice)
+
+
+def failing_audit(monkeypatch, action: str) -> None:
+    """The audit record of `action` fails, as a full disk or a lost connection would."""
+    original = audit.record
+
+    def record(actor, name, *args, **kwargs):
+        if name == action:
+            raise RuntimeError("audit write failed")
+        return original(actor, name, *args, **kwargs)
+
+    monkeypatch.setattr(audit, "record", record)
+
+
+def test_a_publish_whose_transaction_fails_leaves_no_files_and_can_be_retried(cast, today,
+                                                                              monkeypatch):
+    notice = approved_notice(cast, today)
+    failing_audit(monkeypatch, "notice.publish")
+    with pytest.raises(RuntimeError):
+        notices.publish(cast.actor("admin"), notice)
+    assert list(storage.walk(notices.FILES)) == []
+    assert Notice.objects.get(pk=notice.pk).state == "approved"
+    monkeypatch.undo()
+
+    published = notices.publish(cast.actor("admin"), Notice.objects.get(pk=notice.pk))
+    assert published.state == "published"
+    assert sorted(storage.walk(notices.FILES)) == sorted(f["key"] for f in published.files)
+    assert AuditEvent.objects.filter(action="notice.publish").count() == 1
+
+
+def test_published_files_sit_under_a_new_folder_of_the_version_with_their_hashes(cast, today):
+    published = notices.publish(cast.actor("admin"), approved_notice(cast, today))
+    folders = {f["key"].rsplit("/", 1)[0] for f in published.files}
+    assert len(folders) == 1 and folders.pop().startswith(f"{cast.inspection.pk}/v1/")
+    import hashlib
+
+    for entry in published.files:
+        data = storage.read_bytes(notices.FILES, notices.stored_name(published, entry))
+        assert (hashlib.sha256(data).hexdigest(), len(data)) == (entry["sha256"], entry["size"])
+
+
+def test_a_notice_published_before_keys_were_recorded_is_found_in_its_old_folder(cast, today):
+    notice = approved_notice(cast, today)
+    old = notices.stored_name(notice, {"name": "notice-v1.pdf"})
+    assert old == f"{cast.inspection.pk}/v1/notice-v1.pdf"
+
+
+def test_a_second_publish_of_the_same_version_is_refused_and_leaves_no_files(cast, today):
+    notice = approved_notice(cast, today)
+    stale = Notice.objects.get(pk=notice.pk)
+    published = notices.publish(cast.actor("admin"), notice)
+    from xuncha.ledger.services.errors import InvalidMove
+
+    with pytest.raises(InvalidMove):
+        notices.publish(cast.actor("admin"), Notice.objects.get(pk=stale.pk))
+    assert sorted(storage.walk(notices.FILES)) == sorted(f["key"] for f in published.files)
