@@ -135,6 +135,8 @@ SETTINGS: tuple[Setting, ...] = (
     # Stored files (evidence, published notices, staged imports) and upload limits.
     Setting("XUNCHA_IMPORT_MAX_MB", "20", parse_positive_int,
             "Largest notice or ledger file accepted for import, in MB."),
+    Setting("XUNCHA_IMPORT_BACKGROUND_ROWS", "1000", parse_positive_int,
+            "An import of at least this many measures runs as a background job."),
     Setting("XUNCHA_IMPORT_STAGING_HOURS", "24", parse_positive_int,
             "An uploaded import not confirmed or cancelled within this many hours is deleted."),
     Setting("XUNCHA_STORAGE", "local", parse_storage,

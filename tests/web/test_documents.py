@@ -262,3 +262,27 @@ def test_cancelling_an_import_removes_its_upload_and_imports_nothing(
     assert "导入已过期" in response.content.decode()
     assert not Finding.objects.filter(inspection=target).exists()
     assert AuditEvent.objects.filter(action="import.cancel").count() == 1
+
+
+def test_a_large_import_is_committed_by_a_job_once_even_when_the_job_runs_again(
+        login, cast, today, settings, django_capture_on_commit_callbacks):
+    from xuncha.jobs.models import Job
+    from xuncha.jobs.runner import run
+    from xuncha.ledger.services import imports
+
+    settings.IMPORT_BACKGROUND_ROWS = 5  # sample 000 has more measures than this
+    target = empty_inspection(cast)
+    client = login("admin")
+    data = next(SAMPLES.glob("000_*.txt")).read_bytes()
+    client.post(reverse("import", args=[target.pk]), {"file": upload("000.txt", data)})
+    token = client.session[f"import:{target.pk}"]["token"]
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(reverse("import-confirm", args=[target.pk]), {"token": token}, follow=True)
+    assert "已转入后台导入" in page.content.decode()
+    job = Job.objects.get(name="import.commit")
+    assert job.state == "done" and job.created_by == cast.users["admin"]
+    assert Finding.objects.filter(inspection=target).count() == 8 and staged_imports() == []
+    # A worker that died after the commit, before the acknowledgement, runs the body again:
+    imports.commit_staged_job(target.pk, token, "000.txt", cast.users["admin"].pk, "")
+    assert Finding.objects.filter(inspection=target).count() == 8
+    assert run(job.pk) == "skipped"

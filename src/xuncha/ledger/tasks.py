@@ -9,7 +9,7 @@ from django.conf import settings
 
 from xuncha.jobs.registry import job
 from xuncha.jobs.runner import step
-from xuncha.ledger.services import reuse, reuse_checks
+from xuncha.ledger.services import imports, reuse, reuse_checks
 
 log = logging.getLogger(__name__)
 
@@ -38,3 +38,17 @@ def reuse_index_maintenance(day: str = "") -> None:
     step("合并索引分段")
     segments = reuse.store().compact()
     log.info("reuse index: %s segment(s) merged into one", segments)
+
+
+# The index is a folder of files under its own lock: idempotent (names already indexed are skipped).
+@job("reuse.index", title="雷同索引更新", max_attempts=5, atomic=False)
+def reuse_index(items: list[list[str]]) -> None:
+    reuse.index_many([(name, text) for name, text in items])
+
+
+# Builds its rows outside any transaction and takes the write lock only to insert them (the bulk
+# path), so not atomic; a rerun after a lost acknowledgement finds the import already recorded.
+@job("import.commit", title="导入台账", max_attempts=2, atomic=False)
+def import_commit(inspection: int, token: str, name: str, user: int, ip: str = "") -> None:
+    step("导入")
+    imports.commit_staged_job(inspection, token, name, user, ip)

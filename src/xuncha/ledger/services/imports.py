@@ -28,7 +28,7 @@ from xuncha.ledger import permissions
 from xuncha.ledger.models import Finding, Inspection, Measure, ProgressReport
 from xuncha.ledger.services import audit, bulk, derived, measures, reuse, storage
 from xuncha.ledger.services.actor import Actor
-from xuncha.ledger.services.errors import InvalidInput
+from xuncha.ledger.services.errors import InvalidInput, ServiceError
 
 # What the notice says of a finding → the measure status that says the same in the ledger.
 log = logging.getLogger(__name__)
@@ -189,7 +189,7 @@ def _require_empty(inspection: Inspection) -> None:
 
 
 def _write_plan(actor: Actor, inspection: Inspection, plan: list[PlannedFinding],
-                audit_action: str, summary: str, source: str) -> ImportResult:
+                audit_action: str, summary: str, source: str, staged: str = "") -> ImportResult:
     """Rows are built and converted first; then one short transaction writes them all, records the
     import and refreshes the summary (on SQLite nobody else can write while it runs)."""
     _check_plan(plan)
@@ -226,22 +226,24 @@ def _write_plan(actor: Actor, inspection: Inspection, plan: list[PlannedFinding]
         result = ImportResult(findings=len(finding_ids), measures=len(measure_ids),
                               finding_ids=finding_ids, measure_ids=measure_ids, report_ids=report_ids)
         _audit(actor, inspection, audit_action, summary.format(findings=result.findings,
-                                                               measures=result.measures), source, result)
+                                                               measures=result.measures), source, result,
+               staged)
         texts = [(reuse.progress_key(pk, row.text), row.text) for pk, row in zip(report_ids, report_rows, strict=True)]
         transaction.on_commit(lambda: reuse.index_many(texts))
     return result
 
 
 def _audit(actor: Actor, inspection: Inspection, action: str, summary: str, source: str,
-           result: ImportResult) -> None:
+           result: ImportResult, staged: str = "") -> None:
     """One record for the whole import, naming every object it created."""
     audit.record(actor, action, inspection, summary, after={
-        "source": source, "findings": result.findings, "measures": result.measures,
+        "source": source, "staged": staged or None, "findings": result.findings,
+        "measures": result.measures,
         "finding_ids": result.finding_ids, "measure_ids": result.measure_ids,
         "progress_ids": result.report_ids})
 
 
-def import_notice(actor: Actor, inspection: Inspection, doc: NoticeDoc) -> ImportResult:
+def import_notice(actor: Actor, inspection: Inspection, doc: NoticeDoc, staged: str = "") -> ImportResult:
     """Create the notice's findings, measures and stated statuses under an inspection."""
     require_commit(actor, inspection)
     if not doc.findings:
@@ -253,10 +255,11 @@ def import_notice(actor: Actor, inspection: Inspection, doc: NoticeDoc) -> Impor
     report_date = min(report_date, measures.today())
     plan = [_notice_plan(inspection, item, doc, report_date) for item in doc.findings]
     return _write_plan(actor, inspection, plan, "notice.import", "从通报导入 {findings} 个问题",
-                       doc.source or "")
+                       doc.source or "", staged)
 
 
-def import_ledger(actor: Actor, inspection: Inspection, book: LedgerBook, source: str = "") -> ImportResult:
+def import_ledger(actor: Actor, inspection: Inspection, book: LedgerBook, source: str = "",
+                  staged: str = "") -> ImportResult:
     """Create the ledger's findings and measures, with their progress and statuses."""
     require_commit(actor, inspection)
     if book.errors:
@@ -267,15 +270,15 @@ def import_ledger(actor: Actor, inspection: Inspection, book: LedgerBook, source
                            measures=[_ledger_plan(row) for row in item.rows])
             for item in book.findings]
     return _write_plan(actor, inspection, plan, "ledger.import",
-                       "从台账导入 {findings} 个问题、{measures} 条措施", source)
+                       "从台账导入 {findings} 个问题、{measures} 条措施", source, staged)
 
 
-def commit(actor: Actor, inspection: Inspection, prepared: Preview) -> ImportResult:
+def commit(actor: Actor, inspection: Inspection, prepared: Preview, staged: str = "") -> ImportResult:
     if prepared.errors:
         raise InvalidInput("文件有错误，未导入任何内容：" + "；".join(prepared.errors[:5]))
     if prepared.doc is not None:
-        return import_notice(actor, inspection, prepared.doc)
-    return import_ledger(actor, inspection, prepared.book, source=prepared.name)
+        return import_notice(actor, inspection, prepared.doc, staged)
+    return import_ledger(actor, inspection, prepared.book, source=prepared.name, staged=staged)
 
 
 @dataclass(frozen=True)
@@ -326,7 +329,7 @@ def commit_staged(actor: Actor, inspection: Inspection, token: str, name: str) -
     """Import a staged upload; the upload is removed once the import has committed (a failed
     import keeps it, so it can be confirmed again). No transaction around it: the import builds its
     rows first and takes the write lock only to insert them."""
-    result = commit(actor, inspection, staged_preview(actor, inspection, token, name))
+    result = commit(actor, inspection, staged_preview(actor, inspection, token, name), staged=token)
     storage.delete_after_commit(STAGED, [_staged_key(inspection, token)])
     return result
 
@@ -349,3 +352,46 @@ def purge_staged_imports(now: dt.datetime | None = None) -> int:
     if old:
         log.info("purged %d staged import(s) older than %s", len(old), cutoff.isoformat())
     return len(old)
+
+
+def measure_count(prepared: Preview) -> int:
+    return sum(len(measures) for _, _, measures in prepared.findings)
+
+
+def runs_in_background(actor: Actor, inspection: Inspection, token: str, name: str) -> bool:
+    """A large file is imported by a worker (`XUNCHA_IMPORT_BACKGROUND_ROWS`), so the person who
+    confirmed it is answered at once and the site's processes stay free."""
+    prepared = staged_preview(actor, inspection, token, name)
+    return measure_count(prepared) >= settings.IMPORT_BACKGROUND_ROWS
+
+
+def commit_later(actor: Actor, inspection: Inspection, token: str, name: str):
+    """Queue the import of a staged upload as a job; the job runs as the person who confirmed it."""
+    from xuncha.jobs.queue import enqueue
+
+    require_commit(actor, inspection)
+    return enqueue("import.commit", {"inspection": inspection.pk, "token": token, "name": name,
+                                     "user": actor.user_id, "ip": actor.ip or ""},
+                   actor=actor, key=f"import:{inspection.pk}:{token}",
+                   title=f"导入“{name}”到{inspection.unit.name}"[:200])
+
+
+def commit_staged_job(inspection_id: int, token: str, name: str, user_id: int, ip: str) -> None:
+    """The job's body. A rerun (the worker died after the commit, before the acknowledgement)
+    finds the import already recorded and does nothing: its effect happens once."""
+    from django.contrib.auth import get_user_model
+
+    from xuncha.jobs.registry import JobError
+    from xuncha.ledger.models import AuditEvent
+    from xuncha.ledger.services.actor import actor_for
+
+    done = AuditEvent.objects.filter(action__in=["notice.import", "ledger.import"],
+                                     object_type="inspection", object_id=inspection_id)
+    if any((event.after or {}).get("staged") == token for event in done.only("after")):
+        return
+    inspection = Inspection.objects.select_related("unit").get(pk=inspection_id)
+    actor = actor_for(get_user_model().objects.get(pk=user_id), ip or None)
+    try:
+        commit_staged(actor, inspection, token, name)
+    except ServiceError as exc:
+        raise JobError(exc.message) from None

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 
 from xuncha.core.reuse import Pair
 from xuncha.core.reuse.store import IndexStore, StoreError
@@ -106,17 +105,20 @@ def copied_sources(text: str, inspection: Inspection, me: str = "draft") -> list
 
 
 def index_later(name: str, text: str) -> None:
-    """Index the text once the current transaction commits (nothing if it rolls back)."""
+    """Index the text in the background once the current transaction commits (nothing if it rolls
+    back): a request never waits for the index's file lock while another process writes to it."""
     if not text.strip():
         return
+    from xuncha.jobs.queue import enqueue
 
-    def put() -> None:
-        try:
-            store().put(name, text)
-        except (OSError, StoreError) as exc:
-            log.warning("could not index %s: %s", name, exc)
+    enqueue("reuse.index", {"items": [[name, text]]})
 
-    transaction.on_commit(put)
+
+def put(name: str, text: str) -> None:
+    try:
+        store().put(name, text)
+    except (OSError, StoreError) as exc:
+        log.warning("could not index %s: %s", name, exc)
 
 
 def index_many(items: list[tuple[str, str]]) -> None:

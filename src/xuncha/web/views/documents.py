@@ -94,12 +94,27 @@ def import_confirm(request, actor, pk: int) -> HttpResponse:
         messages.error(request, "导入已过期，请重新上传文件。")
         return redirect("import", pk=pk)
 
+    token, name = pending["token"], pending["name"]
+    try:
+        later = imports.runs_in_background(actor, inspection, token, name)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("import", pk=pk)
+    if later:
+        def queue():
+            job = imports.commit_later(actor, inspection, token, name)
+            request.session.pop(f"import:{inspection.pk}", None)
+            return job
+
+        return run_action(request, reverse("inspection", args=[pk]), queue,
+                          f"“{name}”较大，已转入后台导入，完成后刷新本页即可看到；进度见“后台任务”。")
+
     def commit():
-        result = imports.commit_staged(actor, inspection, pending["token"], pending["name"])
+        result = imports.commit_staged(actor, inspection, token, name)
         request.session.pop(f"import:{inspection.pk}", None)
         return result
 
-    return run_action(request, reverse("inspection", args=[pk]), commit, f"已导入“{pending['name']}”。")
+    return run_action(request, reverse("inspection", args=[pk]), commit, f"已导入“{name}”。")
 
 
 @require_POST
