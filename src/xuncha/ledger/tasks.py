@@ -9,7 +9,7 @@ from django.conf import settings
 
 from xuncha.jobs.registry import job
 from xuncha.jobs.runner import step
-from xuncha.ledger.services import imports, reuse, reuse_checks
+from xuncha.ledger.services import imports, orphans, reuse, reuse_checks
 
 log = logging.getLogger(__name__)
 
@@ -52,3 +52,15 @@ def reuse_index(items: list[list[str]]) -> None:
 def import_commit(inspection: int, token: str, name: str, user: int, ip: str = "") -> None:
     step("导入")
     imports.commit_staged_job(inspection, token, name, user, ip)
+
+
+@job("imports.purge", title="清理过期的待导入文件", atomic=False)
+def imports_purge(day: str = "") -> None:
+    removed = imports.purge_staged_imports()
+    log.info("removed %s staged import uploads", removed)
+
+
+@job("files.purge_orphans", title="清理无主文件", atomic=False)
+def files_purge_orphans(day: str = "") -> None:
+    removed = orphans.purge_orphans()
+    log.info("removed orphan files: %s", removed)
