@@ -24,7 +24,6 @@ TODAY = dt.date(2025, 11, 20)
 def _isolated_files(settings, tmp_path):
     settings.STORAGES = {**settings.STORAGES, **filestores.local(tmp_path)}
     settings.REUSE_INDEX_DIR = tmp_path / "reuse-index"
-    settings.REUSE_CHECKS_DIR = tmp_path / "reuse-checks"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

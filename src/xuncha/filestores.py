@@ -16,6 +16,7 @@ KINDS: dict[str, str] = {
     # published notices: <inspection>/v<version>/<token>/notice-v<version>.<suffix>
     "notices": "notices",
     "imports": "imports",  # uploads waiting in the import preview
+    "reuse": "reuse-checks",  # batch 雷同 checks: <check>/files/<name> and <check>/texts.json
 }
 
 

@@ -14,7 +14,6 @@ CONFIG = config.load()
 DATA_DIR: Path = CONFIG["XUNCHA_DATA_DIR"]
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 REUSE_INDEX_DIR = DATA_DIR / "reuse-index"  # the persisted 雷同 index of progress reports and notices
-REUSE_CHECKS_DIR = DATA_DIR / "reuse-checks"  # uploaded batches and their extracted texts
 
 
 def _secret_key() -> str:

@@ -14,7 +14,7 @@ from django_q.models import Schedule
 from xuncha.jobs import schedule
 from xuncha.jobs.models import Job
 from xuncha.ledger.models import AuditEvent, ReuseCheck
-from xuncha.ledger.services import reuse, reuse_checks
+from xuncha.ledger.services import reuse, reuse_checks, storage
 
 
 def _expired_session() -> str:
@@ -50,10 +50,9 @@ def test_daily_runs_each_task_once_per_date_and_a_second_run_changes_nothing(cas
     old = ReuseCheck.objects.create(title="旧批次", created_by=member, state="done")
     ReuseCheck.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=200))
     recent = ReuseCheck.objects.create(title="新批次", created_by=member, state="done")
-    for check in (old, recent):
-        (reuse_checks.folder(check) / "files").mkdir(parents=True)
-    orphan = reuse_checks.folder(99999)
-    orphan.mkdir()
+    for check in (old, recent, 99999):  # 99999: files whose row never committed
+        storage.save_bytes("reuse", f"{reuse_checks.prefix(check)}/files/讲话.txt", "讲话".encode())
+    orphan = settings.STORAGES["xuncha-reuse"]["OPTIONS"]["location"] + "/99999/files/讲话.txt"
     os.utime(orphan, (0, 0))
     reuse.store().add_many([("a", "第一份文本" * 20)])
     reuse.store().add_many([("b", "第二份文本" * 20)])
@@ -67,8 +66,7 @@ def test_daily_runs_each_task_once_per_date_and_a_second_run_changes_nothing(cas
     assert out.count("已完成") == len(schedule.DAILY) and "未重复执行" not in out
     assert not Session.objects.filter(session_key=stale).exists()
     assert list(ReuseCheck.objects.all()) == [recent]
-    assert not reuse_checks.folder(old).exists() and reuse_checks.folder(recent).exists()
-    assert not orphan.exists()
+    assert sorted(storage.walk("reuse")) == [f"{recent.pk}/files/讲话.txt"]
     assert AuditEvent.objects.filter(action="reuse.purge", object_id=old.pk).count() == 1
     assert len(reuse.store().segments) == 1
     assert not Job.objects.filter(pk=ancient.pk).exists()

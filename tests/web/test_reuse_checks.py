@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from xuncha.jobs.models import Job
 from xuncha.ledger.models import AuditEvent, ProgressReport, ReuseCheck
-from xuncha.ledger.services import measures, reuse_checks
+from xuncha.ledger.services import measures, reuse_checks, storage
 
 SPEECH = ("同志们，今年以来，我们坚持以习近平新时代中国特色社会主义思想为指导，深入学习贯彻党的二十大精神，"
           "围绕中心、服务大局，推动全面从严治党向纵深发展，基层党组织的政治功能和组织功能不断增强，"
@@ -105,7 +105,7 @@ def test_bad_batches_are_refused_in_chinese_and_leave_nothing(login, cast, setti
             reverse("reuse-checks"), {}, follow=True).content.decode()
         assert message in page
     assert not ReuseCheck.objects.exists() and not Job.objects.exists()
-    assert not any(settings.REUSE_CHECKS_DIR.iterdir()) if settings.REUSE_CHECKS_DIR.exists() else True
+    assert list(storage.walk("reuse")) == []
 
 
 def test_batches_over_their_bounds_are_refused_in_chinese_and_leave_nothing(login, cast, settings):
@@ -117,7 +117,7 @@ def test_batches_over_their_bounds_are_refused_in_chinese_and_leave_nothing(logi
                            (three, "一次最多检测 2 份文档")]:
         assert message in upload(client, files, follow=True).content.decode()
     assert not ReuseCheck.objects.exists() and not Job.objects.exists()
-    assert not any(settings.REUSE_CHECKS_DIR.iterdir())
+    assert list(storage.walk("reuse")) == []
 
 
 def test_a_person_over_the_daily_number_of_checks_is_refused(login, cast, settings):
@@ -155,3 +155,17 @@ def test_a_unit_is_not_flagged_for_repeating_its_own_reports(cast, today, django
         measures.report_progress(cast.actor("editor"), cast.measure, today, OTHER)
     again = measures.report_progress(cast.actor("editor"), cast.measure, today, OTHER)
     assert ProgressReport.objects.get(pk=again.pk).copied_share is None
+
+
+def test_a_batch_is_kept_in_object_storage_and_checked_from_there(
+        login, cast, s3_storage, django_capture_on_commit_callbacks):
+    client = login("team_member")
+    copied = SPEECH[:80] + "此外另有内容。"
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, {"讲话.txt": SPEECH.encode(), "抄写.txt": copied.encode()})
+    check = ReuseCheck.objects.get()
+    assert check.state == "done" and check.pair_count == 1
+    assert s3_storage() == [f"reuse-checks/{check.pk}/files/抄写.txt",
+                            f"reuse-checks/{check.pk}/files/讲话.txt",
+                            f"reuse-checks/{check.pk}/texts.json"]
+    assert set(reuse_checks.texts(check)) == {"讲话.txt", "抄写.txt"}

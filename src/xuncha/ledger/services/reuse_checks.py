@@ -1,6 +1,7 @@
 """Batch 雷同 checks: a batch of uploaded files (or a zip of them) checked in the background.
 
-The upload is stored under the data folder and a ReuseCheck row is created in one step; when that
+The upload is unpacked in a temporary folder, then kept through the storage API (kind "reuse": a
+folder of the data folder, or the S3 bucket) with its ReuseCheck row in one step; when that
 commits, a `reuse.check` job goes on the queue (xuncha.jobs). A worker process runs it: it claims
 the row (a conditional update), reads every file through the parse loaders, runs the engine with
 progress written back to the row, and stores the result. Files that cannot be read are listed
@@ -14,9 +15,8 @@ import contextlib
 import datetime as dt
 import json
 import logging
-import os
 import shutil
-import threading
+import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Iterable
@@ -26,12 +26,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from xuncha.core.parse.loaders import LOADERS, LoadError, load_path
+from xuncha.core.parse.loaders import LOADERS, LoadError, load_bytes
 from xuncha.core.reuse import ReuseIndex
 from xuncha.jobs.queue import enqueue
 from xuncha.ledger import permissions
 from xuncha.ledger.models import ReuseCheck
-from xuncha.ledger.services import audit
+from xuncha.ledger.services import audit, storage
 from xuncha.ledger.services.actor import Actor, system_actor
 from xuncha.ledger.services.errors import InvalidInput, NotFound
 
@@ -41,8 +41,12 @@ CHUNK = 1 << 20
 Upload = tuple[str, Iterable[bytes]]  # (file name, its bytes in chunks)
 
 
-def folder(check: ReuseCheck | int) -> Path:
-    return Path(settings.REUSE_CHECKS_DIR) / str(check if isinstance(check, int) else check.pk)
+KIND = "reuse"
+
+
+def prefix(check: ReuseCheck | int) -> str:
+    """The check's folder in storage: <pk>/files/… (the documents) and <pk>/texts.json."""
+    return str(check if isinstance(check, int) else check.pk)
 
 
 def _safe_name(name: str, taken: set[str]) -> str:
@@ -134,10 +138,9 @@ def start_check(actor: Actor, uploads: list[Upload], title: str = "", min_run: i
         raise InvalidInput("复制比阈值应在 0 到 1 之间。")
     _within_daily_limit(actor)
     limit, budget = settings.REUSE_MAX_BYTES, _Budget()
-    staging = Path(settings.REUSE_CHECKS_DIR) / f"upload-{os.getpid()}-{threading.get_ident()}-{time.time_ns()}"
+    staging = Path(tempfile.mkdtemp(prefix="xuncha-batch-"))
     files = staging / "files"
-    files.mkdir(parents=True)
-    check = None
+    files.mkdir()
     try:
         taken: set[str] = set()
         count = 0
@@ -161,14 +164,23 @@ def start_check(actor: Actor, uploads: list[Upload], title: str = "", min_run: i
                 title=(title.strip() or (uploads[0][0] if len(uploads) == 1 else f"{count} 份文档"))[:200],
                 created_by=actor.user, min_run=min_run, threshold=threshold, files=count)
             audit.record(actor, "reuse.check", check, f"提交雷同检测：{check.title}（{count} 份文档）")
-            os.replace(staging, folder(check))
+            _keep(check, files)
             enqueue("reuse.check", {"pk": check.pk}, actor=actor, title=f"雷同检测：{check.title}")
-    except BaseException:
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        if check is not None:  # moved into place, then the transaction failed
-            shutil.rmtree(folder(check), ignore_errors=True)
-        raise
     return check
+
+
+def _keep(check: ReuseCheck, files: Path) -> None:
+    """Into storage under the check's folder; removed again if the transaction rolls back."""
+    kept: list[str] = []
+    with storage.removed_on_error(KIND, kept):
+        for path in sorted(files.iterdir()):
+            with open(path, "rb") as handle:
+                name = f"{prefix(check)}/files/{path.name}"
+                kept.append(storage.save_stream(KIND, name, iter(lambda h=handle: h.read(CHUNK), b""),
+                                                path.stat().st_size + 1).name)
+        storage.delete_on_rollback(KIND, kept)
 
 
 def visible_checks(actor: Actor):
@@ -188,8 +200,10 @@ def get_check(actor: Actor, pk: int) -> ReuseCheck:
 
 
 def texts(check: ReuseCheck) -> dict[str, str]:
-    path = folder(check) / "texts.json"
-    return json.loads(path.read_text("utf-8")) if path.exists() else {}
+    try:
+        return json.loads(storage.read_bytes(KIND, f"{prefix(check)}/texts.json").decode("utf-8"))
+    except FileNotFoundError:
+        return {}
 
 
 # -- the worker (the `reuse.check` job in xuncha/ledger/tasks.py) -------------------------------
@@ -246,42 +260,42 @@ def purge(before: dt.date) -> int:
         with transaction.atomic():
             audit.record(actor, "reuse.purge", check, f"删除过期雷同检测：{check.title}")
             ReuseCheck.objects.filter(pk=check.pk).delete()
-        shutil.rmtree(folder(check.pk), ignore_errors=True)
-    root = Path(settings.REUSE_CHECKS_DIR)
+        storage.delete(KIND, list(storage.walk(KIND, prefix(check.pk))))
     known = set(ReuseCheck.objects.values_list("pk", flat=True))
-    for path in root.glob("*") if root.exists() else []:
-        orphan = path.name.isdigit() and int(path.name) not in known
-        if (orphan or path.name.startswith("upload-")) and path.stat().st_mtime < start.timestamp():
-            shutil.rmtree(path, ignore_errors=True)
+    for name in list(storage.walk(KIND)):
+        top = name.split("/", 1)[0]
+        if top.isdigit() and int(top) not in known and storage.modified(KIND, name) < start:
+            storage.delete(KIND, [name])  # left by a crash between storing and the row's commit
     return len(old)
 
 
 def _run(check: ReuseCheck) -> None:
     started = time.perf_counter()
     report = _progress(check.pk)
-    paths = sorted(p for p in (folder(check) / "files").iterdir() if p.is_file())
+    names = sorted(storage.walk(KIND, f"{prefix(check)}/files"))
     index = ReuseIndex(min_run=check.min_run)
     skipped, loaded = [], {}
-    for number, path in enumerate(paths):
+    for number, stored in enumerate(names):
+        name = stored.rsplit("/", 1)[-1]
         try:
-            text = load_path(path)
+            text = load_bytes(storage.read_bytes(KIND, stored), name)
         except LoadError as exc:
-            skipped.append({"name": path.name, "reason": exc.message})
+            skipped.append({"name": name, "reason": exc.message})
             continue
-        except OSError:
-            skipped.append({"name": path.name, "reason": "无法读取文件"})
+        except (OSError, storage.StorageUnavailable):
+            skipped.append({"name": name, "reason": "无法读取文件"})
             continue
         if not text.strip():
-            skipped.append({"name": path.name, "reason": "文件没有文字内容"})
+            skipped.append({"name": name, "reason": "文件没有文字内容"})
             continue
-        index.add(path.name, text)
-        loaded[path.name] = text
-        report(0.4 * (number + 1) / len(paths), f"读取文件（{number + 1}/{len(paths)}）")
+        index.add(name, text)
+        loaded[name] = text
+        report(0.4 * (number + 1) / len(names), f"读取文件（{number + 1}/{len(names)}）")
     pairs = index.pairs(threshold=check.threshold, progress=lambda f: report(0.4 + 0.55 * f, "比对文档"))
     common = [{"text": text, "documents": count} for text, count in index.common_phrases()]
-    staging = folder(check) / "texts.json.tmp"
-    staging.write_text(json.dumps(loaded, ensure_ascii=False), "utf-8")
-    os.replace(staging, folder(check) / "texts.json")
+    result = f"{prefix(check)}/texts.json"
+    storage.delete(KIND, [result])  # a rerun replaces it whole (the run is idempotent)
+    storage.save_bytes(KIND, result, json.dumps(loaded, ensure_ascii=False).encode("utf-8"))
     ReuseCheck.objects.filter(pk=check.pk).update(
         state="done", progress=1.0, stage="完成", heartbeat=timezone.now(), documents=len(loaded),
         pair_count=len(pairs), skipped=skipped, seconds=round(time.perf_counter() - started, 2),
