@@ -266,6 +266,7 @@ def restore(path: Path) -> Result:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     migrated = _migrate()
+    _reindex()
     log.info("restored %s (%d migrations applied)", path, migrated)
     return Result(path, manifest, migrated)
 
@@ -365,6 +366,15 @@ def _place_keys(staging: Path) -> None:
         if path.name in KEY_FILES:
             os.replace(path, data_dir() / path.name)
             (data_dir() / path.name).chmod(0o600)
+
+
+def _reindex() -> None:
+    """Texts committed just before the backup may have been indexed after the index was copied."""
+    from xuncha.ledger.services import reuse
+
+    added = reuse.reindex()
+    if added:
+        log.info("reuse index: %d texts added after the restore", added)
 
 
 def _migrate() -> int:
