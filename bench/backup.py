@@ -56,7 +56,8 @@ def pg_database_exists(name: str) -> bool:
     import psycopg
 
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    return found is not None
 
 
 def env_for(data_dir: Path, database_url: str | None) -> dict[str, str]:
@@ -149,7 +150,8 @@ def _pg_tools(url: str) -> dict[str, str]:
     code = ("import django, json; django.setup(); from xuncha.ops import databases as d; "
             "print(json.dumps({n: d.pg_tool(n) for n in ('pg_dump', 'pg_restore')}))")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "xuncha.settings", "DATABASE_URL": url}
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True)
     return json.loads(out.stdout)
 
 
@@ -185,7 +187,7 @@ def startup() -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--json", action="store_true", help="end with one JSON line (always printed)")
+    parser.add_argument("--json", action="store_true", help="end with one JSON line (always)")
     parser.add_argument("--measures", type=int, default=1_000_000)
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--regenerate", action="store_true")

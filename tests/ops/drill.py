@@ -1,8 +1,8 @@
 """Steps of the restore drill that need an installation of their own (run as a script, one process
 per data folder and database, configured by XUNCHA_DATA_DIR and DATABASE_URL):
 
-    python tests/ops/drill.py enrich   add a progress report with an evidence file and publish a notice
-    python tests/ops/drill.py digest   print {"tables": {name: [rows, sha256]}, "files": {path: sha256}}
+    python tests/ops/drill.py enrich   a progress report with an evidence file; a published notice
+    python tests/ops/drill.py digest   {"tables": {name: [rows, sha256]}, "files": {path: sha256}}
 """
 
 from __future__ import annotations
@@ -74,7 +74,8 @@ def main(step: str) -> None:
     if step == "enrich":
         enrich()
     else:
-        print(json.dumps({"tables": table_digests(), "files": file_digests(Path(settings.DATA_DIR))}))
+        files = file_digests(Path(settings.DATA_DIR))
+        print(json.dumps({"tables": table_digests(), "files": files}))
 
 
 if __name__ == "__main__":

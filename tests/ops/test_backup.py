@@ -1,4 +1,4 @@
-"""`xuncha backup` and `xuncha restore`: the restore drill on SQLite and PostgreSQL, and what they refuse.
+"""`xuncha backup` and `xuncha restore`: the restore drill on SQLite and PostgreSQL; refusals.
 
 Each installation is its own data folder (and database) driven through the `xuncha` command in a
 subprocess, as an operator would: demo data, an evidence file and a published notice, a backup, a
@@ -7,6 +7,7 @@ restore into a fresh installation, then the same rows, the same files, and a pag
 
 from __future__ import annotations
 
+import hashlib
 import http.cookiejar
 import json
 import os
@@ -50,8 +51,8 @@ class Site:
         return env
 
     def xuncha(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "xuncha.cli", *args], capture_output=True, text=True,
-                              env=self.env(), timeout=600)
+        return subprocess.run([sys.executable, "-m", "xuncha.cli", *args], capture_output=True,
+                              text=True, env=self.env(), timeout=600)
 
     def drill(self, step: str) -> subprocess.CompletedProcess:
         result = subprocess.run([sys.executable, str(DRILL), step], capture_output=True, text=True,
@@ -77,7 +78,8 @@ def no_tables(site: Site) -> bool:
     if not path.exists():
         return True
     with closing(sqlite3.connect(path)) as db:
-        return db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] == 0
+        tables = db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()
+    return tables[0] == 0
 
 
 def free_port() -> int:
@@ -101,7 +103,8 @@ def served_workbench(site: Site, username: str, password: str) -> str:
             except OSError:
                 assert time.monotonic() < deadline, "xuncha serve did not start"
                 time.sleep(0.3)
-        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        cookies = urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        browser = urllib.request.build_opener(cookies)
         form = browser.open(f"{base}/login/", timeout=30).read().decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
         body = urllib.parse.urlencode({"username": username, "password": password,
@@ -142,7 +145,8 @@ def archive(source, tmp_path_factory) -> Path:
     return path
 
 
-def test_the_restore_drill_gives_the_same_rows_and_files_and_serves_the_site(source, archive, tmp_path):
+def test_the_restore_drill_gives_the_same_rows_and_files_and_serves_the_site(source, archive,
+                                                                             tmp_path):
     site, passwords = source
     target = Site(tmp_path / "restored")
     result = target.xuncha("restore", str(archive))
@@ -159,11 +163,10 @@ def test_the_archive_lists_every_member_with_its_sha256_and_the_row_counts(sourc
     with tarfile.open(archive) as tar:
         manifest = ops.read_manifest(tar)
         names = tar.getnames()
-        import hashlib
-
         for member in manifest["members"]:
             data = tar.extractfile(member["path"]).read()
-            assert (len(data), hashlib.sha256(data).hexdigest()) == (member["size"], member["sha256"])
+            assert len(data) == member["size"]
+            assert hashlib.sha256(data).hexdigest() == member["sha256"]
     assert names[-1] == "manifest.json" and len(names) == len(manifest["members"]) + 1
     assert manifest["engine"] == "sqlite" and manifest["database"] == "database/xuncha.sqlite3"
     assert manifest["migrations"]["ledger"][0] == "0001_initial"
@@ -177,14 +180,14 @@ def test_keys_stay_out_of_the_archive_unless_asked_for(source, archive, tmp_path
         assert not [n for n in tar.getnames() if n.startswith("keys/")]
         assert ops.read_manifest(tar)["keys"] == {"included": False, "names": ["secret_key"],
                                                   "note": ops.KEYS_APART + "secret_key"}
-    keyed = tmp_path / "with-keys.tar"
+    keyed, secret = tmp_path / "with-keys.tar", (site.data_dir / "secret_key").read_bytes()
     result = site.xuncha("backup", "--with-keys", str(keyed))
     assert result.returncode == 0 and "备份中含密钥" in result.stdout
     with tarfile.open(keyed) as tar:
-        assert tar.extractfile("keys/secret_key").read() == (site.data_dir / "secret_key").read_bytes()
+        assert tar.extractfile("keys/secret_key").read() == secret
     target = Site(tmp_path / "restored")
     assert target.xuncha("restore", str(keyed)).returncode == 0
-    assert (target.data_dir / "secret_key").read_bytes() == (site.data_dir / "secret_key").read_bytes()
+    assert (target.data_dir / "secret_key").read_bytes() == secret
 
 
 def test_restore_refuses_a_database_or_data_folder_that_is_not_empty(source, archive, tmp_path):
@@ -218,7 +221,8 @@ def damaged_copy(archive: Path, folder: Path) -> Path:
 def test_restore_refuses_a_damaged_archive_and_restores_nothing(archive, tmp_path):
     target = Site(tmp_path / "restored")
     refused = target.xuncha("restore", str(damaged_copy(archive, tmp_path)))
-    assert refused.returncode == 2 and "备份文件已损坏" in refused.stderr and "sha256" in refused.stderr
+    assert refused.returncode == 2 and "备份文件已损坏" in refused.stderr
+    assert "sha256" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert no_tables(target) and not (target.data_dir / "evidence").exists()
     assert not list(target.data_dir.glob(".restore-*"))
@@ -238,6 +242,13 @@ def test_backup_never_overwrites_and_a_failure_leaves_no_partial_archive(source,
         temporary.write_bytes(b"half an archive")
         raise RuntimeError("disk full")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_both_commands_are_documented():
+    root = Path(__file__).resolve().parents[2]
+    for doc in ["docs/cli.md", "docs/operations.md", "README.md"]:
+        text = (root / doc).read_text(encoding="utf-8")
+        assert "xuncha backup PATH" in text and "xuncha restore PATH" in text, doc
 
 
 # PostgreSQL (the PostgreSQL pass of the suite)

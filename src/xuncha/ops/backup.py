@@ -1,6 +1,6 @@
 """`xuncha backup` and `xuncha restore`: one tar archive holding the whole installation.
 
-    manifest.json                      format, versions, engine, time, migrations, members, row counts
+    manifest.json                      format, versions, engine, time, migrations, members, rows
     database/xuncha.sqlite3            SQLite: an online-backup image  (or database/xuncha.pgdump)
     files/evidence/…, files/notices/…  evidence and published notice files
     files/reuse-index/…                the persisted 雷同 index
@@ -48,7 +48,8 @@ FILE_FOLDERS = {"evidence": "EVIDENCE_DIR", "notices": "NOTICE_FILES_DIR",
 KEY_FILES = ("secret_key",)
 SECRET_ENV = "XUNCHA_SECRET_KEY"
 CHUNK = 1 << 20
-KEYS_APART = "密钥未包含在备份中，须另行保管，恢复后放回数据目录（或设置环境变量 XUNCHA_SECRET_KEY）："
+KEYS_APART = ("密钥未包含在备份中，须另行保管，恢复后放回数据目录"
+              "（或设置环境变量 XUNCHA_SECRET_KEY）：")
 
 
 @dataclass
@@ -179,7 +180,7 @@ def archive_path(target: Path) -> Path:
 
 
 def backup(target: Path, with_keys: bool = False) -> Result:
-    """Write the database, the stored files and a manifest (and the keys if asked) to one archive."""
+    """Write the database, the stored files and a manifest (and keys if asked) to one archive."""
     final = archive_path(target)
     with atomic_output(final) as temporary, _scratch(final.parent) as image:
         # The database first: every file its rows name was written before the row committed.
@@ -214,7 +215,8 @@ def _scratch(parent: Path) -> Iterator[Path]:
         Path(name).unlink(missing_ok=True)
 
 
-def _manifest(snap: databases.Snapshot, members: list[dict], keys: list[str], with_keys: bool) -> dict:
+def _manifest(snap: databases.Snapshot, members: list[dict], keys: list[str],
+              with_keys: bool) -> dict:
     return {
         "format": FORMAT,
         "xuncha_version": xuncha.__version__,
@@ -285,7 +287,8 @@ def _check_target(manifest: dict) -> None:
     busy = [name for name in FILE_FOLDERS if folder(name).is_dir()
             and any(p.is_file() for p in folder(name).rglob("*"))]
     if busy:
-        raise Refused(f"数据目录 {data_dir()} 不是空的（{busy[0]}/ 中已有文件）：恢复只能写入空的数据目录。")
+        raise Refused(f"数据目录 {data_dir()} 不是空的（{busy[0]}/ 中已有文件）："
+                      "恢复只能写入空的数据目录。")
 
 
 def _unknown_migrations(applied: dict[str, list[str]]) -> list[str]:
@@ -342,7 +345,8 @@ def _check_counts(manifest: dict) -> None:
     counts = databases.row_counts()
     for table, rows in manifest.get("tables", {}).items():
         if counts.get(table) != rows:
-            raise Refused(f"恢复后的数据表 {table} 有 {counts.get(table)} 行，与备份清单的 {rows} 行不符。")
+            raise Refused(f"恢复后的数据表 {table} 有 {counts.get(table)} 行，"
+                          f"与备份清单的 {rows} 行不符。")
 
 
 def _place_files(staging: Path) -> None:

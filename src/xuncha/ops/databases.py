@@ -1,5 +1,5 @@
-"""The database half of a backup, per engine: a consistent snapshot with its row counts and migration
-state, whether a target database is empty, and loading a snapshot into it.
+"""The database half of a backup, per engine: a consistent snapshot with its row counts and
+migration state, whether a target database is empty, and loading a snapshot into it.
 
 SQLite: the online backup API copies a consistent image while the site keeps running.
 PostgreSQL: pg_dump (custom format) inside an exported snapshot, so the dump, the row counts and the
@@ -26,7 +26,8 @@ from xuncha.ops import Refused
 log = logging.getLogger(__name__)
 
 # Where Debian and Ubuntu keep one client per PostgreSQL major version.
-PG_BIN_GLOB = "/usr/lib/postgresql/*/bin"
+PG_BIN_GLOB = "usr/lib/postgresql/*/bin"
+MIGRATIONS_SQL = "SELECT app, name FROM django_migrations ORDER BY id"
 
 
 @dataclass
@@ -39,7 +40,8 @@ class Snapshot:
 def engine() -> str:
     """"sqlite" or "postgresql"; any other engine is refused."""
     if connection.vendor not in {"sqlite", "postgresql"}:
-        raise Refused(f"不支持备份或恢复 {connection.vendor} 数据库（只支持 SQLite 和 PostgreSQL）。")
+        raise Refused(f"不支持备份或恢复 {connection.vendor} 数据库"
+                      "（只支持 SQLite 和 PostgreSQL）。")
     return connection.vendor
 
 
@@ -73,7 +75,7 @@ def load(staged: Path) -> None:
 
 
 def row_counts() -> dict[str, int]:
-    """Rows per table of the database as it is now (checked against the manifest after a restore)."""
+    """Rows per table of the database as it is now (checked against the manifest)."""
     connection.close()
     with connection.cursor() as cursor:
         names = connection.introspection.table_names(cursor)
@@ -93,26 +95,32 @@ def sqlite_path() -> Path:
 def _sqlite_tables(path: Path) -> list[str]:
     if not path.exists() or path.stat().st_size == 0:
         return []
-    with closing(sqlite3.connect(path)) as db:
-        return [row[0] for row in db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "ORDER BY name")]
+    try:
+        with closing(sqlite3.connect(path)) as db:
+            return [row[0] for row in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                "ORDER BY name")]
+    except sqlite3.DatabaseError as exc:
+        raise Refused(f"{path} 不是可读的 SQLite 数据库：{exc}") from None
 
 
 def _sqlite_snapshot(target: Path) -> Snapshot:
     source_path = sqlite_path()
     if not _sqlite_tables(source_path):
         raise Refused(f"数据库 {source_path.name} 不存在或没有数据表，没有可备份的内容。")
-    with closing(sqlite3.connect(source_path, timeout=20)) as source, \
-            closing(sqlite3.connect(target)) as copy:
-        # One step (pages=-1): the copy is one read transaction, consistent, and writers of the
-        # running site are not blocked (WAL).
-        source.backup(copy)
-        tables = [row[0] for row in copy.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "ORDER BY name")]
-        counts = {t: copy.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
-        migrations = _migrations(copy.execute("SELECT app, name FROM django_migrations ORDER BY id"))
+    try:
+        with closing(sqlite3.connect(source_path, timeout=20)) as source, \
+                closing(sqlite3.connect(target)) as copy:
+            # One step (pages=-1): the copy is one read transaction, consistent, and writers of
+            # the running site are not blocked (WAL).
+            source.backup(copy)
+            tables = [row[0] for row in copy.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                "ORDER BY name")]
+            counts = {t: copy.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+            migrations = _migrations(copy.execute(MIGRATIONS_SQL))
+    except sqlite3.Error as exc:
+        raise Refused(f"无法读取数据库 {source_path.name}：{exc}") from None
     return Snapshot("database/xuncha.sqlite3", counts, migrations)
 
 
@@ -149,7 +157,8 @@ def _pg_env() -> dict[str, str]:
 
 def _major(binary: str) -> int | None:
     try:
-        out = subprocess.run([binary, "--version"], capture_output=True, text=True, check=True).stdout
+        out = subprocess.run([binary, "--version"], capture_output=True, text=True,
+                             check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
     found = re.search(r"(\d+)(?:\.\d+)?", out)
@@ -161,14 +170,15 @@ def pg_tool(name: str) -> str:
     server; a newer one writes archives an older pg_restore cannot read)."""
     connection.ensure_connection()
     server = connection.pg_version // 10000
-    candidates = [shutil.which(name), *sorted(str(p / name) for p in Path("/").glob(PG_BIN_GLOB[1:]))]
+    candidates = [shutil.which(name), *sorted(str(p / name) for p in Path("/").glob(PG_BIN_GLOB))]
     found = {_major(c): c for c in candidates if c and Path(c).exists()}
     if server in found:
         return found[server]
     newer = sorted(v for v in found if v is not None and v > server)
     if newer:
         return found[newer[0]]
-    raise Refused(f"找不到 PostgreSQL {server} 版本的 {name}（请安装 postgresql-client-{server}）。")
+    raise Refused(f"找不到 PostgreSQL {server} 版本的 {name}"
+                  f"（请安装 postgresql-client-{server}）。")
 
 
 def _run(argv: list[str]) -> None:
@@ -199,7 +209,7 @@ def _pg_snapshot(target: Path) -> Snapshot:
                       .fetchone()[0] for t in tables}
             if "django_migrations" not in counts:
                 raise Refused("数据库没有数据表，没有可备份的内容。")
-            migrations = _migrations(conn.execute("SELECT app, name FROM django_migrations ORDER BY id"))
+            migrations = _migrations(conn.execute(MIGRATIONS_SQL))
     return Snapshot("database/xuncha.pgdump", counts, migrations)
 
 

@@ -24,11 +24,16 @@ class Command(BaseCommand):
         except Refused as exc:
             self.stderr.write(f"备份失败：{exc.message}")
             raise SystemExit(2) from None
+        except OSError as exc:  # e.g. the disk is full: nothing half-written is left
+            where = exc.filename or ""
+            self.stderr.write(f"备份失败：读写文件出错（{exc.strerror or exc}：{where}）。")
+            raise SystemExit(1) from None
         manifest = result.manifest
         size = result.archive.stat().st_size
         rows = sum(manifest["tables"].values())
-        self.stdout.write(f"已备份到 {result.archive}（{size / 1e6:.1f} MB，{len(manifest['members'])} 个成员，"
-                          f"{len(manifest['tables'])} 张表共 {rows} 行）。")
+        members, tables = len(manifest["members"]), len(manifest["tables"])
+        self.stdout.write(f"已备份到 {result.archive}（{size / 1e6:.1f} MB，{members} 个成员，"
+                          f"{tables} 张表共 {rows} 行）。")
         keys = manifest["keys"]
         if keys["included"]:
             self.stdout.write(f"备份中含密钥（{'、'.join(keys['names'])}）：请像保管密钥一样保管这份备份。")

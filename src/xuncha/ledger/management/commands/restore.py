@@ -22,10 +22,15 @@ class Command(BaseCommand):
         except Refused as exc:
             self.stderr.write(f"恢复失败：{exc.message}")
             raise SystemExit(2) from None
+        except OSError as exc:  # e.g. the disk is full: nothing half-written is left
+            where = exc.filename or ""
+            self.stderr.write(f"恢复失败：读写文件出错（{exc.strerror or exc}：{where}）。")
+            raise SystemExit(1) from None
         manifest = result.manifest
+        members = len(manifest["members"])
         self.stdout.write(f"已从 {result.archive} 恢复（备份时间 {manifest['created_utc']} UTC，"
-                          f"xuncha {manifest['xuncha_version']}）：{len(manifest['members'])} 个成员"
-                          "的 sha256 校验无误，各表行数与清单一致。")
+                          f"xuncha {manifest['xuncha_version']}）：")
+        self.stdout.write(f"  {members} 个成员的 sha256 校验无误，各表行数与清单一致。")
         if result.migrated:
             self.stdout.write(f"备份来自较早版本，已执行 {result.migrated} 个数据库迁移。")
         keys = manifest["keys"]
