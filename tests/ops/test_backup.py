@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import http.cookiejar
+import io
 import json
 import os
 import re
@@ -242,6 +243,38 @@ def test_backup_never_overwrites_and_a_failure_leaves_no_partial_archive(source,
         temporary.write_bytes(b"half an archive")
         raise RuntimeError("disk full")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_archive_from_an_older_version_is_migrated_forward_after_the_restore(tmp_path):
+    old = Site(tmp_path / "old")
+    assert old.xuncha("migrate", "ledger", "0001_initial").returncode == 0
+    archive = tmp_path / "old.tar"
+    assert old.xuncha("backup", str(archive)).returncode == 0
+    target = Site(tmp_path / "restored")
+    result = target.xuncha("restore", str(archive))
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"已执行 [1-9]\d* 个数据库迁移", result.stdout)
+    shown = target.xuncha("showmigrations", "ledger").stdout
+    assert "[X] 0001_initial" in shown and "[ ]" not in shown
+
+
+def test_an_archive_from_a_newer_version_is_refused(archive, tmp_path):
+    newer = tmp_path / "newer.tar"
+    with tarfile.open(archive) as tar, tarfile.open(newer, "w", format=tarfile.PAX_FORMAT) as out:
+        manifest = ops.read_manifest(tar)
+        manifest["migrations"]["ledger"].append("9999_from_the_future")
+        for member in tar.getmembers():
+            if member.name != "manifest.json":
+                out.addfile(member, tar.extractfile(member))
+        data = json.dumps(manifest).encode()
+        info = tarfile.TarInfo("manifest.json")
+        info.size = len(data)
+        out.addfile(info, io.BytesIO(data))
+    target = Site(tmp_path / "restored")
+    refused = target.xuncha("restore", str(newer))
+    assert refused.returncode == 2 and "较新版本" in refused.stderr
+    assert "9999_from_the_future" in refused.stderr
+    assert no_tables(target)
 
 
 def test_both_commands_are_documented():
