@@ -107,12 +107,12 @@ def _index_lock(root: Path | None) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def key_files(with_environment: bool = True) -> list[tuple[str, bytes]]:
-    """(name, bytes) of every key this installation uses."""
+def key_files() -> list[tuple[str, bytes]]:
+    """(name, bytes) of every key this installation uses (the variable wins over the file)."""
     keys = []
     for name in KEY_FILES:
         path = data_dir() / name
-        if name == "secret_key" and with_environment and os.environ.get(SECRET_ENV):
+        if name == "secret_key" and os.environ.get(SECRET_ENV):
             keys.append((name, os.environ[SECRET_ENV].encode()))
         elif path.is_file():
             keys.append((name, path.read_bytes()))
