@@ -186,7 +186,7 @@ def backup(target: Path, with_keys: bool = False) -> Result:
         # The database first: every file its rows name was written before the row committed.
         snap = databases.snapshot(image)
         members = []
-        with tarfile.open(temporary, "w", format=tarfile.PAX_FORMAT) as tar:
+        with tarfile.open(temporary, "w", format=tarfile.PAX_FORMAT, copybufsize=CHUNK) as tar:
             members.append(_add_path(tar, snap.member, image))
             image.unlink()  # free the space before the files are copied
             for name, path in stored_files():
@@ -342,6 +342,8 @@ def _unpack_one(tar: tarfile.TarFile, info: tarfile.TarInfo, target: Path) -> st
 
 
 def _check_counts(manifest: dict) -> None:
+    if manifest["engine"] == "sqlite":
+        return  # the file is the one whose sha256 the manifest gives: its rows are the same
     counts = databases.row_counts()
     for table, rows in manifest.get("tables", {}).items():
         if counts.get(table) != rows:

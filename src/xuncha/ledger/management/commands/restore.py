@@ -30,7 +30,7 @@ class Command(BaseCommand):
         members = len(manifest["members"])
         self.stdout.write(f"已从 {result.archive} 恢复（备份时间 {manifest['created_utc']} UTC，"
                           f"xuncha {manifest['xuncha_version']}）：")
-        self.stdout.write(f"  {members} 个成员的 sha256 校验无误，各表行数与清单一致。")
+        self.stdout.write(f"  {members} 个成员的 sha256 校验无误，数据库与备份时一致。")
         if result.migrated:
             self.stdout.write(f"备份来自较早版本，已执行 {result.migrated} 个数据库迁移。")
         keys = manifest["keys"]
