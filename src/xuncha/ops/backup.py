@@ -239,7 +239,8 @@ def read_manifest(tar: tarfile.TarFile) -> dict:
         manifest = json.loads(handle.read()) if handle else None
     except (KeyError, ValueError, tarfile.TarError, EOFError, OSError):
         manifest = None
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("members"), list):
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("members"), list) \
+            or manifest.get("database") not in {m.get("path") for m in manifest["members"]}:
         raise Refused("备份文件缺少有效的清单（manifest.json），不是 xuncha 备份或已损坏。")
     if manifest.get("format") != FORMAT:
         raise Refused(f"不支持的备份格式版本 {manifest.get('format')}（本版本支持 {FORMAT}）。")
