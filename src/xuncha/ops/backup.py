@@ -240,6 +240,7 @@ def read_manifest(tar: tarfile.TarFile) -> dict:
     except (KeyError, ValueError, tarfile.TarError, EOFError, OSError):
         manifest = None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("members"), list) \
+            or not all(isinstance(m, dict) for m in manifest["members"]) \
             or manifest.get("database") not in {m.get("path") for m in manifest["members"]}:
         raise Refused("备份文件缺少有效的清单（manifest.json），不是 xuncha 备份或已损坏。")
     if manifest.get("format") != FORMAT:
