@@ -19,8 +19,6 @@ FOLDERS = ("evidence", "notices", "reuse-index", "reuse-checks")
 
 
 def enrich() -> None:
-    from django.db import transaction
-
     from xuncha.ledger.models import Inspection, Measure
     from xuncha.ledger.services import measures, notices
     from xuncha.ledger.services.actor import system_actor
@@ -30,10 +28,15 @@ def enrich() -> None:
     measure = Measure.objects.filter(finding__inspection=inspection).order_by("pk").first()
     measures.report_progress(system, measure, dt.date(2025, 11, 10), "演练：已召开专题会议",
                              [("会议记录.pdf", [EVIDENCE])])
-    with transaction.atomic():  # create_draft locks the inspection row and expects a transaction
-        notice = notices.draft_from_ledger(system, inspection)
+    notice = notices.draft_from_ledger(system, inspection)
     notice = notices.approve(system, notice)
     notices.publish(system, notice, override_reason="恢复演练")
+    # What a worker would do next: index the new texts (queued jobs), so the index is complete.
+    from xuncha.jobs.models import Job
+    from xuncha.jobs.runner import run
+
+    for job in Job.objects.filter(state="queued").order_by("pk"):
+        run(job.pk)
 
 
 def table_digests() -> dict[str, list]:

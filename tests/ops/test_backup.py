@@ -319,3 +319,14 @@ def test_the_restore_drill_on_postgresql(pg_sites, tmp_path):
     assert_restored_like(source, target, passwords)
     again = Site(tmp_path / "another-folder", target.database_url).xuncha("restore", str(archive))
     assert again.returncode == 2 and "目标数据库不是空的" in again.stderr
+
+
+def test_a_backup_refuses_files_kept_in_object_storage_rather_than_leave_them_out(s3_storage, tmp_path):
+    import pytest
+
+    from xuncha.ops import Refused
+    from xuncha.ops.backup import backup
+
+    with pytest.raises(Refused, match="对象存储"):
+        backup(tmp_path / "xuncha.tar")
+    assert not list(tmp_path.glob("*.tar*"))

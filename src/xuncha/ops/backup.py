@@ -35,15 +35,17 @@ from typing import BinaryIO
 from django.conf import settings
 
 import xuncha
+from xuncha import filestores
 from xuncha.ops import Refused, databases
 
 log = logging.getLogger(__name__)
 
 FORMAT = 1
 MANIFEST = "manifest.json"
-# Folders of the data folder that go into the archive, by their archive name.
-FILE_FOLDERS = {"evidence": "EVIDENCE_DIR", "notices": "NOTICE_FILES_DIR",
-                "reuse-index": "REUSE_INDEX_DIR", "reuse-checks": "REUSE_CHECKS_DIR"}
+# Folders that go into the archive, by their archive name → the storage kind keeping them
+# (xuncha.filestores), or None for the 雷同 index (its own folder of the data folder).
+FILE_FOLDERS = {"evidence": "evidence", "notices": "notices", "reuse-index": None,
+                "reuse-checks": "reuse"}
 # Key files under the data folder. A key that encrypts personal data will be listed here too.
 KEY_FILES = ("secret_key",)
 SECRET_ENV = "XUNCHA_SECRET_KEY"
@@ -60,7 +62,15 @@ class Result:
 
 
 def folder(name: str) -> Path:
-    return Path(getattr(settings, FILE_FOLDERS[name]))
+    kind = FILE_FOLDERS[name]
+    if kind is None:
+        return Path(settings.REUSE_INDEX_DIR)
+    store = settings.STORAGES[filestores.alias(kind)]
+    if not store["BACKEND"].endswith("FileSystemStorage"):
+        # An archive without the evidence would look complete and not be: refuse instead.
+        raise Refused("文件保存在对象存储（XUNCHA_STORAGE=s3）中：xuncha backup 只备份本机数据目录，"
+                      "请用对象存储自身的版本控制或跨区域复制保护文件，并用数据库自身的工具备份数据库。")
+    return Path(store["OPTIONS"]["location"])
 
 
 def data_dir() -> Path:
@@ -181,6 +191,8 @@ def archive_path(target: Path) -> Path:
 
 def backup(target: Path, with_keys: bool = False) -> Result:
     """Write the database, the stored files and a manifest (and keys if asked) to one archive."""
+    for name in FILE_FOLDERS:
+        folder(name)  # refuses files it could not copy before anything is written
     final = archive_path(target)
     with atomic_output(final) as temporary, _scratch(final.parent) as image:
         # The database first: every file its rows name was written before the row committed.
