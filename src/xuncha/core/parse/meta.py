@@ -33,6 +33,10 @@ TEAM_RE = re.compile(
     rf"(?P<committee>{COMMITTEE})?(?P<qualifiers>{TEAM_QUALIFIER}*)"
     rf"(?P<number>第{N})?(?P<kind>专项|联动|机动)?{XUN}(?:“回头看”)?(?P<suffix>第?{N})?组")
 COUNTED = re.compile(rf"(?:{N}个|各|分别)$")
+# Where a team name ends; TEAM_RE is then matched backwards from there only (speed).
+TEAM_END = re.compile(rf"{XUN}(?:“回头看”)?(?:第?{N})?组")
+TEAM_AT_END = re.compile(TEAM_RE.pattern + "$")
+ROUND_ANCHOR = re.compile(rf"第{N}轮")
 ROUND_RE = re.compile(
     rf"(?:(?P<term>{N}届)[\u4e00-\u9fff]{{0,4}}?)?"
     rf"(?P<committee>集团公司第{N}届党委|{COMMITTEE})?"
@@ -206,7 +210,11 @@ def _team(text: str) -> str | None:
     """The inspection team: a numbered one first (区委第四巡察组, 省委第五巡视组, 市委机动巡察一组),
     else a named unnumbered one (市区联动巡察组, 党委巡视组) that is not one of several."""
     numbered, plain = [], []
-    for match in TEAM_RE.finditer(text):
+    for end in TEAM_END.finditer(text):
+        window = max(0, end.start() - 40)
+        match = TEAM_AT_END.search(text, window, end.end())
+        if not match:
+            continue
         if match["number"] or match["suffix"]:
             numbered.append(match)
         elif (match["qualifiers"] or (match["committee"] and match["kind"])) and not COUNTED.search(
@@ -224,8 +232,9 @@ def _round(title: str | None, text: str, team: str | None) -> str | None:
         return in_title["round"]
     kind = team[-3:-1] if team and team[-3:-1] in ("巡察", "巡视") else None
     for source in (title or "", text[:3000]):
-        for found in ROUND_RE.finditer(source):
-            if kind is None or found["round"].endswith(kind):
+        for anchor in ROUND_ANCHOR.finditer(source):
+            found = ROUND_RE.search(source, max(0, anchor.start() - 24), anchor.end() + 24)
+            if found and (kind is None or found["round"].endswith(kind)):
                 return (found["term"] or "") + (found["committee"] or "") + found["round"]
     return None
 
@@ -321,10 +330,12 @@ def _feedback(text: str, years: _Years) -> dt.date | None:
 def _date_warnings(text: str) -> list[str]:
     warnings = []
     head = text[:4000]
-    for match in APPROXIMATE_RE.finditer(head):
+    periods = APPROXIMATE_RE.finditer(head) if re.search("月(?:上旬|中旬|下旬|初|底|末)", head) else ()
+    for match in periods:
         warnings.append(f"“{match.group(0)}”只写到旬或月，未作为日期读取。")
-    for match in GARBLED_RE.finditer(head):
-        warnings.append(f"“{match.group(0)}”不是完整的日期（年、月、日有缺失），未读取。")
+    for match in re.finditer(r"\d{2,8}日", head):
+        if GARBLED_RE.fullmatch(match.group(0)) and not re.search(r"[\d月号/.\-第]$", head[:match.start()]):
+            warnings.append(f"“{match.group(0)}”不是完整的日期（年、月、日有缺失），未读取。")
     return warnings
 
 
@@ -355,6 +366,8 @@ def claims(text: str) -> list[Claim]:
     found: list[Claim] = []
     for clause in CLAUSE_RE.finditer(text):
         part = clause.group(0)
+        if "完成" not in part and "正在整改" not in part:
+            continue  # every count of work done says 完成 (or 正在整改)
         done, partly, not_done, rate = (DONE_RE.search(part), PARTLY_RE.search(part),
                                         NOT_DONE_RE.search(part), RATE_RE.search(part))
         all_done = ALL_DONE_RE.search(part) if not done else None

@@ -48,15 +48,12 @@ def _fullwidth_parens(match: re.Match) -> str:
     return match.group(0)
 
 
+# "8:00" and "http://" stay as they are: only punctuation right after Chinese changes.
+_PUNCT_AFTER_CJK_RE = re.compile(rf"(?<=[{CJK}）])[:;,?!]")
+
+
 def _fullwidth_punct(line: str) -> str:
-    out = []
-    for i, ch in enumerate(line):
-        if ch in PUNCT_AFTER_CJK and i and re.match(rf"[{CJK}）]", line[i - 1]):
-            # "8:00" and "http://" stay as they are: only punctuation right after Chinese changes.
-            out.append(PUNCT_AFTER_CJK[ch])
-        else:
-            out.append(ch)
-    return "".join(out)
+    return _PUNCT_AFTER_CJK_RE.sub(lambda m: PUNCT_AFTER_CJK[m.group(0)], line)
 
 
 def clean_line(line: str) -> str:
