@@ -75,6 +75,8 @@ class Score:
     right_served: int = 0  # right in the documents `xuncha parse` did not refuse
     filled: int = 0  # annotated fields with a value (not null, not empty, not 0)
     filled_right: int = 0
+    held_out: int = 0  # documents annotated after the parser was tuned, and never tuned on
+    held_out_right: int = 0
     misses: list[tuple[str, str, Any, Any]] = field(default_factory=list)  # file, field, want, got
 
     @property
@@ -91,13 +93,16 @@ class Score:
                 "overall": round(self.overall, 4),
                 "overall_refusals_wrong": round(self.right_served / self.total, 4),
                 "filled_right": round(self.filled_right / self.filled, 4),
+                "held_out_documents": self.held_out,
+                "held_out": round(self.held_out_right / (self.held_out * len(FIELDS)), 4) if self.held_out else None,
                 "per_field": {name: round(self.right[name] / self.documents, 4) for name in FIELDS}}
 
     def text_table(self) -> str:
         lines = [f"真实通报语料：{self.documents} 篇，被拒 {len(self.refused)} 篇，"
                  f"字段正确 {sum(self.right.values())}/{self.total} = {self.overall:.1%}"
                  f"（被拒算错：{self.right_served / self.total:.1%}；"
-                 f"有值字段 {self.filled_right}/{self.filled} = {self.filled_right / self.filled:.1%}）"]
+                 f"有值字段 {self.filled_right}/{self.filled} = {self.filled_right / self.filled:.1%}；"
+                 f"留出集 {self.held_out} 篇 {self.held_out_right}/{self.held_out * len(FIELDS)}）"]
         lines += [f"  {name:<17}{self.right[name]:>3}/{self.documents}  {self.right[name] / self.documents:6.1%}"
                   for name in FIELDS]
         return "\n".join(lines)
@@ -108,6 +113,7 @@ def score() -> Score:
     for entry in annotations():
         doc, refused = read(REAL / entry["file"])
         result.documents += 1
+        result.held_out += bool(entry.get("held_out"))
         if refused:
             result.refused.append(entry["file"])
         for name in FIELDS:
@@ -117,6 +123,7 @@ def score() -> Score:
                 result.right[name] += 1
                 result.right_served += not refused
                 result.filled_right += bool(want)
+                result.held_out_right += bool(entry.get("held_out"))
             else:
                 result.misses.append((entry["file"], name, want, got))
     return result

@@ -33,6 +33,7 @@ TEAM_RE = re.compile(
     rf"(?P<committee>{COMMITTEE})?(?P<qualifiers>{TEAM_QUALIFIER}*)"
     rf"(?P<number>第{N})?(?P<kind>专项|联动|机动)?{XUN}(?:“回头看”)?(?P<suffix>第?{N})?组")
 COUNTED = re.compile(rf"(?:{N}个|各|分别)$")
+TEAMS_LISTED = re.compile(rf"第{N}、(?:第)?{N}(?:巡察|巡视)组")  # 市委第三、四巡察组: two teams
 # Where a team name ends; TEAM_RE is then matched backwards from there only (speed).
 TEAM_END = re.compile(rf"{XUN}(?:“回头看”)?(?:第?{N})?组")
 TEAM_AT_END = re.compile(TEAM_RE.pattern + "$")
@@ -83,8 +84,9 @@ TITLE_ENDINGS = ("通报", "报告", "公告", "公示", "情况")
 PHONE_RE = re.compile(
     r"(?<![\dA-Za-z])(0\d{2,4}\s?[-—－–]{0,2}\s?\d{7,8}|1[3-9]\d{9}|400[-—]?\d{3}[-—]?\d{4}|12388)(?!\d)")
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-ADDRESS_RE = re.compile(r"(?:通讯地址|来信地址|邮寄地址|邮政信箱|接待信访地址|来访接待室|来访地址|地址)"
-                        r"[：:]\s*(?P<address>[^；;。，,\n]+)")
+ADDRESS_RE = re.compile(r"(?:通讯地址|通信地址|来信地址|邮寄地址|邮政信箱|接待信访地址|来访接待室|来访地址"
+                        r"|地址)(?:[：:]|为|\s*\|)\s*(?P<address>[^；;。，,|\n]+)")
+TABLE_CELLS = re.compile(r"\|\s*(?P<cell>[^|\n]+?)\s*(?=\|)")
 CONTACT_WORDS = re.compile(r"电话|联系方式|热线|信箱|邮箱|地址|举报|接待室")
 
 COUNT = r"\s*(\d+)\s*(?:个|项|条)"
@@ -222,7 +224,13 @@ def _team(text: str) -> str | None:
             plain.append(match)  # 市区联动巡察组, 县委上下联动巡察组; not a bare 区委巡察组
     with_committee = [m for m in numbered if m["committee"]]
     best = (with_committee or numbered or plain or [None])[0]
-    return best.group(0) if best else None
+    if best is None or TEAMS_LISTED.search(text):
+        return None
+    sentence = SENTENCE_RE.search(text, text.rfind("。", 0, best.start()) + 1)
+    if any(m.group(0) != best.group(0) and sentence.start() <= m.start() < sentence.end()
+           for m in numbered):
+        return None  # two teams named side by side (a table of teams): no one team
+    return best.group(0)
 
 
 def _round(title: str | None, text: str, team: str | None) -> str | None:
@@ -404,9 +412,13 @@ def contacts(text: str) -> Contacts:
             if phone not in result.phones:
                 result.phones.append(phone)
         for address in ADDRESS_RE.finditer(line):
-            value = address["address"].strip()
-            if value and value not in result.addresses:
-                result.addresses.append(value)
+            values = [address["address"].strip()]
+            if line[address.start("address") - 1:address.start("address")].strip() in ("|", ""):
+                # a table row "通信地址 | 一组的 | 二组的 |": every cell is an address
+                values += [m["cell"] for m in TABLE_CELLS.finditer(line, address.end())]
+            for value in values:
+                if value and value not in result.addresses:
+                    result.addresses.append(value)
     for email in EMAIL_RE.findall(text):
         if email not in result.emails:
             result.emails.append(email)

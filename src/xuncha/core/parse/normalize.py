@@ -74,8 +74,10 @@ def _joins(previous: str, following: str) -> bool:
     """Should `following` continue `previous` (a heading or sentence broken by the page)?"""
     if not previous or not following or previous[-1] in _ENDS_CLAUSE or _FURNITURE_MARK.search(previous):
         return False
-    if previous.endswith(_TITLE_ENDINGS):
-        return False
+    if previous.endswith(_TITLE_ENDINGS) or re.search(r"[A-Za-z]{3,} [A-Za-z]{3,}", previous):
+        return False  # a title, or a site's name in English, ends its line
+    if following.startswith("关于") and following.endswith(_TITLE_ENDINGS):
+        return False  # a headline standing on its own line
     if is_heading(following) or _LIST_ITEM.match(following) or _DATE_LINE.match(following):
         return False
     if following.startswith(("根据", "按照")):
