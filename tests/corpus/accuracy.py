@@ -51,7 +51,8 @@ def found(doc: NoticeDoc, name: str) -> Any:
         value = getattr(doc, name)
         return value.isoformat() if value else None
     if name == "claims":
-        return sorted((c.total, c.done) for c in doc.claims if c.total is not None or c.done is not None)
+        stated = [c for c in doc.claims if c.total is not None or c.done is not None]
+        return sorted((c.total, c.done) for c in stated)
     if name == "findings":
         return len(doc.findings)
     return sorted({canon(v) for v in getattr(doc.contacts, name)})
@@ -94,7 +95,8 @@ class Score:
                 "overall_refusals_wrong": round(self.right_served / self.total, 4),
                 "filled_right": round(self.filled_right / self.filled, 4),
                 "held_out_documents": self.held_out,
-                "held_out": round(self.held_out_right / (self.held_out * len(FIELDS)), 4) if self.held_out else None,
+                "held_out": (round(self.held_out_right / (self.held_out * len(FIELDS)), 4)
+                             if self.held_out else None),
                 "per_field": {name: round(self.right[name] / self.documents, 4) for name in FIELDS}}
 
     def text_table(self) -> str:
@@ -103,8 +105,9 @@ class Score:
                  f"（被拒算错：{self.right_served / self.total:.1%}；"
                  f"有值字段 {self.filled_right}/{self.filled} = {self.filled_right / self.filled:.1%}；"
                  f"留出集 {self.held_out} 篇 {self.held_out_right}/{self.held_out * len(FIELDS)}）"]
-        lines += [f"  {name:<17}{self.right[name]:>3}/{self.documents}  {self.right[name] / self.documents:6.1%}"
-                  for name in FIELDS]
+        for name in FIELDS:
+            share = self.right[name] / self.documents
+            lines.append(f"  {name:<17}{self.right[name]:>3}/{self.documents}  {share:6.1%}")
         return "\n".join(lines)
 
 

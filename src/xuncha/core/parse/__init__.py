@@ -11,8 +11,8 @@ from xuncha.core.parse.loaders import LOADERS, LoadError, load_path
 from xuncha.core.parse.normalize import normalise
 from xuncha.core.parse.structure import findings_and_sections
 
-__all__ = ["LOADERS", "LoadError", "NotANotice", "load_path", "missing_parts", "notice_features", "parse_file",
-           "parse_text"]
+__all__ = ["LOADERS", "LoadError", "NotANotice", "load_path", "missing_parts", "notice_features",
+           "parse_file", "parse_text"]
 
 
 class NotANotice(ValueError):
@@ -67,7 +67,7 @@ def missing_parts(doc: NoticeDoc) -> list[str]:
 
 def parse_file(path: str | Path) -> NoticeDoc:
     """Load and parse a file; raise LoadError, or NotANotice (Chinese message) for a text with
-    nothing of a notice. A notice lacking parts is read anyway: its `warnings` say what is missing."""
+    nothing of a notice. A notice lacking parts is read anyway: its `warnings` say what lacks."""
     path = Path(path)
     doc = parse_text(load_path(path), source=path.name)
     if not notice_features(doc):

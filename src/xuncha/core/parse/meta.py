@@ -81,8 +81,9 @@ GLUED_LABEL = re.compile(r"^【[^】]{1,12}】|^[\u4e00-\u9fff]{2,8}：(?=.{6,})
 BODY_START = re.compile(r"^(?:根据|按照|为|近日|日前|近期|截至|截止|本报讯)")
 TITLE_ENDINGS = ("通报", "报告", "公告", "公示", "情况")
 
-PHONE_RE = re.compile(
-    r"(?<![\dA-Za-z])(0\d{2,4}\s?[-—－–]{0,2}\s?\d{7,8}|1[3-9]\d{9}|400[-—]?\d{3}[-—]?\d{4}|12388)(?!\d)")
+PHONE_RE = re.compile(  # after Chinese too: "值班电话17365353495"
+    r"(?<![\dA-Za-z])(0\d{2,4}\s?[-—－–]{0,2}\s?\d{7,8}|1[3-9]\d{9}|400[-—]?\d{3}[-—]?\d{4}|12388)"
+    r"(?!\d)")
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 ADDRESS_RE = re.compile(r"(?:通讯地址|通信地址|来信地址|邮寄地址|邮政信箱|接待信访地址|来访接待室|来访地址"
                         r"|地址)(?:[：:]|为|\s*\|)\s*(?P<address>[^；;。，,|\n]+)")
@@ -153,7 +154,8 @@ def _title(lines: list[tuple[int, str]]) -> str | None:
         glued = GLUED_LABEL.match(line)
         if glued:
             rest = line[glued.end():]
-            if raw.startswith("【") or any(rest == later.strip() for _, later in lines[index + 1:index + 6]):
+            repeated = any(rest == later.strip() for _, later in lines[index + 1:index + 6])
+            if raw.startswith("【") or repeated:
                 return rest
         return line.rstrip("。")
     return None
@@ -342,7 +344,8 @@ def _date_warnings(text: str) -> list[str]:
     for match in periods:
         warnings.append(f"“{match.group(0)}”只写到旬或月，未作为日期读取。")
     for match in re.finditer(r"\d{2,8}日", head):
-        if GARBLED_RE.fullmatch(match.group(0)) and not re.search(r"[\d月号/.\-第]$", head[:match.start()]):
+        before = head[max(0, match.start() - 1):match.start()]
+        if GARBLED_RE.fullmatch(match.group(0)) and not re.match(r"[\d月号/.\-第]", before):
             warnings.append(f"“{match.group(0)}”不是完整的日期（年、月、日有缺失），未读取。")
     return warnings
 
@@ -391,7 +394,8 @@ def claims(text: str) -> list[Claim]:
             subject = next((s for word, s in NOUN_SUBJECT.items() if word in part), "other")
         found.append(Claim(
             subject=subject, total=int(total["count"]) if total else None,
-            done=int(done.group(1)) if done else count, partly=int(partly.group(1)) if partly else None,
+            done=int(done.group(1)) if done else count,
+            partly=int(partly.group(1)) if partly else None,
             not_done=int(not_done.group(1)) if not_done else None,
             rate=float(rate.group(1)) if rate else None, span=(clause.start(), clause.end())))
     return found

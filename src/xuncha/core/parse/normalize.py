@@ -16,8 +16,9 @@ CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff]+")
 # Word and WPS PDFs put spaces between Chinese and digits ("2023 年 7 月"): dropped, like those
 # between Chinese characters.
-_CJK_GAP = re.compile(rf"(?<=[{CJK}])[ \t\u00a0\u3000]+(?=[{CJK}\d])|(?<=\d)[ \t\u00a0\u3000]+(?=[{CJK}])")
-# A breadcrumb ("首页 > 新闻中心 >") or column bar is page furniture: it never continues into the next line.
+_CJK_GAP = re.compile(
+    rf"(?<=[{CJK}])[ \t\u00a0\u3000]+(?=[{CJK}\d])|(?<=\d)[ \t\u00a0\u3000]+(?=[{CJK}])")
+# A breadcrumb ("首页 > 新闻中心 >") or a 来源/发布时间 line is page furniture: it never runs on.
 _FURNITURE_MARK = re.compile(r"[>＞»►]|当前位置|您的位置|现在位置|来源[：:]|发布时间|发布日期|浏览|点击")
 _MARKUP = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _PARENS = re.compile(r"\(([^()\n]{1,40})\)")
@@ -72,7 +73,9 @@ def is_heading(line: str) -> bool:
 
 def _joins(previous: str, following: str) -> bool:
     """Should `following` continue `previous` (a heading or sentence broken by the page)?"""
-    if not previous or not following or previous[-1] in _ENDS_CLAUSE or _FURNITURE_MARK.search(previous):
+    if not previous or not following or previous[-1] in _ENDS_CLAUSE:
+        return False
+    if _FURNITURE_MARK.search(previous):
         return False
     if previous.endswith(_TITLE_ENDINGS) or re.search(r"[A-Za-z]{3,} [A-Za-z]{3,}", previous):
         return False  # a title, or a site's name in English, ends its line
