@@ -102,6 +102,11 @@ def test_a_date_without_its_year_takes_the_year_of_the_page_or_the_text():
     assert later.notice_date == D("2022-06-09") and later.issuer == "中共某区委巡察工作领导小组办公室"
 
 
+def test_a_date_printed_in_the_headline_line_is_the_notice_date():
+    doc = parse_text("关于巡察整改进展情况的通报 2024-03-01\n" + INTRO)
+    assert doc.notice_date == D("2024-03-01") and doc.inspection_start == D("2023-07-06")
+
+
 def test_the_inquiry_period_is_not_the_inspection():
     doc = parse_text("区委第二巡察组自2024年9月20日起，进驻凉城新村街道开展为期3个月的巡察。"
                      "本轮巡察受理信访时间为2024年9月20日至12月5日。")

@@ -199,8 +199,8 @@ def _page_date(lines: list[tuple[int, str]]) -> dt.date | None:
         if _is_body(line) and "来源" not in line:
             break
         dates = find_page_dates(line)
-        if dates and re.search(r"\d{1,2}:\d{2}|来源|】", line):
-            return dates[0][1]
+        if dates and (re.search(r"\d{1,2}:\d{2}|来源|】", line) or TITLE_WORDS.search(line)):
+            return dates[0][1]  # by the source, or printed in the headline's own line
     for _, line in lines:
         source = SOURCE_DATE.search(line)
         if source:
