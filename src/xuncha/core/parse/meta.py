@@ -290,20 +290,19 @@ def _resolve(match: DateMatch, offset: int, years: _Years) -> dt.date | None:
 
 
 def _inspection(text: str, years: _Years) -> tuple[dt.date | None, dt.date | None]:
-    lines = text.split("\n")
-    line_start = {}
-    pos = 0
-    for index, line in enumerate(lines):
-        line_start[pos] = index
-        pos += len(line) + 1
+    """The on-site period: the first 巡察/巡视 date range, else a 进驻/动员会 date as its start."""
+    period = _period(text, years)
+    return period if period is not None else (_work_start(text, years), None)
+
+
+def _period(text: str, years: _Years) -> tuple[dt.date | None, dt.date | None] | None:
     for start, sentence in _sentences(text[:4000]):
         ranges = list(RANGE_RE.finditer(sentence))
         if not ranges:
             continue
-        previous = lines[line_start[start] - 1] if line_start.get(start) else ""
         lead = sentence[max(0, ranges[0].start() - 12):ranges[0].start()]
         if NOT_INSPECTION.search(lead) or not (
-                INSPECTION_WORD.search(sentence) or re.search(rf"{XUN}时间", previous)):
+                INSPECTION_WORD.search(sentence) or re.search(rf"{XUN}时间", _line_before(text, start))):
             continue  # "受理信访时间为…至…" is not the inspection
         if len(ranges) > 1:
             return None, None  # a period per unit: no one inspection period
@@ -312,6 +311,10 @@ def _inspection(text: str, years: _Years) -> tuple[dt.date | None, dt.date | Non
         second = DateMatch(0, 0, _int(found["y2"]), int(found["m2"]), int(found["d2"]))
         begin = first.resolve(years.context(start + found.start()) if first.year is None else None)
         return begin, (second.resolve(begin) if begin else None)
+    return None
+
+
+def _work_start(text: str, years: _Years) -> dt.date | None:
     for start, sentence in _sentences(text[:4000]):
         work = STARTS_WORK.search(sentence)
         if not work:
@@ -319,8 +322,15 @@ def _inspection(text: str, years: _Years) -> tuple[dt.date | None, dt.date | Non
         dates = [d for d in find_dates(sentence) if d.start < work.start() <= d.end + 30
                  and not re.search(r"截[至止]\s*$", sentence[:d.start])]
         if dates:
-            return _resolve(dates[-1], start, years), None
-    return None, None
+            return _resolve(dates[-1], start, years)
+    return None
+
+
+def _line_before(text: str, start: int) -> str:
+    """The line before the one starting at `start` ("一、巡察时间" above "2025年3月24日至…")."""
+    if not start or text[start - 1] != "\n":
+        return ""
+    return text[text.rfind("\n", 0, start - 1) + 1:start - 1]
 
 
 def _int(value: str | None) -> int | None:
