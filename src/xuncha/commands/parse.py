@@ -36,6 +36,7 @@ def summary(doc: NoticeDoc) -> str:
         lines.append(f"  数字表述：{doc.text[claim.span[0]:claim.span[1]]}")
     contacts = doc.contacts.phones + doc.contacts.emails + doc.contacts.addresses
     lines.append(f"  联系方式：{'；'.join(contacts) if contacts else '（无）'}")
+    lines += [f"  提示：{warning}" for warning in doc.warnings]
     return "\n".join(lines)
 
 

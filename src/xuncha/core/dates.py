@@ -1,7 +1,9 @@
 """Chinese dates, parsed in one place: "2025年7月2日", "2025 年 12 月 31 日", "9月15日".
 
 A date written without its year takes it from context: the year of the date before it,
-moved on by one when the month would otherwise go backwards (12月 … 1月).
+moved on by one when the month would otherwise go backwards (12月 … 1月). Pages also print
+"2025-08-07", "2024/1/19" (find_page_dates). What cannot be read as a date is reported, never
+guessed: periods given only to the ten days (上旬/下旬) and digits run together ("2024717日").
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from dataclasses import dataclass
 DATE_RE = re.compile(
     r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?P<m>1[0-2]|0?[1-9])\s*月\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*[日号]")
 RANGE_RE = re.compile(DATE_RE.pattern.replace("?P<y>", "?P<y1>").replace("?P<m>", "?P<m1>").replace(
-    "?P<d>", "?P<d1>") + r"\s*(?:至|到|—|-|－|–|~)\s*" + DATE_RE.pattern.replace("?P<y>", "?P<y2>").replace(
+    "?P<d>", "?P<d1>")
+    + r"\s*(?:至|到|[—\-－–~～]{1,2})?\s*" + DATE_RE.pattern.replace("?P<y>", "?P<y2>").replace(
     "?P<m>", "?P<m2>").replace("?P<d>", "?P<d2>"))
 
 
@@ -64,6 +67,28 @@ def find_range(text: str) -> tuple[int, int, dt.date | None, dt.date | None] | N
     a = first.resolve(None)
     b = second.resolve(a) if a else None
     return found.start(), found.end(), a, b
+
+
+PAGE_DATE_RE = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?:[-/.]\s*(?P<m>1[0-2]|0?[1-9])\s*[-/.]\s*"
+    r"(?P<d>3[01]|[12]\d|0?[1-9])(?!\d)"
+    r"|年\s*(?P<m2>1[0-2]|0?[1-9])\s*月\s*(?P<d2>3[01]|[12]\d|0?[1-9])\s*日)")
+# "2019年4月上旬", "11月下旬", "2022年8月底": a period, not a day.
+APPROXIMATE_RE = re.compile(r"(?:(?:19|20)\d{2}年)?(?:1[0-2]|0?[1-9])月(?:上旬|中旬|下旬|初|底|末)")
+# "816日", "201944日": the 年/月 lost between the digits.
+GARBLED_RE = re.compile(r"(?<![\d月号/.\-第])(?:\d{3,8}|3[2-9]|[4-9]\d)日")
+
+
+def find_page_dates(text: str) -> list[tuple[int, dt.date]]:
+    """Dates as pages print them ("2025-08-07 11:00", "2024/1/19", "2023年11月23日"), with offsets."""
+    found = []
+    for match in PAGE_DATE_RE.finditer(text):
+        month, day = (match["m"], match["d"]) if match["m"] else (match["m2"], match["d2"])
+        try:
+            found.append((match.start(), dt.date(int(match["y"]), int(month), int(day))))
+        except ValueError:
+            continue
+    return found
 
 
 def format_date(day: dt.date) -> str:

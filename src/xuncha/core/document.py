@@ -81,6 +81,8 @@ class NoticeDoc:
     findings: list[DocFinding] = field(default_factory=list)
     sections: list[DocSection] = field(default_factory=list)
     contacts: Contacts = field(default_factory=Contacts)
+    # What the parser looked for and did not find, in Chinese; in the JSON only when not empty.
+    warnings: list[str] = field(default_factory=list)
 
     DATE_FIELDS = ("inspection_start", "inspection_end", "feedback_date", "notice_date")
     KEYS = ("source", "title", "issuer", "team", "unit", "round", "inspection_start", "inspection_end",
@@ -94,7 +96,10 @@ class NoticeDoc:
         for part in ("claims", "findings", "sections"):
             for item in data[part]:
                 item["span"] = list(item["span"])
-        return {key: data[key] for key in self.KEYS}
+        result = {key: data[key] for key in self.KEYS}
+        if self.warnings:
+            result["warnings"] = list(self.warnings)
+        return result
 
     def to_json(self, **kwargs: Any) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
@@ -117,6 +122,7 @@ class NoticeDoc:
                 sections=[DocSection(**{**s, "span": tuple(s.get("span") or (0, 0))})
                           for s in data.get("sections") or []],
                 contacts=Contacts(**(data.get("contacts") or {})),
+                warnings=[str(w) for w in data.get("warnings") or []],
             )
         except (TypeError, ValueError, KeyError) as exc:
             raise ValueError(f"not a valid NoticeDoc: {exc}") from None

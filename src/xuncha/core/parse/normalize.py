@@ -14,7 +14,12 @@ import unicodedata
 
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff]+")
-_CJK_GAP = re.compile(rf"(?<=[{CJK}])[ \t\u00a0\u3000]+(?=[{CJK}])")
+# Word and WPS PDFs put spaces between Chinese and digits ("2023 年 7 月"): dropped, like those
+# between Chinese characters.
+_CJK_GAP = re.compile(
+    rf"(?<=[{CJK}])[ \t\u00a0\u3000]+(?=[{CJK}\d])|(?<=\d)[ \t\u00a0\u3000]+(?=[{CJK}])")
+# A breadcrumb ("首页 > 新闻中心 >") or a 来源/发布时间 line is page furniture: it never runs on.
+_FURNITURE_MARK = re.compile(r"[>＞»►]|当前位置|您的位置|现在位置|来源[：:]|发布时间|发布日期|浏览|点击")
 _MARKUP = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _PARENS = re.compile(r"\(([^()\n]{1,40})\)")
 _CN_NUMERAL = "一二三四五六七八九十百"
@@ -44,15 +49,12 @@ def _fullwidth_parens(match: re.Match) -> str:
     return match.group(0)
 
 
+# "8:00" and "http://" stay as they are: only punctuation right after Chinese changes.
+_PUNCT_AFTER_CJK_RE = re.compile(rf"(?<=[{CJK}）])[:;,?!]")
+
+
 def _fullwidth_punct(line: str) -> str:
-    out = []
-    for i, ch in enumerate(line):
-        if ch in PUNCT_AFTER_CJK and i and re.match(rf"[{CJK}）]", line[i - 1]):
-            # "8:00" and "http://" stay as they are: only punctuation right after Chinese changes.
-            out.append(PUNCT_AFTER_CJK[ch])
-        else:
-            out.append(ch)
-    return "".join(out)
+    return _PUNCT_AFTER_CJK_RE.sub(lambda m: PUNCT_AFTER_CJK[m.group(0)], line)
 
 
 def clean_line(line: str) -> str:
@@ -73,10 +75,16 @@ def _joins(previous: str, following: str) -> bool:
     """Should `following` continue `previous` (a heading or sentence broken by the page)?"""
     if not previous or not following or previous[-1] in _ENDS_CLAUSE:
         return False
-    if previous.endswith(_TITLE_ENDINGS):
+    if _FURNITURE_MARK.search(previous):
         return False
+    if previous.endswith(_TITLE_ENDINGS) or re.search(r"[A-Za-z]{3,} [A-Za-z]{3,}", previous):
+        return False  # a title, or a site's name in English, ends its line
+    if following.startswith("关于") and following.endswith(_TITLE_ENDINGS):
+        return False  # a headline standing on its own line
     if is_heading(following) or _LIST_ITEM.match(following) or _DATE_LINE.match(following):
         return False
+    if following.startswith(("根据", "按照")):
+        return False  # a headline is followed by the body's first sentence, not continued by it
     if not re.match(rf"[{CJK}]", following[0]) or _LABEL.match(following) or is_signature_org(following):
         return False
     if is_heading(previous) and "。" not in previous:

@@ -39,8 +39,14 @@ STATUS_WORDS = (
     ("长期坚持", "ongoing"), ("持续推进", "ongoing"), ("持续整改", "ongoing"), ("长期整改", "ongoing"),
     ("已完成", "done"), ("已整改", "done"), ("已办结", "done"), ("已销号", "done"), ("完成", "done"),
 )
-FINDINGS_PART = re.compile(r"问题|整改事项|任务落实|整改任务")
-OTHER_PART = re.compile(r"总体情况|组织|主体责任|下一?步|打算|计划安排|存在的主要问题|工作情况$")
+FINDINGS_PART = re.compile(r"问题|整改事项|任务落实|整改任务|整改实施|整改进展|反馈意见整改")
+OTHER_PART = re.compile(r"总体情况|组织|主体责任|下一?步|打算|计划安排|存在的主要问题|工作情况$"
+                        r"|渠道|联系方式|信访|受理")
+# "反馈了…存在的5类主要问题：一、……；二、……。" or "发现了一些问题，主要是：一是……；二是……。":
+# the problems listed in one sentence, as reports of a feedback meeting give them.
+INLINE_LEAD = re.compile(r"[^。；！？\n]*问题[^。；！？\n]*：(?=[一二三四五六七八九十]+(?:、|是))")
+INLINE_ITEM = re.compile(r"(?P<marker>[一二三四五六七八九十]+)(?:、|是)(?P<title>[^；;。\n]+)(?P<end>[；;。]?)")
+NOT_PROBLEMS = re.compile(r"建议|要求|表态|措施|意见")
 
 
 def status_of(words: str) -> str | None:
@@ -268,4 +274,25 @@ def findings_and_sections(text: str) -> tuple[list[DocFinding], list[DocSection]
             walk(part, None)
     sections = [DocSection(path=h.path(), heading=h.title, span=(lines[h.line].start, h.end))
                 for h in headings if id(h) not in finding_ids]
-    return findings, sections
+    return findings or inline_findings(text), sections
+
+
+def inline_findings(text: str) -> list[DocFinding]:
+    """Problems listed inside one sentence after "…问题：", when the text has no numbered ones."""
+    for lead in INLINE_LEAD.finditer(text):
+        if NOT_PROBLEMS.search(lead.group(0)):
+            continue
+        items: list[DocFinding] = []
+        pos = lead.end()
+        for marker in "一二三四五六七八九十":
+            item = INLINE_ITEM.match(text, pos)
+            if not item or item["marker"] != marker:
+                break
+            items.append(DocFinding(path=[marker], title=item["title"].strip(),
+                                    span=(item.start(), item.end())))
+            pos = item.end()
+            if item["end"] not in "；;" or not item["end"]:
+                break  # the sentence, and so the list, ends here
+        if len(items) >= 2:
+            return items
+    return []
