@@ -102,6 +102,19 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Derived page parts (体检 of a notice) are cached: by default in a database table, which every
+# server and worker process sharing the database sees (created by migration ledger 0004).
+_CACHE_URL = CONFIG["XUNCHA_CACHE_URL"]
+_CACHE_BACKENDS = {
+    "db": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "xuncha_cache",
+           "OPTIONS": {"MAX_ENTRIES": 20_000}},
+    "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "none": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
+CACHES = {"default": _CACHE_BACKENDS.get(_CACHE_URL) or {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}}
+CACHES["default"]["TIMEOUT"] = 7 * 24 * 3600  # keys are content digests: an old one is never read again
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -21,7 +21,7 @@ from xuncha.core.render.compose import FreeParts, paragraphs
 from xuncha.core.render.html import fragment
 from xuncha.core.render.outline import outline
 from xuncha.ledger import permissions, selectors
-from xuncha.ledger.services import imports, notices
+from xuncha.ledger.services import imports, notice_checks, notices
 from xuncha.web import forms
 from xuncha.web.views.common import run_action, staff_view
 
@@ -138,7 +138,7 @@ def highlighted(text: str, diagnostics) -> str:
 def notice_detail(request, actor, pk: int):
     notice = selectors.get_notice(actor, pk)
     doc = NoticeDoc.from_dict(notice.doc)
-    diagnostics = notices.publish_checks(notice)
+    diagnostics = notice_checks.page_checks(notice)
     names = sorted({doc.text[d.span[0]:d.span[1]] for d in diagnostics
                     if d.rule == "personal-info" and d.span and d.span[1] - d.span[0] <= 4})
     return render(request, "web/notice_detail.html", {
