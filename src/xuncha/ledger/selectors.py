@@ -10,12 +10,18 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from xuncha.core.ledger_xlsx import LedgerRow
 from xuncha.core.lint.ledger import LedgerItem, LedgerMeasure, LedgerSnapshot, lint_ledger
-from xuncha.core.statuses import MEASURE_FINISHED, MEASURE_UNFINISHED, WarningWindow
+from xuncha.core.statuses import (
+    FINDING_READY_FOR_CLOSEOUT,
+    MEASURE_FINISHED,
+    MEASURE_UNFINISHED,
+    WarningWindow,
+)
 from xuncha.ledger import permissions
 from xuncha.ledger.models import (
     AuditEvent,
@@ -176,12 +182,15 @@ class Category:
     findings: list = field(default_factory=list)
 
 
-def findings_tree(inspection: Inspection) -> list[Category]:
-    """category → finding → measures, in document order, with warning levels and ledger 体检 filled in."""
+def findings_tree(inspection: Inspection, findings: QuerySet[Finding] | None = None) -> list[Category]:
+    """category → finding → measures, in document order, with warning levels and ledger 体检 filled in.
+    `findings` (one page of them, say) defaults to all of the inspection's."""
     window = warning_window()
     measures = Measure.objects.order_by("position", "id").annotate(
         report_count=Count("reports", distinct=True), evidence_count=Count("reports__evidence", distinct=True))
-    findings = list(Finding.objects.filter(inspection=inspection).order_by("position", "id").prefetch_related(
+    if findings is None:
+        findings = Finding.objects.filter(inspection=inspection).order_by("position", "id")
+    findings = list(findings.prefetch_related(
         Prefetch("measures", queryset=measures),
         Prefetch("closeouts", queryset=Closeout.objects.order_by("-requested_at", "-id"))))
     by_element: dict[str, list] = {}
@@ -201,10 +210,53 @@ def findings_tree(inspection: Inspection) -> list[Category]:
     return tree
 
 
+@dataclass
+class CategorySummary:
+    """A category of the inspection page's index: its findings counted, and where it opens."""
+
+    number: int  # 1-based, in document order: the page's ?category= value
+    name: str
+    total: int
+    finished: int
+
+
+@dataclass
+class InspectionPage:
+    categories: list[CategorySummary]
+    category: CategorySummary | None  # the one shown, or None for all
+    page: Page  # of findings, in document order
+    tree: list[Category]  # the page's findings by category, measures and 体检 filled in
+
+
+def inspection_categories(inspection: Inspection) -> list[CategorySummary]:
+    """Every category with its counts, in the order the categories first appear (one query)."""
+    rows = (Finding.objects.filter(inspection=inspection).order_by().values("category")
+            .annotate(first=Min("position"), total=Count("id"),
+                      finished=Count("id", filter=Q(status__in=FINDING_READY_FOR_CLOSEOUT | {"closed"})))
+            .order_by("first", "category"))
+    return [CategorySummary(number, row["category"] or "", row["total"], row["finished"])
+            for number, row in enumerate(rows, start=1)]
+
+
+def inspection_page(inspection: Inspection, category: int | None = None, page: str | int | None = None,
+                    per_page: int | None = None) -> InspectionPage:
+    """One page of an inspection's findings (optionally of one category), with measures and
+    ledger 体检 for that page only: the query count and the page's size do not grow with the
+    inspection."""
+    categories = inspection_categories(inspection)
+    chosen = next((c for c in categories if c.number == category), None)
+    findings = Finding.objects.filter(inspection=inspection).order_by("position", "id")
+    if chosen is not None:
+        findings = findings.filter(category=chosen.name)
+    current = Paginator(findings, per_page or settings.PAGE_SIZE).get_page(page)
+    return InspectionPage(categories=categories, category=chosen, page=current,
+                          tree=findings_tree(inspection, current.object_list))
+
+
 def ledger_snapshot(inspection: Inspection, findings: list[Finding]) -> LedgerSnapshot:
     """The ledger as plain data for core.lint (findings prefetched as in findings_tree)."""
     copied: dict[int, list] = {}
-    for report in ProgressReport.objects.filter(measure__finding__inspection=inspection,
+    for report in ProgressReport.objects.filter(measure__finding__in=[f.pk for f in findings],
                                                 copied_share__isnull=False).order_by("date", "id"):
         copied.setdefault(report.measure_id, []).append((report.date, report.copied_share, report.copied_from))
     items = []
@@ -281,9 +333,10 @@ def ledger_rows(inspection: Inspection) -> list[LedgerRow]:
 
 
 def get_notice(actor: Actor, pk: int) -> Notice:
+    # order_by(): the model's ordering runs through the inspection, and one row needs no order.
     notice = (Notice.objects.filter(permissions.scope_filter(actor, via="inspection__"))
               .select_related("inspection__unit", "inspection__round", "inspection__team", "created_by",
-                              "approved_by", "published_by").filter(pk=pk).first())
+                              "approved_by", "published_by").filter(pk=pk).order_by().first())
     if notice is None:
         raise NotFound()
     return notice

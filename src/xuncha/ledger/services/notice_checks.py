@@ -15,8 +15,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
@@ -29,7 +31,6 @@ from xuncha.ledger.services import notices
 log = logging.getLogger(__name__)
 
 REUSE_TTL = 120  # seconds: how late a newly indexed source may show on a notice page
-MISSING = object()
 
 
 @cache
@@ -56,24 +57,38 @@ def reuse_key(notice: Notice) -> str:
             + _digest(text, settings.LINT_OVERRIDES.get("boilerplate"), code_digest()))
 
 
-def _cached(key: str, compute, timeout: int | None) -> list[Diagnostic]:
+def fetch(entries: dict[str, tuple[Callable[[], Any], int | None]]) -> dict[str, Any]:
+    """{key: (compute, timeout)} → {key: value}: one cache round trip for all the keys, and
+    each missing value computed and stored. Values must be plain data (lists, dicts, text)."""
     try:
-        stored = django_cache.get(key, MISSING)
+        found = django_cache.get_many(list(entries))
     except Exception as exc:  # the cache is a speed-up: never stop the page for it
         log.warning("cache unavailable: %s", exc)
-        return compute()
-    if stored is not MISSING:
-        return [Diagnostic(**{**d, "span": tuple(d["span"]) if d["span"] else None}) for d in stored]
-    found = compute()
-    kwargs = {} if timeout is None else {"timeout": timeout}
-    try:
-        django_cache.set(key, [d.to_dict() for d in found], **kwargs)
-    except Exception as exc:
-        log.warning("cache unavailable: %s", exc)
+        return {key: compute() for key, (compute, _) in entries.items()}
+    for key, (compute, timeout) in entries.items():
+        if key in found:
+            continue
+        found[key] = compute()
+        try:
+            django_cache.set(key, found[key], **({} if timeout is None else {"timeout": timeout}))
+        except Exception as exc:
+            log.warning("cache unavailable: %s", exc)
     return found
+
+
+def entries(notice: Notice) -> dict[str, tuple[Callable[[], Any], int | None]]:
+    """The two parts of publish_checks as cache entries of diagnostics in their dict form."""
+    return {lint_key(notice): (lambda: [d.to_dict() for d in notices.lint_checks(notice)], None),
+            reuse_key(notice): (lambda: [d.to_dict() for d in notices.boilerplate_checks(notice)], REUSE_TTL)}
+
+
+def diagnostics(found: dict[str, Any], keys: list[str]) -> list[Diagnostic]:
+    """The diagnostics of fetch(entries(notice)) under keys, in publish_checks' order."""
+    stored = [d for key in keys for d in found[key]]
+    return [Diagnostic(**{**d, "span": tuple(d["span"]) if d["span"] else None}) for d in stored]
 
 
 def page_checks(notice: Notice) -> list[Diagnostic]:
     """What publish_checks would say, from the cache when nothing it depends on has changed."""
-    return (_cached(lint_key(notice), lambda: notices.lint_checks(notice), None)
-            + _cached(reuse_key(notice), lambda: notices.boilerplate_checks(notice), REUSE_TTL))
+    wanted = entries(notice)
+    return diagnostics(fetch(wanted), list(wanted))
