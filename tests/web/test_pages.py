@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from xuncha.ledger import selectors
 from xuncha.ledger.models import Evidence, Finding, Measure
 from xuncha.ledger.services import closeouts, findings, measures
 
@@ -129,8 +130,8 @@ def test_the_inspection_page_shows_ledger_checks_beside_findings_and_measures(lo
     assert "没有责任部门或责任人" in page and "晚于集中整改期" in page
 
 
-def test_a_large_inspection_is_shown_a_page_at_a_time_with_its_categories_counted(login, cast, today, settings):
-    settings.PAGE_SIZE = 50
+def test_a_large_inspection_is_shown_a_page_at_a_time_with_its_categories_counted(login, cast, today, monkeypatch):
+    monkeypatch.setattr(selectors, "FINDINGS_PER_PAGE", 50)
     _add_findings(cast, 120)  # 问题0…问题119 in 类别0/1/2, after the cast's own finding
     client = login("admin")
     url = reverse("inspection", args=[cast.inspection.pk])
@@ -146,8 +147,8 @@ def test_a_large_inspection_is_shown_a_page_at_a_time_with_its_categories_counte
     assert "问题1<" in one and "问题4<" in one and "问题0<" not in one and "全部问题" in one
 
 
-def test_ledger_checks_on_a_later_page_are_those_of_its_findings(login, cast, today, settings):
-    settings.PAGE_SIZE = 10
+def test_ledger_checks_on_a_later_page_are_those_of_its_findings(login, cast, today, monkeypatch):
+    monkeypatch.setattr(selectors, "FINDINGS_PER_PAGE", 10)
     _add_findings(cast, 15)
     late = Finding.objects.get(title="问题14")
     measures.create_measure(cast.system, late, "建立会议议程审核", deadline=dt.date(2026, 3, 1))
