@@ -8,10 +8,12 @@ in a temporary SQLite database, or in the database of DATABASE_URL when it is se
 empty), and requests the inspection page through the real URL stack and middleware
 (django.test.Client) as the office admin. The baseline, in the same process on the same data,
 is the page as it was before paging: every finding with its measures and ledger 体检 in one
-response (the same view with more findings per page than the inspection has). It prints p50/p95 server
-time, the response size and the query count of each; the last line is one JSON object:
+response (the same view with more findings per page than the inspection has). It prints
+p50/p95 server time, the response size and the query count of each; the last line is one JSON
+object:
 
-    {"paged": {"p50_ms", "p95_ms", "bytes", "queries"}, "whole": {…}, "speedup": whole p50 / paged p50}
+    {"paged": {"p50_ms", "p95_ms", "bytes", "queries"}, "whole": {…},
+     "speedup": whole p50 / paged p50}
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ def measure(client, url: str, requests: int) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--json", action="store_true", help="end with one JSON line (always printed)")
+    parser.add_argument("--json", action="store_true", help="end with one JSON line (always)")
     parser.add_argument("--findings", type=int, default=2500)
     parser.add_argument("--requests", type=int, default=30)
     args = parser.parse_args()
@@ -68,8 +70,8 @@ def main() -> int:
 
 
 def run(folder: str, args) -> dict:
-    os.environ.update(XUNCHA_DATA_DIR=folder, XUNCHA_ALLOWED_HOSTS="testserver", XUNCHA_LOG_LEVEL="WARNING",
-                      DJANGO_SETTINGS_MODULE="xuncha.settings")
+    os.environ.update(XUNCHA_DATA_DIR=folder, XUNCHA_ALLOWED_HOSTS="testserver",
+                      XUNCHA_LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="xuncha.settings")
     sys.path.insert(0, str(HERE))
     import django
 
@@ -84,8 +86,8 @@ def run(folder: str, args) -> dict:
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("migrate", verbosity=0)
-    scale = province.Scale(units=3, findings=args.findings, measures=args.findings * 10 // 3, events=1000,
-                           rounds=1, teams=1, districts=1)
+    scale = province.Scale(units=3, findings=args.findings, measures=args.findings * 10 // 3,
+                           events=1000, rounds=1, teams=1, districts=1)
     province.generate(scale, log=lambda message: None)
     province.create_bench_users(3, PASSWORD)
     inspection = Inspection.objects.get()
@@ -94,7 +96,8 @@ def run(folder: str, args) -> dict:
     url = f"/inspections/{inspection.pk}/"
     results = {"paged": measure(client, url, args.requests)}
     paged = selectors.FINDINGS_PER_PAGE
-    selectors.FINDINGS_PER_PAGE = args.findings + 1  # the whole tree in one response, as before paging
+    # The whole tree in one response, as before paging.
+    selectors.FINDINGS_PER_PAGE = args.findings + 1
     results["whole"] = measure(client, url, max(3, args.requests // 6))
     selectors.FINDINGS_PER_PAGE = paged
     for name, value in results.items():

@@ -7,12 +7,14 @@ admin and a notice draft from the largest demo inspection, then for each variant
 `xuncha serve` (waitress) in a subprocess on a free loopback port, logs in over HTTP and drives the
 notice page with a bounded load generator: THREADS threads, each with its own keep-alive
 connection, REQUESTS requests in all or SECONDS, whichever comes first, loopback only. It prints
-requests per second and p50/p95/p99 latency per variant; the baseline runs in the same process
-on the same data with the cache turned off (XUNCHA_CACHE_URL=none), so every view lints the
-notice and queries the 雷同 index as before. The last line is one JSON object:
+requests per second, p50/p95/p99 latency and the server's own CPU time per request (from
+/proc, so the figure says what the page costs whatever else the host is running) per variant.
+The baseline runs in the same process on the same data with the cache turned off
+(XUNCHA_CACHE_URL=none): every view lints the notice and queries the 雷同 index, as before.
+The last line is one JSON object:
 
-    {"cached": {"rps", "p50_ms", "p95_ms", "p99_ms", "requests", "errors"}, "uncached": {…},
-     "rps_ratio": cached / uncached}
+    {"cached": {"rps", "p50_ms", "p95_ms", "p99_ms", "requests", "errors", "server_cpu_ms",
+                "rps_per_idle_core"}, "uncached": {…}, "rps_ratio": cached / uncached}
 """
 
 from __future__ import annotations
@@ -51,7 +53,8 @@ def prepare(data_dir: Path, env: dict) -> int:
               "from xuncha.ledger.services.actor import system_actor\n"
               "target = max(Inspection.objects.all(), key=lambda i: i.findings_total)\n"
               "print(notices.draft_from_ledger(system_actor(), target).pk)\n")
-    done = subprocess.run([*XUNCHA, "shell", "-c", script], env=env, check=True, capture_output=True, text=True)
+    done = subprocess.run([*XUNCHA, "shell", "-c", script], env=env, check=True,
+                          capture_output=True, text=True)
     return int(done.stdout.strip().splitlines()[-1])
 
 
@@ -62,8 +65,8 @@ def free_port() -> int:
 
 
 def start_server(env: dict, port: int) -> subprocess.Popen:
-    server = subprocess.Popen([*XUNCHA, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen([*XUNCHA, "serve", "--host", "127.0.0.1", "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -92,8 +95,8 @@ def login(port: int) -> str:
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
     body = urlencode({"username": USER, "password": PASSWORD, "csrfmiddlewaretoken": token})
     conn.request("POST", "/login/", body=body, headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={jar['csrftoken']}",
-        "Referer": f"http://127.0.0.1:{port}/login/"})
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": f"csrftoken={jar['csrftoken']}", "Referer": f"http://127.0.0.1:{port}/login/"})
     response = conn.getresponse()
     response.read()
     _cookies(response, jar)
@@ -149,6 +152,15 @@ def drive(port: int, path: str, cookie: str, requests: int, threads: int, second
             "requests": len(times), "errors": state["errors"], "seconds": round(elapsed, 2)}
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far (Linux), to tell its cost from the host's load."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_variant(name: str, env: dict, notice: int, args) -> dict:
     port = free_port()
     server = start_server(env, port)
@@ -156,26 +168,35 @@ def run_variant(name: str, env: dict, notice: int, args) -> dict:
         cookie = login(port)
         path = f"/notices/{notice}/"
         drive(port, path, cookie, requests=50, threads=2, seconds=30)  # warm up: imports, caches
+        before = cpu_seconds(server.pid)
         result = drive(port, path, cookie, args.requests, args.threads, args.seconds)
+        after = cpu_seconds(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    print(f"{name:<9} {result['rps']:7.1f} req/s  p50 {result['p50_ms']:7.2f} ms  p95 {result['p95_ms']:7.2f} ms"
-          f"  p99 {result['p99_ms']:7.2f} ms  ({result['requests']} requests, {result['errors']} errors)",
-          file=sys.stderr)
+    if before is not None and after is not None and result["requests"]:
+        # The server's own CPU per request: what one core could serve if the host were idle.
+        result["server_cpu_ms"] = round((after - before) * 1000 / result["requests"], 2)
+        result["rps_per_idle_core"] = round(1000 / result["server_cpu_ms"], 1)
+    print(f"{name:<9} {result['rps']:7.1f} req/s  p50 {result['p50_ms']:7.2f} ms"
+          f"  p95 {result['p95_ms']:7.2f} ms  p99 {result['p99_ms']:7.2f} ms"
+          f"  server CPU {result.get('server_cpu_ms', '?')} ms/request"
+          f"  ({result['requests']} requests, {result['errors']} errors)", file=sys.stderr)
     return result
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--json", action="store_true", help="end with one JSON line (always printed)")
+    parser.add_argument("--json", action="store_true", help="end with one JSON line (always)")
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=60)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="xuncha-bench-") as folder:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("XUNCHA_") and k != "DATABASE_URL"}
-        env.update(XUNCHA_DATA_DIR=folder, XUNCHA_LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="xuncha.settings")
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith("XUNCHA_") and k != "DATABASE_URL"}
+        env.update(XUNCHA_DATA_DIR=folder, XUNCHA_LOG_LEVEL="WARNING",
+                   DJANGO_SETTINGS_MODULE="xuncha.settings")
         notice = prepare(Path(folder), env)
         results = {}
         for name, cache_url in (("uncached", "none"), ("cached", "db")):

@@ -113,7 +113,8 @@ _CACHE_BACKENDS = {
 }
 CACHES = {"default": _CACHE_BACKENDS.get(_CACHE_URL) or {
     "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}}
-CACHES["default"]["TIMEOUT"] = 7 * 24 * 3600  # keys are content digests: an old one is never read again
+# Keys are content digests, so an old entry is never read again: a week keeps the table small.
+CACHES["default"]["TIMEOUT"] = 7 * 24 * 3600
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

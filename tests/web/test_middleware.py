@@ -69,7 +69,7 @@ def test_after_the_idle_timeout_the_user_is_logged_out(login, clock, settings):
     assert response.status_code == 302 and response["Location"].startswith(settings.LOGIN_URL)
 
 
-def test_a_user_active_every_50_seconds_stays_logged_in_past_the_idle_timeout(login, clock, settings):
+def test_a_user_active_every_50_seconds_stays_logged_in_past_the_idle_time(login, clock, settings):
     client = login("editor")
     for step in range(1, settings.SESSION_COOKIE_AGE // 50 + 5):
         clock["offset"] = step * 50

@@ -93,7 +93,7 @@ QUERY_BASELINE = {"workbench": 8, "round": 6, "inspection": 11, "findings": 8}
 @pytest.mark.parametrize("page", sorted(PAGES))
 def test_list_pages_keep_their_query_count_whatever_the_rows(login, cast, page, today):
     client = login("admin")
-    client.get(PAGES[page](cast))  # renews the session: later requests within a minute do not write it
+    client.get(PAGES[page](cast))  # renews the session: requests within a minute do not write it
     counts = []
     for extra in (10, 90):
         _add_findings(cast, extra)
@@ -130,7 +130,8 @@ def test_the_inspection_page_shows_ledger_checks_beside_findings_and_measures(lo
     assert "没有责任部门或责任人" in page and "晚于集中整改期" in page
 
 
-def test_a_large_inspection_is_shown_a_page_at_a_time_with_its_categories_counted(login, cast, today, monkeypatch):
+def test_a_large_inspection_is_shown_a_page_at_a_time_with_categories_counted(login, cast, today,
+                                                                              monkeypatch):
     monkeypatch.setattr(selectors, "FINDINGS_PER_PAGE", 50)
     _add_findings(cast, 120)  # 问题0…问题119 in 类别0/1/2, after the cast's own finding
     client = login("admin")

@@ -65,4 +65,5 @@ def parse_cn_number(text: str) -> int | None:
     if value <= 0:
         return None
     written = cn_number(value)
-    return value if text in (written, "一" + written if written.startswith("十") else written) else None
+    older = "一" + written if written.startswith("十") else written  # 一十二 for 十二
+    return value if text in (written, older) else None

@@ -182,9 +182,10 @@ class Category:
     findings: list = field(default_factory=list)
 
 
-def findings_tree(inspection: Inspection, findings: QuerySet[Finding] | None = None) -> list[Category]:
-    """category → finding → measures, in document order, with warning levels and ledger 体检 filled in.
-    `findings` (one page of them, say) defaults to all of the inspection's."""
+def findings_tree(inspection: Inspection,
+                  findings: QuerySet[Finding] | None = None) -> list[Category]:
+    """category → finding → measures, in document order, with warning levels and ledger 体检
+    filled in. `findings` (one page of them, say) defaults to all of the inspection's."""
     window = warning_window()
     measures = Measure.objects.order_by("position", "id").annotate(
         report_count=Count("reports", distinct=True), evidence_count=Count("reports__evidence", distinct=True))
@@ -213,6 +214,8 @@ def findings_tree(inspection: Inspection, findings: QuerySet[Finding] | None = N
 # Findings per page of an inspection: each carries its measures (3.3 on average at province
 # scale) and their 体检, so 25 findings are about as many ledger rows as a 50-row list.
 FINDINGS_PER_PAGE = 25
+# Finished as the inspection's summary counts them (services.derived.refresh_inspection).
+FINDING_FINISHED = FINDING_READY_FOR_CLOSEOUT | {"closed"}
 
 
 @dataclass
@@ -237,14 +240,14 @@ def inspection_categories(inspection: Inspection) -> list[CategorySummary]:
     """Every category with its counts, in the order the categories first appear (one query)."""
     rows = (Finding.objects.filter(inspection=inspection).order_by().values("category")
             .annotate(first=Min("position"), total=Count("id"),
-                      finished=Count("id", filter=Q(status__in=FINDING_READY_FOR_CLOSEOUT | {"closed"})))
+                      finished=Count("id", filter=Q(status__in=FINDING_FINISHED)))
             .order_by("first", "category"))
     return [CategorySummary(number, row["category"] or "", row["total"], row["finished"])
             for number, row in enumerate(rows, start=1)]
 
 
-def inspection_page(inspection: Inspection, category: int | None = None, page: str | int | None = None,
-                    per_page: int | None = None) -> InspectionPage:
+def inspection_page(inspection: Inspection, category: int | None = None,
+                    page: str | int | None = None, per_page: int | None = None) -> InspectionPage:
     """One page of an inspection's findings (optionally of one category), with measures and
     ledger 体检 for that page only: the query count and the page's size do not grow with the
     inspection."""

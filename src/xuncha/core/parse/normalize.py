@@ -21,7 +21,8 @@ _MARKUP = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _PARENS = re.compile(r"\(([^()\n]{1,40})\)")
 _CN_NUMERAL = CHARACTERS
 _ENDS_CLAUSE = "。；;：:！!？?…）)》」』”\"'"
-_HEADING = re.compile(rf"^(?:[{_CN_NUMERAL}]+、|（[{_CN_NUMERAL}]+）|（\d{{1,3}}）|\d{{1,3}}\s*[.．、](?!\d))")
+_HEADING = re.compile(
+    rf"^(?:[{_CN_NUMERAL}]+、|（[{_CN_NUMERAL}]+）|（\d{{1,3}}）|\d{{1,3}}\s*[.．、](?!\d))")
 _LIST_ITEM = re.compile(rf"^[{_CN_NUMERAL}]+是")
 _LABEL = re.compile(rf"^[{CJK}]{{2,8}}[：:]")  # 整改结果：… starts a line of its own
 _DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")

@@ -78,8 +78,13 @@ def fetch(entries: dict[str, tuple[Callable[[], Any], int | None]]) -> dict[str,
 
 def entries(notice: Notice) -> dict[str, tuple[Callable[[], Any], int | None]]:
     """The two parts of publish_checks as cache entries of diagnostics in their dict form."""
-    return {lint_key(notice): (lambda: [d.to_dict() for d in notices.lint_checks(notice)], None),
-            reuse_key(notice): (lambda: [d.to_dict() for d in notices.boilerplate_checks(notice)], REUSE_TTL)}
+    def lint() -> list[dict]:
+        return [d.to_dict() for d in notices.lint_checks(notice)]
+
+    def boilerplate() -> list[dict]:
+        return [d.to_dict() for d in notices.boilerplate_checks(notice)]
+
+    return {lint_key(notice): (lint, None), reuse_key(notice): (boilerplate, REUSE_TTL)}
 
 
 def diagnostics(found: dict[str, Any], keys: list[str]) -> list[Diagnostic]:
