@@ -140,6 +140,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Staff row with the user on every request; ModelBackend still reads sessions made before it.
+AUTHENTICATION_BACKENDS = ["xuncha.web.auth.StaffBackend",
+                           "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
