@@ -10,6 +10,9 @@ class StaffBackend(ModelBackend):
     """ModelBackend whose get_user, run on every request, joins the row services.actor reads."""
 
     def get_user(self, user_id):
-        users = get_user_model()._default_manager.select_related("staff__unit", "staff__team")
-        user = users.filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        model = get_user_model()
+        try:
+            user = model._default_manager.select_related("staff__unit", "staff__team").get(pk=user_id)
+        except model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
