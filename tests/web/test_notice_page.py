@@ -1,6 +1,7 @@
 """The notice page reads its 体检 from the cache; edits, masks and settings change what it shows."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from xuncha.core.reuse.store import IndexStore
@@ -8,6 +9,12 @@ from xuncha.ledger.services import notice_checks, notices
 from xuncha.ledger.services.findings import update_finding
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """A Redis cache (XUNCHA_CACHE_URL) outlives the test database; the default table does not."""
+    cache.clear()
 
 
 @pytest.fixture
