@@ -7,7 +7,10 @@ compare-and-swap that raises row_version, so (id, row_version) names one content
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -40,8 +43,15 @@ def _html(notice: Notice, doc: NoticeDoc) -> dict:
     return {"preview": fragment(outline(doc)), "form": str(form.as_div())}
 
 
+@cache
+def forms_digest() -> str:
+    """The edit form's source, so a changed form after an upgrade is not served from the cache."""
+    return hashlib.sha256(Path(forms.__file__).read_bytes()).hexdigest()[:16]
+
+
 def html_key(notice: Notice) -> str:
-    return f"notice-html:{notice.pk}:{notice.row_version}:{notice_checks.code_digest()}"
+    return (f"notice-html:{notice.pk}:{notice.row_version}:"
+            f"{notice_checks.code_digest()}:{forms_digest()}")
 
 
 def notice_page(notice: Notice) -> NoticePage:
