@@ -1,6 +1,6 @@
 """A demo notice page served by the real server, under load from the same host.
 
-    python bench/notice_page.py --json [--requests 2000] [--threads 8] [--seconds 60]
+    python bench/notice_page.py --json [--requests 2000] [--threads 8] [--seconds 60] [--redis URL]
 
 It loads the demo data (`xuncha demo --load-only`) into a temporary data folder, creates an office
 admin and a notice draft from the largest demo inspection, then for each variant starts
@@ -191,6 +191,8 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--redis", metavar="URL",
+                        help="also run with XUNCHA_CACHE_URL=URL, e.g. redis://127.0.0.1:6379/14")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="xuncha-bench-") as folder:
         env = {k: v for k, v in os.environ.items()
@@ -199,7 +201,9 @@ def main() -> int:
                    DJANGO_SETTINGS_MODULE="xuncha.settings")
         notice = prepare(Path(folder), env)
         results = {}
-        for name, cache_url in (("uncached", "none"), ("cached", "db")):
+        variants = [("uncached", "none"), ("cached", "db")]
+        variants += [("redis", args.redis)] if args.redis else []
+        for name, cache_url in variants:
             results[name] = run_variant(name, {**env, "XUNCHA_CACHE_URL": cache_url}, notice, args)
     results["rps_ratio"] = round(results["cached"]["rps"] / results["uncached"]["rps"], 2)
     print(json.dumps(results, ensure_ascii=False))
