@@ -147,6 +147,21 @@ def test_a_large_inspection_is_shown_a_page_at_a_time_with_categories_counted(lo
     one = client.get(url, {"category": 3}).content.decode()  # 类别1: 问题1, 问题4, …
     assert one.count('<article class="finding"') == 40
     assert "问题1<" in one and "问题4<" in one and "问题0<" not in one and "全部问题" in one
+    assert '<h2 class="category">类别1</h2>' in one
+    later = client.get(url, {"category": 3, "page": 2}).content.decode()  # 40 fit on one page
+    assert '<h2 class="category">类别1</h2>' in later and "（续）" not in later
+
+
+def test_a_category_running_over_a_page_break_is_marked_as_continued(login, cast, monkeypatch):
+    monkeypatch.setattr(selectors, "FINDINGS_PER_PAGE", 2)
+    category = cast.finding.category
+    for i in range(3):
+        findings.create_finding(cast.system, cast.inspection, f"同类问题{i}", category=category)
+    client = login("admin")
+    url = reverse("inspection", args=[cast.inspection.pk])
+    assert "（续）" not in client.get(url).content.decode()
+    second = client.get(url, {"page": 2}).content.decode()
+    assert f'<h2 class="category">{category}（续）</h2>' in second
 
 
 def test_ledger_checks_on_a_later_page_are_those_of_its_findings(login, cast, today, monkeypatch):

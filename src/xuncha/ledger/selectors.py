@@ -180,6 +180,7 @@ def search_findings(actor: Actor, round_: Round | None = None, q: str = "", stat
 class Category:
     name: str
     findings: list = field(default_factory=list)
+    continued: bool = False  # its earlier findings are on the previous page
 
 
 def findings_tree(inspection: Inspection,
@@ -226,6 +227,7 @@ class CategorySummary:
     name: str
     total: int
     finished: int
+    first: int = 0  # position of its first finding
 
 
 @dataclass
@@ -242,8 +244,8 @@ def inspection_categories(inspection: Inspection) -> list[CategorySummary]:
             .annotate(first=Min("position"), total=Count("id"),
                       finished=Count("id", filter=Q(status__in=FINDING_FINISHED)))
             .order_by("first", "category"))
-    return [CategorySummary(number, row["category"] or "", row["total"], row["finished"])
-            for number, row in enumerate(rows, start=1)]
+    return [CategorySummary(number, row["category"] or "", row["total"], row["finished"],
+                            row["first"]) for number, row in enumerate(rows, start=1)]
 
 
 def inspection_page(inspection: Inspection, category: int | None = None,
@@ -257,8 +259,11 @@ def inspection_page(inspection: Inspection, category: int | None = None,
     if chosen is not None:
         findings = findings.filter(category=chosen.name)
     current = Paginator(findings, per_page or FINDINGS_PER_PAGE).get_page(page)
-    return InspectionPage(categories=categories, category=chosen, page=current,
-                          tree=findings_tree(inspection, current.object_list))
+    tree = findings_tree(inspection, current.object_list)
+    if tree and current.number > 1:
+        opening = next((c for c in categories if c.name == tree[0].name), None)
+        tree[0].continued = opening is not None and tree[0].findings[0].position > opening.first
+    return InspectionPage(categories=categories, category=chosen, page=current, tree=tree)
 
 
 def ledger_snapshot(inspection: Inspection, findings: list[Finding]) -> LedgerSnapshot:

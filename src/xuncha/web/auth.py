@@ -11,8 +11,9 @@ class StaffBackend(ModelBackend):
 
     def get_user(self, user_id):
         model = get_user_model()
+        users = model._default_manager.select_related("staff__unit", "staff__team")
         try:
-            user = model._default_manager.select_related("staff__unit", "staff__team").get(pk=user_id)
+            user = users.get(pk=user_id)
         except model.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
