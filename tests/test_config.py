@@ -1,5 +1,6 @@
 """Settings: strict parsing, unknown names, and documentation of every setting."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,18 @@ def test_every_cli_command_is_documented():
                 "reuse", "reindex", "worker", "daily"]
     for command in commands:
         assert f"xuncha {command}" in text, command
+
+
+def test_the_cache_is_a_database_table_unless_redis_or_none_is_asked_for():
+    assert config.load({})["XUNCHA_CACHE_URL"] == "db"
+    assert config.load({"XUNCHA_CACHE_URL": ""})["XUNCHA_CACHE_URL"] == "db"
+    for raw in ("none", "locmem", "redis://127.0.0.1:6379/0", "rediss://cache.example:6380/1"):
+        assert config.load({"XUNCHA_CACHE_URL": raw})["XUNCHA_CACHE_URL"] == raw
+    with pytest.raises(config.ConfigError, match="XUNCHA_CACHE_URL"):
+        config.load({"XUNCHA_CACHE_URL": "memcached://127.0.0.1:11211"})
+
+
+def test_the_default_cache_is_shared_by_every_process_of_the_database(settings):
+    if os.environ.get("XUNCHA_CACHE_URL", "db") not in {"", "db"}:
+        pytest.skip("the suite runs with another cache")
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"

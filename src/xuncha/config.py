@@ -69,6 +69,17 @@ def parse_storage(raw: str) -> str:
     return value
 
 
+CACHE_KINDS = ("db", "locmem", "none")
+
+
+def parse_cache_url(raw: str) -> str:
+    """"" or db (a table in the database), locmem, none, redis://host:6379/0 or rediss://…."""
+    value = raw.strip() or "db"
+    if value in CACHE_KINDS or value.startswith(("redis://", "rediss://", "unix://")):
+        return value
+    raise ConfigError(f"expected db, locmem, none or a redis:// URL, got {raw!r}")
+
+
 def parse_path(raw: str) -> Path:
     if not raw.strip():
         raise ConfigError("expected a folder path, got an empty value")
@@ -107,6 +118,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Default length of the 集中整改期 after the feedback date; a round can set its own."),
     Setting("XUNCHA_PAGE_SIZE", "50", parse_positive_int, "Rows per page in staff lists."),
     Setting("XUNCHA_LOG_LEVEL", "INFO", str.upper, "Log level of the xuncha loggers."),
+    Setting("XUNCHA_CACHE_URL", "db", parse_cache_url,
+            "Cache of derived page parts (体检 results): db (a table in the database, shared by every"
+            " process), redis://host:6379/0, locmem (one process) or none (off)."),
     Setting("XUNCHA_LINT", "", parse_lint_overrides,
             "体检 rules switched off or re-graded, e.g. wording=off,vague-measure=error (staff site and xuncha lint)."),
     # -- background jobs (xuncha.jobs) and the bounds of 雷同 batch checks --

@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "xuncha.web.middleware.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -96,10 +97,27 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "xuncha.sqlite3",
             "OPTIONS": _SQLITE_OPTIONS,
+            # Each server thread keeps its connection: opening one (WAL pragmas, functions)
+            # was a tenth of a notice page's CPU time.
+            "CONN_MAX_AGE": 60,
         }
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Derived page parts (体检 of a notice) are cached: by default in a database table, which every
+# server and worker process sharing the database sees (created by migration ledger 0004).
+_CACHE_URL = CONFIG["XUNCHA_CACHE_URL"]
+_CACHE_BACKENDS = {
+    "db": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "xuncha_cache",
+           "OPTIONS": {"MAX_ENTRIES": 20_000}},
+    "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "none": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
+CACHES = {"default": _CACHE_BACKENDS.get(_CACHE_URL) or {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}}
+# Keys are content digests, so an old entry is never read again: a week keeps the table small.
+CACHES["default"]["TIMEOUT"] = 7 * 24 * 3600
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -134,13 +152,17 @@ else:
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Staff row with the user on every request; ModelBackend still reads sessions made before it.
+AUTHENTICATION_BACKENDS = ["xuncha.web.auth.StaffBackend",
+                           "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
 
-# Idle expiry: every request renews the cookie, so the session ends after N quiet minutes.
+# Idle expiry: a request renews the session at most once a minute (SessionRenewalMiddleware),
+# so it ends after N quiet minutes without a session write on every request.
 SESSION_COOKIE_AGE = CONFIG["XUNCHA_SESSION_IDLE_MINUTES"] * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -188,3 +188,16 @@ def test_generated_notices_survive_the_text_round_trip(doc):
 @given(notice_docs())
 def test_generated_notices_survive_the_docx_round_trip(doc):
     assert comparable(parse_text(load_docx(render_docx(doc)))) == comparable(doc)
+
+
+@pytest.mark.parametrize("categorised", [False, True])
+def test_a_notice_of_120_findings_renders_and_parses_back(categorised):
+    findings = [DocFinding(path=["二", "（一）", str(n)] if categorised else ["二", f"（{cn_number(n)}）"],
+                           category="落实主体责任不到位" if categorised else None, title=f"第{n}个问题的标题",
+                           status="done", measures=[f"制定第{n}项措施。"]) for n in range(1, 121)]
+    doc = NoticeDoc(team="区委第四巡察组", unit="天宝社区", issuer="中共天宝社区委员会",
+                    feedback_date=dt.date(2025, 9, 15), findings=findings)
+    text = render_text(doc)
+    assert ("120." if categorised else "（一百二十）") in text
+    for rendered in (text, load_docx(render_docx(doc)), load_html(render_html(doc).encode())):
+        assert essentials(parse_text(rendered))["findings"] == essentials(doc)["findings"]

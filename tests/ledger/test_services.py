@@ -246,3 +246,16 @@ def test_a_draft_is_composed_from_the_ledger_outside_any_outer_transaction(cast)
     first = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
     second = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
     assert (first.version, second.version) == (1, 2)
+
+
+def test_a_notice_of_120_findings_is_composed_with_chinese_numbers_and_reads_back(cast):
+    from xuncha.core.parse import parse_text
+
+    for i in range(2, 121):
+        findings.create_finding(cast.system, cast.other_inspection, f"第{i}个问题")
+    notice = notices.draft_from_ledger(cast.system, cast.other_inspection)
+    text = notice.doc["text"]
+    assert "（一百零一）第101个问题" in text and "（一百二十）第120个问题" in text
+    back = parse_text(text)
+    assert [f.path[-1] for f in back.findings][-3:] == ["（一百一十八）", "（一百一十九）", "（一百二十）"]
+    assert len(back.findings) == 120

@@ -10,12 +10,18 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from xuncha.core.ledger_xlsx import LedgerRow
 from xuncha.core.lint.ledger import LedgerItem, LedgerMeasure, LedgerSnapshot, lint_ledger
-from xuncha.core.statuses import MEASURE_FINISHED, MEASURE_UNFINISHED, WarningWindow
+from xuncha.core.statuses import (
+    FINDING_READY_FOR_CLOSEOUT,
+    MEASURE_FINISHED,
+    MEASURE_UNFINISHED,
+    WarningWindow,
+)
 from xuncha.ledger import permissions
 from xuncha.ledger.models import (
     AuditEvent,
@@ -174,14 +180,19 @@ def search_findings(actor: Actor, round_: Round | None = None, q: str = "", stat
 class Category:
     name: str
     findings: list = field(default_factory=list)
+    continued: bool = False  # its earlier findings are on the previous page
 
 
-def findings_tree(inspection: Inspection) -> list[Category]:
-    """category → finding → measures, in document order, with warning levels and ledger 体检 filled in."""
+def findings_tree(inspection: Inspection,
+                  findings: QuerySet[Finding] | None = None) -> list[Category]:
+    """category → finding → measures, in document order, with warning levels and ledger 体检
+    filled in. `findings` (one page of them, say) defaults to all of the inspection's."""
     window = warning_window()
     measures = Measure.objects.order_by("position", "id").annotate(
         report_count=Count("reports", distinct=True), evidence_count=Count("reports__evidence", distinct=True))
-    findings = list(Finding.objects.filter(inspection=inspection).order_by("position", "id").prefetch_related(
+    if findings is None:
+        findings = Finding.objects.filter(inspection=inspection).order_by("position", "id")
+    findings = list(findings.prefetch_related(
         Prefetch("measures", queryset=measures),
         Prefetch("closeouts", queryset=Closeout.objects.order_by("-requested_at", "-id"))))
     by_element: dict[str, list] = {}
@@ -201,10 +212,64 @@ def findings_tree(inspection: Inspection) -> list[Category]:
     return tree
 
 
+# Findings per page of an inspection: each carries its measures (3.3 on average at province
+# scale) and their 体检, so 25 findings are about as many ledger rows as a 50-row list.
+FINDINGS_PER_PAGE = 25
+# Finished as the inspection's summary counts them (services.derived.refresh_inspection).
+FINDING_FINISHED = FINDING_READY_FOR_CLOSEOUT | {"closed"}
+
+
+@dataclass
+class CategorySummary:
+    """A category of the inspection page's index: its findings counted, and where it opens."""
+
+    number: int  # 1-based, in document order: the page's ?category= value
+    name: str
+    total: int
+    finished: int
+    first: int = 0  # position of its first finding
+
+
+@dataclass
+class InspectionPage:
+    categories: list[CategorySummary]
+    category: CategorySummary | None  # the one shown, or None for all
+    page: Page  # of findings, in document order
+    tree: list[Category]  # the page's findings by category, measures and 体检 filled in
+
+
+def inspection_categories(inspection: Inspection) -> list[CategorySummary]:
+    """Every category with its counts, in the order the categories first appear (one query)."""
+    rows = (Finding.objects.filter(inspection=inspection).order_by().values("category")
+            .annotate(first=Min("position"), total=Count("id"),
+                      finished=Count("id", filter=Q(status__in=FINDING_FINISHED)))
+            .order_by("first", "category"))
+    return [CategorySummary(number, row["category"] or "", row["total"], row["finished"],
+                            row["first"]) for number, row in enumerate(rows, start=1)]
+
+
+def inspection_page(inspection: Inspection, category: int | None = None,
+                    page: str | int | None = None, per_page: int | None = None) -> InspectionPage:
+    """One page of an inspection's findings (optionally of one category), with measures and
+    ledger 体检 for that page only: the query count and the page's size do not grow with the
+    inspection."""
+    categories = inspection_categories(inspection)
+    chosen = next((c for c in categories if c.number == category), None)
+    findings = Finding.objects.filter(inspection=inspection).order_by("position", "id")
+    if chosen is not None:
+        findings = findings.filter(category=chosen.name)
+    current = Paginator(findings, per_page or FINDINGS_PER_PAGE).get_page(page)
+    tree = findings_tree(inspection, current.object_list)
+    if tree and current.number > 1:
+        opening = next((c for c in categories if c.name == tree[0].name), None)
+        tree[0].continued = opening is not None and tree[0].findings[0].position > opening.first
+    return InspectionPage(categories=categories, category=chosen, page=current, tree=tree)
+
+
 def ledger_snapshot(inspection: Inspection, findings: list[Finding]) -> LedgerSnapshot:
     """The ledger as plain data for core.lint (findings prefetched as in findings_tree)."""
     copied: dict[int, list] = {}
-    for report in ProgressReport.objects.filter(measure__finding__inspection=inspection,
+    for report in ProgressReport.objects.filter(measure__finding__in=[f.pk for f in findings],
                                                 copied_share__isnull=False).order_by("date", "id"):
         copied.setdefault(report.measure_id, []).append((report.date, report.copied_share, report.copied_from))
     items = []
@@ -281,12 +346,17 @@ def ledger_rows(inspection: Inspection) -> list[LedgerRow]:
 
 
 def get_notice(actor: Actor, pk: int) -> Notice:
-    notice = (Notice.objects.filter(permissions.scope_filter(actor, via="inspection__"))
-              .select_related("inspection__unit", "inspection__round", "inspection__team", "created_by",
-                              "approved_by", "published_by").filter(pk=pk).first())
-    if notice is None:
+    # Only the names of the people: three whole user rows made this the page's costliest query.
+    # No ORDER BY (first() would add one): building the SQL is most of this query's cost.
+    rows = (Notice.objects.filter(permissions.scope_filter(actor, via="inspection__"))
+            .select_related("inspection__unit", "inspection__round", "inspection__team")
+            .annotate(created_by_name=F("created_by__username"),
+                      approved_by_name=F("approved_by__username"),
+                      published_by_name=F("published_by__username"))
+            .filter(pk=pk).order_by()[:1])
+    if not rows:
         raise NotFound()
-    return notice
+    return rows[0]
 
 
 def inspection_notices(inspection: Inspection) -> list[Notice]:

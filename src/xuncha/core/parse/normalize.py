@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from xuncha.core.numerals import CHARACTERS
+
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff]+")
 # Word and WPS PDFs put spaces between Chinese and digits ("2023 年 7 月"): dropped, like those
@@ -22,9 +24,10 @@ _CJK_GAP = re.compile(
 _FURNITURE_MARK = re.compile(r"[>＞»►]|当前位置|您的位置|现在位置|来源[：:]|发布时间|发布日期|浏览|点击")
 _MARKUP = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _PARENS = re.compile(r"\(([^()\n]{1,40})\)")
-_CN_NUMERAL = "一二三四五六七八九十百"
+_CN_NUMERAL = CHARACTERS
 _ENDS_CLAUSE = "。；;：:！!？?…）)》」』”\"'"
-_HEADING = re.compile(rf"^(?:[{_CN_NUMERAL}]+、|（[{_CN_NUMERAL}]+）|（\d{{1,2}}）|\d{{1,2}}\s*[.．、](?!\d))")
+_HEADING = re.compile(
+    rf"^(?:[{_CN_NUMERAL}]+、|（[{_CN_NUMERAL}]+）|（\d{{1,3}}）|\d{{1,3}}\s*[.．、](?!\d))")
 _LIST_ITEM = re.compile(rf"^[{_CN_NUMERAL}]+是")
 _LABEL = re.compile(rf"^[{CJK}]{{2,8}}[：:]")  # 整改结果：… starts a line of its own
 _DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")

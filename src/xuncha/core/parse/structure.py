@@ -11,14 +11,15 @@ import re
 from dataclasses import dataclass, field
 
 from xuncha.core.document import DocFinding, DocSection
+from xuncha.core.numerals import CHARACTERS
 from xuncha.core.parse.normalize import is_heading, is_signature_org
 
-CN = "一二三四五六七八九十百"
+CN = CHARACTERS  # 一 … 十, 百, 千, 零: heading numbers of any count a notice has
 HEADING_PATTERNS = (
     (1, re.compile(rf"^(?P<marker>[{CN}]+)、\s*")),
     (2, re.compile(rf"^（(?P<marker>[{CN}]+)）\s*")),
-    (3, re.compile(r"^(?P<marker>\d{1,2})\s*[.．、](?!\d)\s*")),
-    (4, re.compile(r"^（(?P<marker>\d{1,2})）\s*")),
+    (3, re.compile(r"^(?P<marker>\d{1,3})\s*[.．、](?!\d)\s*")),
+    (4, re.compile(r"^（(?P<marker>\d{1,3})）\s*")),
 )
 LIST_MARKER = re.compile(rf"(?:(?<=^)|(?<=[。；;：:！？!?\s]))(?P<marker>[{CN}]+是|\d是)(?=\S)")
 QUOTED_TITLE = re.compile(r"^(?:针对|对照|关于|就)“(?P<title>[^”]{2,80})”(?:的)?问题[，,：:]?")

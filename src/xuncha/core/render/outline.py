@@ -14,19 +14,11 @@ from dataclasses import dataclass, field
 
 from xuncha.core.dates import format_date
 from xuncha.core.document import Claim, DocFinding, NoticeDoc
+from xuncha.core.numerals import cn_number, parse_cn_number
 from xuncha.core.parse.structure import HEADING_PATTERNS, SIGNATURE_DATE, split_lines
 
-CN_NUMERALS = "一二三四五六七八九十"
 STATUS_WORDS = {"done": "已完成", "partly": "基本完成", "not_done": "未完成", "ongoing": "长期坚持"}
 INVITATION = "欢迎广大党员干部群众对巡察整改落实情况进行监督。如有意见建议，请及时向我们反映。"
-
-
-def cn_number(n: int) -> str:
-    """1 → 一, 12 → 十二, 23 → 二十三 (heading numbers)."""
-    if n <= 10:
-        return CN_NUMERALS[n - 1]
-    tens, ones = divmod(n, 10)
-    return (CN_NUMERALS[tens - 1] if tens > 1 else "") + "十" + (CN_NUMERALS[ones - 1] if ones else "")
 
 
 @dataclass
@@ -69,7 +61,7 @@ def _items(texts: list[str]) -> str:
 def _label(marker: str) -> str:
     if marker.isdigit():
         return f"{marker}."
-    if marker and all(ch in CN_NUMERALS for ch in marker):
+    if parse_cn_number(marker):
         return f"{marker}、"
     return marker
 
@@ -175,7 +167,7 @@ def standard_blocks(doc: NoticeDoc, overview: list[str] | None = None, plans: li
     """The standard wording around the doc's findings and claims, with optional free parts."""
     blocks = [Block(standard_intro(doc))]
     first = doc.findings[0].path[0] if doc.findings and doc.findings[0].path else ""
-    part = first if first and all(ch in CN_NUMERALS for ch in first) else ("二" if doc.claims or overview else "一")
+    part = first if parse_cn_number(first) else ("二" if doc.claims or overview else "一")
     if part != "一" or doc.claims or overview:
         blocks.append(Block("一、整改工作总体情况", level=1))
         blocks.extend(Block(text) for text in overview or ([] if doc.claims else [OVERVIEW]))
@@ -184,7 +176,7 @@ def standard_blocks(doc: NoticeDoc, overview: list[str] | None = None, plans: li
     blocks.append(Block(f"{part}、反馈问题整改情况", level=1))
     blocks.extend(finding_blocks(doc.findings, layout_of(doc)))
     if plans:
-        blocks.append(Block(f"{cn_number(CN_NUMERALS.index(part[-1]) + 2)}、下一步工作打算", level=1))
+        blocks.append(Block(f"{cn_number(parse_cn_number(part) + 1)}、下一步工作打算", level=1))
         blocks.extend(Block(text) for text in plans)
     contacts = doc.contacts
     if contacts.any():

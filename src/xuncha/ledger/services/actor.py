@@ -33,7 +33,10 @@ def actor_for(user, ip: str | None = None) -> Actor:
     """The Actor for a logged-in user; superusers without a Staff row act as office admins."""
     if user is None or not user.is_authenticated:
         return Actor(user=None, role="anonymous", ip=ip)
-    staff = Staff.objects.select_related("unit", "team").filter(user=user).first()
+    if get_user_model().staff.is_cached(user):  # loaded with the user (web.auth.StaffBackend)
+        staff = getattr(user, "staff", None)
+    else:
+        staff = Staff.objects.select_related("unit", "team").filter(user=user).first()
     if staff is None:
         role = "office_admin" if user.is_superuser else "none"
         return Actor(user=user, role=role, ip=ip)

@@ -168,16 +168,29 @@ def _store_files(notice: Notice, rendered: list[tuple[str, bytes]]) -> list[dict
 
 def publish_checks(notice: Notice) -> list[Diagnostic]:
     """体检 as publishing sees it: XUNCHA_LINT applies, personal information is an error, and the
-    text is compared with other units' and earlier rounds' notices (boilerplate)."""
+    text is compared with other units' and earlier rounds' notices (boilerplate).
+    The notice page reads the same two parts through the cache (services.notice_checks)."""
+    return lint_checks(notice) + boilerplate_checks(notice)
+
+
+def lint_checks(notice: Notice) -> list[Diagnostic]:
+    """The rules on the notice itself: depend only on its doc and XUNCHA_LINT."""
     overrides = settings.LINT_OVERRIDES
     extra = {} if overrides.get("personal-info") == "off" else {"personal-info": "error"}
-    doc = NoticeDoc.from_dict(notice.doc)
-    found = lint(doc, configured(overrides, **extra))
-    if overrides.get("boilerplate") != "off":
-        sources = reuse.copied_sources(doc.text, notice.inspection, me=f"draft:{notice.pk}")
-        for diagnostic in copied_from((s.label, s.share, s.spans) for s in sources):
-            diagnostic.severity = overrides.get("boilerplate", diagnostic.severity)
-            found.append(diagnostic)
+    return lint(NoticeDoc.from_dict(notice.doc), configured(overrides, **extra))
+
+
+def boilerplate_checks(notice: Notice) -> list[Diagnostic]:
+    """The text against the persisted 雷同 index: depends on every other indexed text too."""
+    overrides = settings.LINT_OVERRIDES
+    if overrides.get("boilerplate") == "off":
+        return []
+    found = []
+    text = notice.doc.get("text") or ""
+    sources = reuse.copied_sources(text, notice.inspection, me=f"draft:{notice.pk}")
+    for diagnostic in copied_from((s.label, s.share, s.spans) for s in sources):
+        diagnostic.severity = overrides.get("boilerplate", diagnostic.severity)
+        found.append(diagnostic)
     return found
 
 

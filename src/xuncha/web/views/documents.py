@@ -14,12 +14,11 @@ from xuncha.core.document import Contacts, NoticeDoc
 from xuncha.core.ledger_xlsx import write_xlsx
 from xuncha.core.render import RENDERERS, PdfUnavailable, render_bytes
 from xuncha.core.render.compose import FreeParts, paragraphs
-from xuncha.core.render.html import fragment
-from xuncha.core.render.outline import outline
 from xuncha.ledger import permissions, selectors
 from xuncha.ledger.services import imports, notices, storage
 from xuncha.ledger.services.errors import ServiceError
 from xuncha.web import forms, uploads
+from xuncha.web.notice_page import notice_page
 from xuncha.web.views.common import run_action, staff_view
 from xuncha.web.views.files import stored_download
 
@@ -146,12 +145,6 @@ def notice_create(request, actor, pk: int):
     return redirect("notice", pk=created["notice"].pk) if "notice" in created else response
 
 
-def _parts_initial(parts: FreeParts) -> dict:
-    return {"overview": "\n".join(parts.overview), "plans": "\n".join(parts.plans),
-            "phones": "、".join(parts.contacts.phones), "emails": "、".join(parts.contacts.emails),
-            "addresses": "、".join(parts.contacts.addresses)}
-
-
 def highlighted(text: str, diagnostics) -> str:
     """The notice text as HTML paragraphs, each diagnostic's span marked and anchored."""
     from django.utils.html import escape
@@ -171,15 +164,14 @@ def highlighted(text: str, diagnostics) -> str:
 @staff_view
 def notice_detail(request, actor, pk: int):
     notice = selectors.get_notice(actor, pk)
-    doc = NoticeDoc.from_dict(notice.doc)
-    diagnostics = notices.publish_checks(notice)
+    page = notice_page(notice)  # 体检, preview and form: from the cache while the notice is unchanged
+    doc, diagnostics = page.doc, page.diagnostics
     names = sorted({doc.text[d.span[0]:d.span[1]] for d in diagnostics
                     if d.rule == "personal-info" and d.span and d.span[1] - d.span[0] <= 4})
     return render(request, "web/notice_detail.html", {
-        "notice": notice, "inspection": notice.inspection, "preview": fragment(outline(doc)),
+        "notice": notice, "inspection": notice.inspection, "preview": page.preview,
         "diagnostics": diagnostics, "marked_text": highlighted(doc.text, diagnostics), "names": names,
-        "has_errors": any(d.severity == "error" for d in diagnostics),
-        "form": forms.NoticePartsForm(initial=_parts_initial(notices.stored_parts(notice))),
+        "has_errors": any(d.severity == "error" for d in diagnostics), "form_fields": page.form,
         "actions": permissions.actions_for(actor, notice.inspection), "formats": RENDERERS,
     })
 

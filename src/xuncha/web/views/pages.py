@@ -47,8 +47,11 @@ def finding_list(request, actor):
 @staff_view
 def inspection_detail(request, actor, pk: int):
     inspection = selectors.get_inspection(actor, pk)
+    category = request.GET.get("category", "")
+    page = selectors.inspection_page(inspection, int(category) if category.isdigit() else None,
+                                     request.GET.get("page"))
     return render(request, "web/inspection_detail.html", {
-        "inspection": inspection, "tree": selectors.findings_tree(inspection),
+        "inspection": inspection, "p": page, "tree": page.tree,
         "actions": permissions.actions_for(actor, inspection),
         "finding_form": forms.FindingForm(), "notices": selectors.inspection_notices(inspection),
     })

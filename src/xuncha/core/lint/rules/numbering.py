@@ -6,22 +6,16 @@ from collections.abc import Iterator
 
 from xuncha.core.document import NoticeDoc
 from xuncha.core.lint.base import Diagnostic, Rule
+from xuncha.core.numerals import parse_cn_number
 from xuncha.core.parse.structure import HEADING_PATTERNS, LIST_MARKER, split_lines
-
-CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
 def number_of(marker: str) -> int | None:
-    """一 → 1, 十二 → 12, 二十 → 20, "3" → 3."""
+    """一 → 1, 十二 → 12, 一百零一 → 101, "3" → 3."""
     marker = marker.strip("（）、.．是")
     if marker.isdigit():
         return int(marker)
-    if not marker or any(ch not in CN for ch in marker):
-        return None
-    if "十" not in marker:
-        return CN[marker] if len(marker) == 1 else None
-    tens, _, ones = marker.partition("十")
-    return (CN[tens] if tens else 1) * 10 + (CN[ones] if ones else 0)
+    return parse_cn_number(marker)
 
 
 def _heading_markers(doc: NoticeDoc) -> list[tuple[int, int, int, int]]:

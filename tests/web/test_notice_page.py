@@ -1,0 +1,102 @@
+"""The notice page reads its 体检 from the cache; edits, masks and settings change what it shows."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from xuncha.core.reuse.store import IndexStore
+from xuncha.ledger.services import notice_checks, notices
+from xuncha.ledger.services.findings import update_finding
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """A Redis cache (XUNCHA_CACHE_URL) outlives the test database; the default table does not."""
+    cache.clear()
+
+
+@pytest.fixture
+def work(monkeypatch):
+    """Counts of the two expensive steps: linting the notice and querying the 雷同 index."""
+    counts = {"lint": 0, "index": 0}
+    lint, query = notices.lint, IndexStore.query
+
+    def counted_lint(*args, **kwargs):
+        counts["lint"] += 1
+        return lint(*args, **kwargs)
+
+    def counted_query(self, *args, **kwargs):
+        counts["index"] += 1
+        return query(self, *args, **kwargs)
+
+    monkeypatch.setattr(notices, "lint", counted_lint)
+    monkeypatch.setattr(IndexStore, "query", counted_query)
+    return counts
+
+
+def _name_in_finding(cast):
+    from xuncha.ledger.models import Finding
+
+    fresh = Finding.objects.get(pk=cast.finding.pk)
+    update_finding(cast.system, fresh, fresh.version, description="社区负责安全工作人员李建新受到政务警告处分。")
+
+
+def test_the_second_view_of_a_notice_page_runs_no_lint_and_no_index_query(login, cast, today, work):
+    _name_in_finding(cast)
+    notice = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
+    client = login("editor")
+    first = client.get(reverse("notice", args=[notice.pk])).content.decode()
+    assert work == {"lint": 1, "index": 1}
+    second = client.get(reverse("notice", args=[notice.pk])).content.decode()
+    assert work == {"lint": 1, "index": 1}
+    assert "personal-info" in second and '<mark class="lint-span"' in second
+    assert first.count('class="lint lint-') == second.count('class="lint lint-') > 0
+
+
+def test_an_edit_of_the_draft_changes_the_diagnostics_shown(login, cast, today, work):
+    _name_in_finding(cast)
+    notice = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
+    client = login("editor")
+    page = client.get(reverse("notice", args=[notice.pk])).content.decode()
+    assert "将“李建新”改为“李某”" in page
+    client.post(reverse("notice-mask", args=[notice.pk]), {"name": "李建新"}, follow=True)
+    page = client.get(reverse("notice", args=[notice.pk])).content.decode()
+    assert "将“李建新”改为“李某”" not in page and "李某受到政务警告处分" in page
+    assert "personal-info" not in page
+    notice.refresh_from_db()
+    client.post(reverse("notice-edit", args=[notice.pk]), {
+        "overview": "社区工作人员张卫东受到党内警告处分。", "plans": "", "phones": "", "emails": "",
+        "addresses": "", "version": notice.row_version}, follow=True)
+    page = client.get(reverse("notice", args=[notice.pk])).content.decode()
+    assert "将“张卫东”改为“张某”" in page and "personal-info" in page
+    assert work["lint"] == 3
+
+
+def test_changed_lint_settings_are_not_served_from_the_cache(login, cast, today, settings, work):
+    _name_in_finding(cast)
+    notice = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
+    assert "personal-info" in {d.rule for d in notice_checks.page_checks(notice)}
+    settings.LINT_OVERRIDES = {"personal-info": "off"}
+    assert "personal-info" not in {d.rule for d in notice_checks.page_checks(notice)}
+    assert work["lint"] == 2
+
+
+def test_the_page_shows_what_publishing_would_check(cast, today):
+    _name_in_finding(cast)
+    notice = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
+    for _ in range(2):  # computed, then read back from the cache
+        assert [d.to_dict() for d in notice_checks.page_checks(notice)] == [
+            d.to_dict() for d in notices.publish_checks(notice)]
+
+
+def test_a_broken_cache_only_costs_time(cast, today, monkeypatch):
+    _name_in_finding(cast)
+    notice = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(notice_checks.django_cache, "get", broken)
+    assert "personal-info" in {d.rule for d in notice_checks.page_checks(notice)}
