@@ -33,7 +33,8 @@ class Side:
 
     __slots__ = ("codes", "forward", "hashes", "reverse", "valid")
 
-    def __init__(self, codes: np.ndarray, masked: np.ndarray | None, min_run: int, mark: str) -> None:
+    def __init__(self, codes: np.ndarray, masked: np.ndarray | None, min_run: int,
+                 mark: str) -> None:
         self.codes = codes
         self.hashes = kgram_hashes64(codes, min_run)
         if masked is None:
@@ -79,7 +80,7 @@ def occurrences(x: Side, y: Side) -> tuple[np.ndarray, np.ndarray]:
     group = np.minimum(np.searchsorted(unique, x.hashes[jx]), len(unique) - 1)
     hit = unique[group] == x.hashes[jx]
     jx, group = jx[hit], group[hit]
-    # (group, position) as one sorted key: the first occurrence at or after the target is one search.
+    # (group, position) as one sorted key: the first occurrence at or after a target is one search.
     ranked = ((np.cumsum(new) - 1).astype(np.uint64) << np.uint64(32)) | qs.astype(np.uint64)
     target = (group.astype(np.uint64) << np.uint64(32)) | (jx % len(y.hashes)).astype(np.uint64)
     at = np.searchsorted(ranked, target)

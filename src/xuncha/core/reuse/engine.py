@@ -100,7 +100,7 @@ class Document:
 class Prepared:
     """One document ready for verification: its k-gram hashes and which of them hold common text."""
 
-    __slots__ = ("codes", "grams", "masked", "positions", "sides", "unique")
+    __slots__ = ("codes", "counts", "grams", "masked", "positions", "sides", "unique")
 
     def __init__(self, codes: np.ndarray, k: int, common: np.ndarray) -> None:
         self.codes = codes
@@ -114,7 +114,10 @@ class Prepared:
             np.cumsum(common_chars, out=window[1:])
             self.positions = np.flatnonzero((window[k:] - window[:-k]) == 0)
         ordered = np.sort(self.grams)
-        self.unique = ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])] if len(ordered) else ordered
+        first = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]])) \
+            if len(ordered) else np.zeros(0, np.int64)
+        self.unique = ordered[first]
+        self.counts = np.diff(np.append(first, len(ordered)))  # how often each k-gram occurs
 
     def side(self, min_run: int, mark: str) -> Side:
         """The text as the linear cover walk reads it (built on first use, then kept)."""
@@ -151,10 +154,21 @@ def shared_runs(x: Prepared, y: Prepared, k: int, min_run: int) -> list[tuple[in
     """
     if not len(x.positions) or not len(y.positions):
         return []
+    if matches(x, y) > MATCH_BUDGET * (len(x.positions) + len(y.positions)) + 1024:
+        return linear_runs(x, y, min_run)
     found = _all_runs(x, y, k, min_run, MATCH_BUDGET * (len(x.positions) + len(y.positions)) + 1024)
     if found is None or len(found) > RUNS_SIFTED:
         return linear_runs(x, y, min_run)
     return found
+
+
+def matches(x: Prepared, y: Prepared) -> int:
+    """Pairs of equal k-grams (common text included): what listing every run would cost."""
+    if not len(x.unique) or not len(y.unique):
+        return 0
+    place = np.minimum(np.searchsorted(y.unique, x.unique), len(y.unique) - 1)
+    hit = y.unique[place] == x.unique
+    return int(np.dot(x.counts[hit], y.counts[place[hit]]))
 
 
 def linear_runs(x: Prepared, y: Prepared, min_run: int) -> list[tuple[int, int, int, int]]:
@@ -231,7 +245,6 @@ def _postings_groups(keys: np.ndarray, limit: int) -> tuple[np.ndarray, ...]:
     new_group[0] = True
     np.not_equal(hashes[1:], hashes[:-1], out=new_group[1:])
     group_start = np.flatnonzero(new_group)
-    size = np.diff(np.append(group_start, len(keys)))
     # Distinct documents per group: a repeated key is the same document again.
     new_key = np.empty(len(keys), bool)
     new_key[0] = True
