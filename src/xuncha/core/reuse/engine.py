@@ -22,7 +22,12 @@ from functools import cached_property
 import numpy as np
 
 from xuncha.core.reuse.cover import MASK_X, MASK_Y, Side, cover_runs
-from xuncha.core.reuse.hashing import fingerprints_batch, kgram_hashes, kgram_hashes64
+from xuncha.core.reuse.hashing import (
+    contains,
+    fingerprints_batch,
+    kgram_hashes,
+    kgram_hashes64,
+)
 from xuncha.core.reuse.text import encode, encode_batch
 
 MIN_RUN = 13
@@ -366,7 +371,7 @@ class ReuseIndex:
             document = self.documents[number]
             codes, offsets = document.encoded
             grams = kgram_hashes(codes, self.k)
-            hit = np.flatnonzero(np.isin(grams, common))
+            hit = np.flatnonzero(contains(common, grams))
             if not len(hit):
                 continue
             df = counts[np.searchsorted(common, grams[hit])]

@@ -15,6 +15,23 @@ _MULTIPLIERS = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E377
                         np.uint64)
 
 
+def distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values. By sorting: NumPy 2.4's hash-based `np.unique` (and `isin`,
+    `union1d`) took seconds on a million 64-bit values, a sort takes a tenth of one."""
+    ordered = np.sort(values)
+    if not len(ordered):
+        return ordered
+    return ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])]
+
+
+def contains(ordered: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Which of `values` are in the sorted array `ordered`."""
+    if not len(ordered):
+        return np.zeros(len(values), bool)
+    place = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
+    return ordered[place] == values
+
+
 def kgram_hashes64(codes: np.ndarray, k: int) -> np.ndarray:
     """A 64-bit hash of every k-gram of `codes` (len(codes) - k + 1 of them; none if shorter)."""
     n = len(codes) - k + 1
@@ -85,7 +102,7 @@ def fingerprints_batch(codes: np.ndarray, starts: np.ndarray, k: int, w: int,
         cut = cut[(cut >= 0) & (cut < len(hashes))]
         hashes[cut] = MISSING
     if excluded is not None:
-        hashes[np.isin(hashes, excluded)] = MISSING
+        hashes[contains(np.sort(excluded), hashes)] = MISSING
     positions = winnow(hashes, w)
     documents = (np.searchsorted(starts, positions, side="right") - 1).astype(np.uint32)
     return hashes[positions], documents
