@@ -188,3 +188,12 @@ def test_the_match_budget_sends_repetition_to_the_linear_cover(monkeypatch):
     index.add("b", WORD * 4_000)
     index.pairs(threshold=0.0)
     assert calls, "one word repeated goes the linear way"
+
+
+def test_a_formula_repeated_through_whole_documents_is_one_common_phrase():
+    index = ReuseIndex()
+    for number in range(6):
+        index.add(f"d{number}", "整改落实巡察反馈" * 20_000)
+    assert index.pairs(threshold=0.0) == []
+    (phrase, documents), = index.common_phrases()
+    assert documents == 6 and len(phrase) == 160_000

@@ -375,15 +375,16 @@ class ReuseIndex:
             if not len(hit):
                 continue
             df = counts[np.searchsorted(common, grams[hit])]
-            start, end, least = int(hit[0]), int(hit[0]) + self.k, int(df[0])
-            for position, docs in [*zip(hit[1:].tolist(), df[1:].tolist(), strict=True), (1 << 40, 0)]:
-                if position <= end:
-                    end, least = max(end, position + self.k), max(least, docs)
-                    continue
+            # Overlapping or touching common k-grams grow into one phrase (whole arrays: a text
+            # of one repeated formula has a hit at every position).
+            first = np.flatnonzero(np.concatenate([[True], np.diff(hit) > self.k]))
+            last = np.append(first[1:], len(hit)) - 1
+            least = np.maximum.reduceat(df, first)
+            for start, end, docs in zip(hit[first].tolist(), (hit[last] + self.k).tolist(),
+                                        least.tolist(), strict=True):
                 if end - start >= self.min_run:
                     phrase = document.original[offsets[start]:offsets[end - 1] + 1]
-                    found[phrase] = max(found.get(phrase, 0), least)
-                start, end, least = position, position + self.k, docs
+                    found[phrase] = max(found.get(phrase, 0), docs)
         kept: list[tuple[str, int]] = []
         for phrase, count in sorted(found.items(), key=lambda item: (-item[1], -len(item[0]), item[0])):
             # The same formula seen with different neighbours: keep the version most documents share.
