@@ -27,6 +27,7 @@ from xuncha.core.reuse.hashing import (
     fingerprints_batch,
     kgram_hashes,
     kgram_hashes64,
+    search,
 )
 from xuncha.core.reuse.text import encode, encode_batch
 
@@ -190,8 +191,8 @@ def _all_runs(x: Prepared, y: Prepared, k: int, min_run: int,
     gy_all = y.grams[y.positions]
     order = np.argsort(gy_all)
     gy, py = gy_all[order], y.positions[order]
-    low = np.searchsorted(gy, gx, "left")
-    count = np.searchsorted(gy, gx, "right") - low
+    low, high = search(gy, gx, ("left", "right"))
+    count = high - low
     hit = count > 0
     if not hit.any():
         return []
