@@ -123,7 +123,8 @@ class Prepared:
         first = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]])) \
             if len(ordered) else np.zeros(0, np.int64)
         self.unique = ordered[first]
-        self.counts = np.diff(np.append(first, len(ordered)))  # how often each k-gram occurs
+        # How often each k-gram occurs; None when none repeats (most texts), to keep the cache small.
+        self.counts = np.diff(np.append(first, len(ordered))) if len(first) < len(ordered) else None
 
     def side(self, min_run: int, mark: str) -> Side:
         """The text as the linear cover walk reads it (built on first use, then kept)."""
@@ -174,7 +175,11 @@ def matches(x: Prepared, y: Prepared) -> int:
         return 0
     place = np.minimum(np.searchsorted(y.unique, x.unique), len(y.unique) - 1)
     hit = y.unique[place] == x.unique
-    return int(np.dot(x.counts[hit], y.counts[place[hit]]))
+    if x.counts is None and y.counts is None:
+        return int(np.count_nonzero(hit))
+    mine = x.counts[hit] if x.counts is not None else 1
+    theirs = y.counts[place[hit]] if y.counts is not None else 1
+    return int(np.sum(mine * theirs))
 
 
 def linear_runs(x: Prepared, y: Prepared, min_run: int) -> list[tuple[int, int, int, int]]:
