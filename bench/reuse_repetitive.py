@@ -80,8 +80,10 @@ def store(a: str, b: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--json", action="store_true", help="end with one JSON line (always printed)")
-    parser.add_argument("--sizes", default="0.25,0.5,1,2", help="millions of characters, comma-separated")
+    parser.add_argument("--json", action="store_true",
+                        help="end with one JSON line (always printed)")
+    parser.add_argument("--sizes", default="0.25,0.5,1,2",
+                        help="millions of characters, comma-separated")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     encode("预热")  # the folding table is built once per process, before any clock starts
@@ -100,8 +102,8 @@ def main() -> int:
         for figure in row.values():
             figure["batch_ratio"] = round(figure["batch_s"] / base["batch_s"], 2)
             figure["store_ratio"] = round(figure["store_s"] / base["store_s"], 2)
-        print(f"{size_mb} M characters: " + ", ".join(
-            f"{k} {v['batch_s']}/{v['store_s']} s" for k, v in row.items()), file=sys.stderr, flush=True)
+        shown = ", ".join(f"{k} {v['batch_s']}/{v['store_s']} s" for k, v in row.items())
+        print(f"{size_mb} M characters: {shown}", file=sys.stderr, flush=True)
         figures["sizes_mb"].append(size_mb)
         figures[str(size_mb)] = row
     print(json.dumps(figures))

@@ -9,6 +9,7 @@
    threshold and is dropped (the bound is in `min_shared`).
 5. Each remaining pair is verified exactly on the two texts: all k-grams matched, maximal runs of
    matching k-grams on one diagonal are the shared passages, kept when at least `min_run` long.
+   When repetition makes the matches outgrow the texts, the linear cover of `cover.py` instead.
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ class Prepared:
         first = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]])) \
             if len(ordered) else np.zeros(0, np.int64)
         self.unique = ordered[first]
-        # How often each k-gram occurs; None when none repeats (most texts), to keep the cache small.
+        # How often each k-gram occurs; None when none repeats (most texts): the cache stays small.
         self.counts = np.diff(np.append(first, len(ordered))) if len(first) < len(ordered) else None
 
     def side(self, min_run: int, mark: str) -> Side:
