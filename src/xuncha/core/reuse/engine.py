@@ -9,6 +9,7 @@
    threshold and is dropped (the bound is in `min_shared`).
 5. Each remaining pair is verified exactly on the two texts: all k-grams matched, maximal runs of
    matching k-grams on one diagonal are the shared passages, kept when at least `min_run` long.
+   When repetition makes the matches outgrow the texts, the linear cover of `cover.py` instead.
 """
 
 from __future__ import annotations
@@ -21,12 +22,22 @@ from functools import cached_property
 
 import numpy as np
 
-from xuncha.core.reuse.hashing import fingerprints_batch, kgram_hashes, kgram_hashes64
+from xuncha.core.reuse.cover import MASK_X, MASK_Y, Side, cover_runs
+from xuncha.core.reuse.hashing import (
+    contains,
+    fingerprints_batch,
+    kgram_hashes,
+    kgram_hashes64,
+    search,
+)
 from xuncha.core.reuse.text import encode, encode_batch
 
 MIN_RUN = 13
 CHUNK_CHARACTERS = 4_000_000  # texts are fingerprinted this many characters at a time
 THREADS = min(2, os.cpu_count() or 1)
+MATCH_BUDGET = 4  # k-gram matches per k-gram of the pair beyond which runs are found linearly
+LOW = np.uint64(0xFFFFFFFF)
+RUNS_SIFTED = 256  # runs beyond which `shown` (quadratic in them) gives way to the linear cover
 
 
 def parameters(min_run: int) -> tuple[int, int]:
@@ -96,12 +107,13 @@ class Document:
 class Prepared:
     """One document ready for verification: its k-gram hashes and which of them hold common text."""
 
-    __slots__ = ("codes", "grams", "positions", "unique")
+    __slots__ = ("codes", "counts", "grams", "masked", "positions", "sides", "unique")
 
     def __init__(self, codes: np.ndarray, k: int, common: np.ndarray) -> None:
         self.codes = codes
         self.grams = kgram_hashes64(codes, k)
-        common_chars = common_characters(self.grams, len(codes), k, common)
+        self.masked = common_chars = common_characters(self.grams, len(codes), k, common)
+        self.sides: dict[tuple[int, str], Side] = {}
         if common_chars is None:
             self.positions = np.arange(len(self.grams))
         else:  # the k-grams that touch no common character
@@ -109,7 +121,18 @@ class Prepared:
             np.cumsum(common_chars, out=window[1:])
             self.positions = np.flatnonzero((window[k:] - window[:-k]) == 0)
         ordered = np.sort(self.grams)
-        self.unique = ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])] if len(ordered) else ordered
+        first = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]])) \
+            if len(ordered) else np.zeros(0, np.int64)
+        self.unique = ordered[first]
+        # How often each k-gram occurs; None when none repeats (most texts): the cache stays small.
+        self.counts = np.diff(np.append(first, len(ordered))) if len(first) < len(ordered) else None
+
+    def side(self, min_run: int, mark: str) -> Side:
+        """The text as the linear cover walk reads it (built on first use, then kept)."""
+        key = (min_run, mark)
+        if key not in self.sides:
+            self.sides[key] = Side(self.codes, self.masked, min_run, mark)
+        return self.sides[key]
 
 
 def common_characters(grams: np.ndarray, length: int, k: int, common: np.ndarray) -> np.ndarray | None:
@@ -130,20 +153,59 @@ def common_characters(grams: np.ndarray, length: int, k: int, common: np.ndarray
 
 
 def shared_runs(x: Prepared, y: Prepared, k: int, min_run: int) -> list[tuple[int, int, int, int]]:
-    """Maximal runs (a_start, a_end, b_start, b_end) in code positions that both texts hold."""
+    """Maximal runs (a_start, a_end, b_start, b_end) in code positions that both texts hold.
+
+    Every maximal run when the texts match in few places; when repetition makes the matches
+    outgrow the texts (one word repeated: every position matches every other), or the runs are
+    too many to sift, the linear cover of `cover.py`: maximal runs covering exactly what each
+    side shares.
+    """
     if not len(x.positions) or not len(y.positions):
         return []
+    if matches(x, y) > MATCH_BUDGET * (len(x.positions) + len(y.positions)) + 1024:
+        return linear_runs(x, y, min_run)
+    found = _all_runs(x, y, k, min_run, MATCH_BUDGET * (len(x.positions) + len(y.positions)) + 1024)
+    if found is None or len(found) > RUNS_SIFTED:
+        return linear_runs(x, y, min_run)
+    return found
+
+
+def matches(x: Prepared, y: Prepared) -> int:
+    """Pairs of equal k-grams (common text included): what listing every run would cost."""
+    if not len(x.unique) or not len(y.unique):
+        return 0
+    place = np.minimum(np.searchsorted(y.unique, x.unique), len(y.unique) - 1)
+    hit = y.unique[place] == x.unique
+    if x.counts is None and y.counts is None:
+        return int(np.count_nonzero(hit))
+    mine = x.counts[hit] if x.counts is not None else 1
+    theirs = y.counts[place[hit]] if y.counts is not None else 1
+    return int(np.sum(mine * theirs))
+
+
+def linear_runs(x: Prepared, y: Prepared, min_run: int) -> list[tuple[int, int, int, int]]:
+    """The linear cover of what two texts share, in time proportional to their lengths."""
+    if min(len(x.codes), len(y.codes)) < min_run:
+        return []
+    return cover_runs(x.side(min_run, MASK_X), y.side(min_run, MASK_Y), min_run)
+
+
+def _all_runs(x: Prepared, y: Prepared, k: int, min_run: int,
+              budget: int) -> list[tuple[int, int, int, int]] | None:
+    """Every maximal run, from all pairs of matching k-grams; None when they exceed `budget`."""
     gx = x.grams[x.positions]
     gy_all = y.grams[y.positions]
     order = np.argsort(gy_all)
     gy, py = gy_all[order], y.positions[order]
-    low = np.searchsorted(gy, gx, "left")
-    count = np.searchsorted(gy, gx, "right") - low
+    low, high = search(gy, gx, ("left", "right"))
+    count = high - low
     hit = count > 0
     if not hit.any():
         return []
     count, low, ia = count[hit], low[hit], x.positions[hit]
     total = int(count.sum())
+    if total > budget:
+        return None
     first = np.repeat(low - (np.cumsum(count) - count), count) + np.arange(total)
     ia = np.repeat(ia, count)
     diagonal = py[first] - ia
@@ -181,18 +243,20 @@ def covered(spans: Iterable[tuple[int, int]]) -> int:
     return total
 
 
-def _postings_groups(keys: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """From sorted (hash << 32 | document) keys: pair keys (one per shared fingerprint), and the
-    common hashes with their document counts and a few of their documents."""
+def _postings_groups(keys: np.ndarray, limit: int) -> tuple[np.ndarray, ...]:
+    """From sorted (hash << 32 | document) keys: pair keys (one per shared fingerprint and pair of
+    documents), the extra weight of those whose fingerprint repeats (a pair counts the product of
+    its two documents' repeats), and the common hashes with their document counts and a few of
+    their documents."""
     if len(keys) < 2:
         empty = np.zeros(0, np.uint64)
-        return empty, np.zeros(0, np.uint32), np.zeros(0, np.int64), np.zeros((0, 3), np.int64)
+        return (empty, empty, np.zeros(0, np.int64), np.zeros(0, np.uint32), np.zeros(0, np.int64),
+                np.zeros((0, 3), np.int64))
     hashes = keys >> np.uint64(32)
     new_group = np.empty(len(keys), bool)
     new_group[0] = True
     np.not_equal(hashes[1:], hashes[:-1], out=new_group[1:])
     group_start = np.flatnonzero(new_group)
-    size = np.diff(np.append(group_start, len(keys)))
     # Distinct documents per group: a repeated key is the same document again.
     new_key = np.empty(len(keys), bool)
     new_key[0] = True
@@ -201,23 +265,32 @@ def _postings_groups(keys: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarr
     is_common = distinct >= limit
     common_starts = group_start[is_common]
     common = (hashes[common_starts]).astype(np.uint32)
-    samples = np.stack([(keys[np.minimum(common_starts + j, len(keys) - 1)] & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    samples = np.stack([(keys[np.minimum(common_starts + j, len(keys) - 1)] & LOW).astype(np.int64)
                         for j in (0, 1, 2)], axis=1) if len(common_starts) else np.zeros((0, 3), np.int64)
-    shared = (size >= 2) & ~is_common
+    shared = (distinct >= 2) & ~is_common
+    empty = np.zeros(0, np.uint64)
     if not shared.any():
-        return np.zeros(0, np.uint64), common, distinct[is_common], samples
-    member = np.repeat(shared, size)
-    group_of = np.repeat(np.arange(len(group_start)), size)[member]
-    docs = (keys[member] & np.uint64(0xFFFFFFFF))
-    group_size = np.repeat(size, size)[member]
-    out = []
+        return empty, empty, np.zeros(0, np.int64), common, distinct[is_common], samples
+    # One entry per (hash, document) with its repeats: a word repeated 500,000 times in one text
+    # is one entry of weight 500,000, not 500,000 entries paired with each other.
+    key_start = np.flatnonzero(new_key)
+    member = np.repeat(shared, distinct)
+    repeats = np.diff(np.append(key_start, len(keys)))[member].astype(np.int64)
+    docs = keys[key_start[member]] & LOW
+    group_of = np.repeat(np.flatnonzero(shared), distinct[shared])
+    group_size = np.repeat(distinct[shared], distinct[shared])
+    out, extra_keys, extra_weights = [], [], []
     for gap in range(1, int(group_size.max())):
         alive = np.flatnonzero(group_size[:len(docs) - gap] > gap)
         same = alive[group_of[alive] == group_of[alive + gap]]
-        left, right = docs[same], docs[same + gap]
-        keep = left != right
-        out.append((left[keep] << np.uint64(32)) | right[keep])
-    return (np.concatenate(out) if out else np.zeros(0, np.uint64)), common, distinct[is_common], samples
+        pair = (docs[same] << np.uint64(32)) | docs[same + gap]
+        out.append(pair)
+        weight = repeats[same] * repeats[same + gap]
+        heavy = weight > 1
+        extra_keys.append(pair[heavy])
+        extra_weights.append(weight[heavy] - 1)
+    return (np.concatenate(out), np.concatenate(extra_keys), np.concatenate(extra_weights), common,
+            distinct[is_common], samples)
 
 
 class ReuseIndex:
@@ -252,27 +325,28 @@ class ReuseIndex:
         order = sorted(range(len(self.documents)), key=lambda i: self.documents[i].name)
         self.documents = [self.documents[i] for i in order]
         lengths, buckets = fingerprint_all([d.original for d in self.documents], self.k, self.w, progress)
-        pair_keys, common, common_docs, samples = group_buckets(buckets, self.common_limit)
-        self._built = (lengths, pair_keys, common, common_docs, samples)
+        *pair_keys, common, common_docs, samples = group_buckets(buckets, self.common_limit)
+        self._built = (lengths, tuple(pair_keys), common, common_docs, samples)
         return self._built
 
     def candidates(self, threshold: float, exclude_common: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """(document a, document b) numbers of the pairs worth verifying at `threshold`."""
         lengths, pair_keys, common, _, _ = self._build()
         # Without exclusion every fingerprint counts: only small collections come this way.
-        keys = self._all_pairs() if not exclude_common and len(common) else pair_keys
+        keys, extra, weight = self._all_pairs() if not exclude_common and len(common) else pair_keys
         if not len(keys):
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         unique, counts = count_keys(keys, len(self.documents))
+        np.add.at(counts, np.searchsorted(unique, extra), weight)  # repeated fingerprints
         a = (unique >> np.uint64(32)).astype(np.int64)
         b = (unique & np.uint64(0xFFFFFFFF)).astype(np.int64)
         need = min_shared(threshold, np.minimum(lengths[a], lengths[b]), self.min_run, self.w)
         keep = counts >= need
         return a[keep], b[keep]
 
-    def _all_pairs(self) -> np.ndarray:
+    def _all_pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         _, buckets = fingerprint_all([d.original for d in self.documents], self.k, self.w)
-        return group_buckets(buckets, limit=1 << 31)[0]  # no fingerprint is common
+        return group_buckets(buckets, limit=1 << 31)[:3]  # no fingerprint is common
 
     def pairs(self, threshold: float = 0.3, exclude_common: bool = True,
               progress: Callable[[float], None] | None = None) -> list[Pair]:
@@ -304,19 +378,20 @@ class ReuseIndex:
             document = self.documents[number]
             codes, offsets = document.encoded
             grams = kgram_hashes(codes, self.k)
-            hit = np.flatnonzero(np.isin(grams, common))
+            hit = np.flatnonzero(contains(common, grams))
             if not len(hit):
                 continue
             df = counts[np.searchsorted(common, grams[hit])]
-            start, end, least = int(hit[0]), int(hit[0]) + self.k, int(df[0])
-            for position, docs in [*zip(hit[1:].tolist(), df[1:].tolist(), strict=True), (1 << 40, 0)]:
-                if position <= end:
-                    end, least = max(end, position + self.k), max(least, docs)
-                    continue
+            # Overlapping or touching common k-grams grow into one phrase (whole arrays: a text
+            # of one repeated formula has a hit at every position).
+            first = np.flatnonzero(np.concatenate([[True], np.diff(hit) > self.k]))
+            last = np.append(first[1:], len(hit)) - 1
+            least = np.maximum.reduceat(df, first)
+            for start, end, docs in zip(hit[first].tolist(), (hit[last] + self.k).tolist(),
+                                        least.tolist(), strict=True):
                 if end - start >= self.min_run:
                     phrase = document.original[offsets[start]:offsets[end - 1] + 1]
-                    found[phrase] = max(found.get(phrase, 0), least)
-                start, end, least = position, position + self.k, docs
+                    found[phrase] = max(found.get(phrase, 0), docs)
         kept: list[tuple[str, int]] = []
         for phrase, count in sorted(found.items(), key=lambda item: (-item[1], -len(item[0]), item[0])):
             # The same formula seen with different neighbours: keep the version most documents share.
@@ -393,7 +468,10 @@ class Verifier:
 
 def shown(runs: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
     """The runs worth showing: a phrase that recurs inside both texts also matches itself out of
-    line; such a run adds nothing when a longer one already covers it on both sides."""
+    line; such a run adds nothing when a longer one already covers it on both sides. Many runs
+    come only from the linear cover, which keeps no such run: they are shown as they are."""
+    if len(runs) > RUNS_SIFTED:
+        return runs
     kept: list[tuple[int, int, int, int]] = []
     for run in sorted(runs, key=lambda r: (r[0] - r[1], r)):
         inside = any(k[0] <= run[0] and run[1] <= k[1] for k in kept) and any(
@@ -439,7 +517,7 @@ def fingerprint_all(texts: list[str], k: int, w: int, progress: Callable[[float]
     return lengths, [np.concatenate(p) if len(p) > 1 else p[0] for p in parts if p]
 
 
-def group_buckets(buckets: list[np.ndarray], limit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def group_buckets(buckets: list[np.ndarray], limit: int) -> tuple[np.ndarray, ...]:
     """Sort each bucket and collect pair keys and common hashes over all of them."""
     def one(keys: np.ndarray):
         # A bucket's hashes share their top byte: two stable radix passes over the other 24 bits sort
@@ -453,5 +531,5 @@ def group_buckets(buckets: list[np.ndarray], limit: int) -> tuple[np.ndarray, np
     with ThreadPoolExecutor(THREADS) as pool:
         results = list(pool.map(one, buckets))
     if not results:
-        return np.zeros(0, np.uint64), np.zeros(0, np.uint32), np.zeros(0, np.int64), np.zeros((0, 3), np.int64)
-    return tuple(np.concatenate([r[i] for r in results]) for i in range(4))
+        return _postings_groups(np.zeros(0, np.uint64), limit)
+    return tuple(np.concatenate([r[i] for r in results]) for i in range(6))

@@ -37,7 +37,7 @@ from xuncha.core.reuse.engine import (
     min_shared,
     parameters,
 )
-from xuncha.core.reuse.hashing import fingerprints_batch, kgram_hashes
+from xuncha.core.reuse.hashing import contains, distinct, fingerprints_batch, kgram_hashes
 
 FORMAT = 1
 MERGE_AT = 24  # small segments before they are merged into one
@@ -318,7 +318,7 @@ class IndexStore:
         keep = frequency[which] < limit
         which, docs = which[keep], docs[keep]
         if len(unsure):
-            drop = np.isin(which, unsure)
+            drop = contains(unsure, which)
             which = np.concatenate([which[~drop], unsure[extra_which]])
             docs = np.concatenate([docs[~drop], extra_docs])
         return frequency, which, docs
@@ -329,7 +329,7 @@ class IndexStore:
         which = np.concatenate([w for w, _ in found]) if found else np.zeros(0, np.int64)
         docs = np.concatenate([d for _, d in found]) if found else np.zeros(0, np.int64)
         if len(which):
-            pairs = np.unique((which << 32) | docs)
+            pairs = distinct((which << 32) | docs)
             frequency += np.bincount(pairs >> 32, minlength=len(hashes))
         return frequency, which, docs
 
@@ -340,7 +340,7 @@ class IndexStore:
         codes = me.encoded[0]
         prints, _ = fingerprints_batch(codes, np.array([0, len(codes)]), self.k, self.w)
         prints_sorted = np.sort(prints)
-        unique = np.unique(prints_sorted)
+        unique = distinct(prints_sorted)
         new = name not in self.names  # a new text counts among the documents holding its fingerprints
         limit = common_limit(self.documents + new, *self.common)
         frequency, which, docs = self._document_frequency(unique, limit)
@@ -351,7 +351,7 @@ class IndexStore:
         docs, weight = docs[keep], mine[which[keep]]
         if not len(docs):
             return []
-        candidates = np.unique(docs)
+        candidates = distinct(docs)
         counts = np.bincount(np.searchsorted(candidates, docs), weights=weight, minlength=len(candidates))
         found = []
         others = []
@@ -362,9 +362,10 @@ class IndexStore:
             return []
         # Common text as the whole index sees it, in this document and in each candidate.
         grams = [kgram_hashes(d.encoded[0], self.k) for d in [*others, me]]
-        every = np.unique(np.concatenate(grams))
-        seen = self._document_frequency(every, limit)[0] + new * np.isin(every, prints_sorted)
-        verifier = Verifier(self.k, self.min_run, np.union1d(common, every[seen >= limit]))
+        every = distinct(np.concatenate(grams))
+        seen = self._document_frequency(every, limit)[0] + new * contains(prints_sorted, every)
+        common = distinct(np.concatenate([common, every[seen >= limit]]))
+        verifier = Verifier(self.k, self.min_run, common)
         for other in others:
             pair = verifier.pair(me, other)
             if pair and max(pair.share_a, pair.share_b) >= threshold:
