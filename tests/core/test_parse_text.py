@@ -1,12 +1,14 @@
 """The normaliser, Chinese dates, and parsing any text without crashing."""
 
+import contextlib
 import datetime as dt
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xuncha.core.dates import parse_date
-from xuncha.core.parse import parse_text
+from xuncha.core.parse import NotANotice, parse_text
 from xuncha.core.parse.normalize import normalise
 
 
@@ -48,3 +50,23 @@ def test_parsing_never_crashes_on_any_text(raw):
     doc = parse_text(raw)
     for item in doc.findings:
         assert 0 <= item.span[0] <= item.span[1] <= len(doc.text)
+
+
+@pytest.mark.parametrize("unit", ["1", "a", "%", "是", "问题：一是"])
+def test_reading_a_long_run_of_one_thing_grows_linearly(unit):
+    import time
+
+    head = "区委第一巡察组于2023年3月1日至4月1日对某社区开展巡察，反馈问题整改情况通报如下。\n"
+
+    def best(size: int) -> float:
+        text = head + unit * (size // len(unit))
+        timings = []
+        for _ in range(3):
+            started = time.perf_counter()
+            with contextlib.suppress(NotANotice):
+                parse_text(text)
+            timings.append(time.perf_counter() - started)
+        return min(timings)
+
+    small, large = best(20000), best(80000)
+    assert large < 8 * small + 0.05, (small, large)  # quadratic work would be 16×

@@ -84,7 +84,9 @@ TITLE_ENDINGS = ("通报", "报告", "公告", "公示", "情况")
 PHONE_RE = re.compile(  # after Chinese too: "值班电话17365353495"
     r"(?<![\dA-Za-z])(0\d{2,4}\s?[-—－–]{0,2}\s?\d{7,8}|1[3-9]\d{9}|400[-—]?\d{3}[-—]?\d{4}|12388)"
     r"(?!\d)")
-EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# The lookbehind starts a match only at the start of a run: without it a long run of letters or
+# digits is retried from every position (quadratic).
+EMAIL_RE = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 ADDRESS_RE = re.compile(r"(?:通讯地址|通信地址|来信地址|邮寄地址|邮政信箱|接待信访地址|来访接待室|来访地址"
                         r"|地址)(?:[：:]|为|\s*\|)\s*(?P<address>[^；;。，,|\n]+)")
 TABLE_CELLS = re.compile(r"\|\s*(?P<cell>[^|\n]+?)\s*(?=\|)")
