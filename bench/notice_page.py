@@ -1,6 +1,7 @@
 """A demo notice page served by the real server, under load from the same host.
 
     python bench/notice_page.py --json [--requests 2000] [--threads 8] [--seconds 60] [--redis URL]
+                                       [--repetitive 10000]
 
 It loads the demo data (`xuncha demo --load-only`) into a temporary data folder, creates an office
 admin and a notice draft from the largest demo inspection, then for each variant starts
@@ -161,6 +162,21 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def repetitive_draft(env: dict, characters: int) -> int:
+    """A second draft whose overview is one character repeated (the worst case for 雷同 and 体检)."""
+    script = ("from xuncha.core.render.compose import FreeParts\n"
+              "from xuncha.ledger.models import Inspection\n"
+              "from xuncha.ledger.services import notices\n"
+              "from xuncha.ledger.services.actor import system_actor\n"
+              "target = min(Inspection.objects.all(), key=lambda i: i.findings_total)\n"
+              "draft = notices.draft_from_ledger(system_actor(), target)\n"
+              f"parts = FreeParts(overview=['啊' * {characters}], plans=['巩固整改成果。'])\n"
+              "print(notices.update_draft(system_actor(), draft, parts, draft.row_version).pk)\n")
+    done = subprocess.run([*XUNCHA, "shell", "-c", script], env=env, check=True,
+                          capture_output=True, text=True)
+    return int(done.stdout.strip().splitlines()[-1])
+
+
 def run_variant(name: str, env: dict, notice: int, args) -> dict:
     port = free_port()
     server = start_server(env, port)
@@ -191,6 +207,8 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--repetitive", type=int, default=0, metavar="N",
+                        help="also a draft whose overview is one character repeated N times")
     parser.add_argument("--redis", metavar="URL",
                         help="also run with XUNCHA_CACHE_URL=URL, e.g. redis://127.0.0.1:6379/14")
     args = parser.parse_args()
@@ -205,6 +223,10 @@ def main() -> int:
         variants += [("redis", args.redis)] if args.redis else []
         for name, cache_url in variants:
             results[name] = run_variant(name, {**env, "XUNCHA_CACHE_URL": cache_url}, notice, args)
+        if args.repetitive:
+            worst = repetitive_draft(env, args.repetitive)
+            for name, cache_url in (("repetitive_uncached", "none"), ("repetitive_cached", "db")):
+                results[name] = run_variant(name, {**env, "XUNCHA_CACHE_URL": cache_url}, worst, args)
     results["rps_ratio"] = round(results["cached"]["rps"] / results["uncached"]["rps"], 2)
     print(json.dumps(results, ensure_ascii=False))
     return 0
