@@ -286,3 +286,12 @@ def test_a_large_import_is_committed_by_a_job_once_even_when_the_job_runs_again(
     imports.commit_staged_job(target.pk, token, "000.txt", cast.users["admin"].pk, "")
     assert Finding.objects.filter(inspection=target).count() == 8
     assert run(job.pk) == "skipped"
+
+
+def test_the_preview_says_at_once_that_an_inspection_with_findings_takes_no_import(login, cast):
+    client = login("admin")
+    data = next(SAMPLES.glob("000_*.txt")).read_bytes()
+    page = client.post(reverse("import", args=[cast.inspection.pk]),
+                       {"file": upload("000.txt", data)}).content.decode()
+    assert "该巡察已有反馈问题" in page and "确认导入" not in page
+    assert "通报或台账文件：" in client.get(reverse("import", args=[cast.inspection.pk])).content.decode()

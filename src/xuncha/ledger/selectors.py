@@ -11,7 +11,8 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from xuncha.core.ledger_xlsx import LedgerRow
@@ -345,14 +346,18 @@ def ledger_rows(inspection: Inspection) -> list[LedgerRow]:
     return rows
 
 
+def _person(field: str):
+    """A person by name (the staff account's display name), the login name only without one."""
+    return Coalesce(NullIf(F(f"{field}__first_name"), Value("")), F(f"{field}__username"))
+
+
 def get_notice(actor: Actor, pk: int) -> Notice:
     # Only the names of the people: three whole user rows made this the page's costliest query.
     # No ORDER BY (first() would add one): building the SQL is most of this query's cost.
     rows = (Notice.objects.filter(permissions.scope_filter(actor, via="inspection__"))
             .select_related("inspection__unit", "inspection__round", "inspection__team")
-            .annotate(created_by_name=F("created_by__username"),
-                      approved_by_name=F("approved_by__username"),
-                      published_by_name=F("published_by__username"))
+            .annotate(created_by_name=_person("created_by"), approved_by_name=_person("approved_by"),
+                      published_by_name=_person("published_by"))
             .filter(pk=pk).order_by()[:1])
     if not rows:
         raise NotFound()

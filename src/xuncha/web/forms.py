@@ -22,7 +22,15 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class FindingForm(forms.Form):
+class StaffForm(forms.Form):
+    """Labels end with the full-width colon of Chinese text (Django's default is ":")."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "：")
+        super().__init__(*args, **kwargs)
+
+
+class FindingForm(StaffForm):
     category = forms.CharField(label="问题类别", max_length=300, required=False)
     number = forms.CharField(label="编号", max_length=60, required=False)
     title = forms.CharField(label="问题", max_length=500)
@@ -30,7 +38,7 @@ class FindingForm(forms.Form):
     source = forms.ChoiceField(label="来源", choices=FINDING_SOURCE.django_choices(), initial="feedback")
 
 
-class MeasureForm(forms.Form):
+class MeasureForm(StaffForm):
     text = forms.CharField(label="整改措施", widget=forms.Textarea(attrs={"rows": 3}))
     lead = forms.CharField(label="责任领导", max_length=100, required=False)
     owner = forms.CharField(label="责任部门/责任人", max_length=200, required=False)
@@ -38,19 +46,19 @@ class MeasureForm(forms.Form):
     deadline = forms.DateField(label="完成时限", required=False, widget=DATE_WIDGET)
 
 
-class VersionForm(forms.Form):
+class VersionForm(StaffForm):
     """The row version the user saw: a save from a stale page is refused, not merged."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class MeasureStatusForm(forms.Form):
+class MeasureStatusForm(StaffForm):
     status = forms.ChoiceField(label="状态", choices=MEASURE_STATUS.django_choices())
     version = forms.IntegerField(widget=forms.HiddenInput)
     completed_on = forms.DateField(label="完成日期", required=False, widget=DATE_WIDGET)
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(StaffForm):
     date = forms.DateField(label="日期", widget=DATE_WIDGET)
     text = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 3}))
     mark = forms.ChoiceField(label="措施状态", required=False,
@@ -59,22 +67,22 @@ class ProgressForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class CommentForm(forms.Form):
+class CommentForm(StaffForm):
     comment = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class LookbackForm(forms.Form):
+class LookbackForm(StaffForm):
     date = forms.DateField(label="日期", widget=DATE_WIDGET)
     result = forms.ChoiceField(label="结论", choices=LOOKBACK_RESULT.django_choices())
     comment = forms.CharField(label="情况说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class ImportForm(forms.Form):
+class ImportForm(StaffForm):
     file = forms.FileField(label="通报或台账文件",
                            help_text="支持 .txt、.docx、.html、.pdf 格式的通报，或 .xlsx 格式的台账")
 
 
-class NoticePartsForm(forms.Form):
+class NoticePartsForm(StaffForm):
     overview = forms.CharField(label="整改工作总体情况", widget=forms.Textarea(attrs={"rows": 5}), required=False)
     plans = forms.CharField(label="下一步工作打算", widget=forms.Textarea(attrs={"rows": 4}), required=False)
     phones = forms.CharField(label="联系电话", max_length=200, required=False)
@@ -83,6 +91,6 @@ class NoticePartsForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class SearchForm(forms.Form):
+class SearchForm(StaffForm):
     q = forms.CharField(label="搜索", required=False, max_length=100)
     status = forms.CharField(required=False, max_length=20)

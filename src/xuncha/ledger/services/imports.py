@@ -38,6 +38,7 @@ MEASURE_STATUS_FOR = {"done": "done", "ongoing": "ongoing", "not_done": "in_prog
 LEDGER_SUFFIXES = {".xlsx", ".xlsm"}
 
 
+EMPTY_ONLY = "该巡察已有反馈问题；为避免重复，请导入到新的巡察安排中。"
 BATCH = 500  # rows per INSERT: well under SQLite's limit of bound variables
 
 
@@ -185,7 +186,7 @@ def require_commit(actor: Actor, inspection: Inspection) -> None:
 
 def _require_empty(inspection: Inspection) -> None:
     if inspection.findings.exists():
-        raise InvalidInput("该巡察已有反馈问题；为避免重复，请导入到新的巡察安排中。")
+        raise InvalidInput(EMPTY_ONLY)
 
 
 def _write_plan(actor: Actor, inspection: Inspection, plan: list[PlannedFinding],
@@ -313,7 +314,14 @@ def stage(actor: Actor, inspection: Inspection, name: str, chunks: Iterable[byte
         storage.delete_on_rollback(STAGED, [saved.name])
         audit.record(actor, "import.stage", inspection, f"上传待导入文件：{name}"[:300],
                      after={"file": name, "size": saved.size, "sha256": saved.sha256})
-    return Staged(token, name, preview(name, storage.read_bytes(STAGED, saved.name)))
+    return Staged(token, name, _for(inspection, preview(name, storage.read_bytes(STAGED, saved.name))))
+
+
+def _for(inspection: Inspection, prepared: Preview) -> Preview:
+    """Say at the preview what the commit would refuse, so nobody is offered a dead button."""
+    if inspection.findings.exists() and not prepared.unreadable:
+        prepared.errors.append(EMPTY_ONLY)
+    return prepared
 
 
 def staged_preview(actor: Actor, inspection: Inspection, token: str, name: str) -> Preview:
