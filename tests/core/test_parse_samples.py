@@ -96,4 +96,5 @@ def test_the_json_form_round_trips(prefix):
     assert again == doc
     assert list(doc.to_dict()) == ["source", "title", "issuer", "team", "unit", "round", "inspection_start",
                                    "inspection_end", "feedback_date", "notice_date", "claims", "findings",
-                                   "sections", "contacts", "text"]
+                                   "sections", "contacts", "text", "warnings"]
+    assert doc.to_dict()["warnings"] == []  # the samples lack nothing

@@ -86,7 +86,8 @@ class NoticeDoc:
 
     DATE_FIELDS = ("inspection_start", "inspection_end", "feedback_date", "notice_date")
     KEYS = ("source", "title", "issuer", "team", "unit", "round", "inspection_start", "inspection_end",
-            "feedback_date", "notice_date", "claims", "findings", "sections", "contacts", "text")
+            "feedback_date", "notice_date", "claims", "findings", "sections", "contacts", "text",
+            "warnings")
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -96,10 +97,7 @@ class NoticeDoc:
         for part in ("claims", "findings", "sections"):
             for item in data[part]:
                 item["span"] = list(item["span"])
-        result = {key: data[key] for key in self.KEYS}
-        if self.warnings:
-            result["warnings"] = list(self.warnings)
-        return result
+        return {key: data[key] for key in self.KEYS}
 
     def to_json(self, **kwargs: Any) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
