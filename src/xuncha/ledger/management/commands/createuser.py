@@ -40,6 +40,11 @@ def read_password(from_stdin: bool) -> tuple[str, bool]:
 class Command(BaseCommand):
     help = "创建工作人员账号（Create a staff account with a role）"
 
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.allow_abbrev = False  # "--password X" must be refused, not read as --password-stdin
+        return parser
+
     def add_arguments(self, parser) -> None:
         parser.add_argument("name", help="登录名")
         parser.add_argument("--role", required=True, choices=ROLE.values())
