@@ -68,3 +68,14 @@ def test_without_a_maximum_age_old_passwords_do_not_expire(login, cast, settings
     old = timezone.now() - dt.timedelta(days=900)
     Staff.objects.filter(user=cast.users["editor"]).update(password_changed_at=old)
     assert login("editor").get(reverse("workbench")).status_code == 200
+
+
+def test_changing_the_password_ends_the_persons_other_sessions(client, cast):
+    from django.test import Client
+
+    other = Client()
+    other.force_login(cast.users["editor"])
+    client.force_login(cast.users["editor"])
+    assert change(client, PASSWORD, NEW).status_code == 302
+    assert client.get(reverse("workbench")).status_code == 200
+    assert other.get(reverse("workbench")).status_code == 302
