@@ -32,7 +32,8 @@ def test_it_refuses_weak_passwords_with_a_chinese_reason(password, message):
     assert message in refusal(password)
 
 
-@pytest.mark.parametrize("password", ["Zhuque-river-42", "Hdq8zLm2Pw", "x7#Kp2m!vq9R", "长江-Yellow-88"])
+@pytest.mark.parametrize("password",
+                         ["Zhuque-river-42", "Hdq8zLm2Pw", "x7#Kp2m!vq9R", "长江-Yellow-88"])
 def test_it_accepts_passwords_of_three_kinds_and_enough_length(password):
     validate_password(password)
 

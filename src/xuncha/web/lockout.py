@@ -52,7 +52,8 @@ class LockoutHandler(AxesDatabaseHandler):
 def lockout_response(request: HttpRequest, original_response=None,
                      credentials: dict | None = None) -> HttpResponse:
     """The login page again, saying in Chinese why the login was refused (AXES_LOCKOUT_CALLABLE)."""
-    account_locked = AxesProxyHandler.get_failures(request, credentials) >= settings.AXES_FAILURE_LIMIT
+    failures = AxesProxyHandler.get_failures(request, credentials)
+    account_locked = failures >= settings.AXES_FAILURE_LIMIT
     message = locked_message() if account_locked else throttled_message()
     context = {"refusal": message, "username": get_client_username(request, credentials) or ""}
     return render(request, "web/login.html", context, status=429)

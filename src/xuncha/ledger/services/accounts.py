@@ -39,8 +39,8 @@ def create_staff(actor: Actor, username: str, password: str, role: str, unit: Un
     user.set_password(password)
     user.is_superuser = role == "office_admin"
     user.save()
-    staff = Staff.objects.create(user=user, role=role, unit=unit, team=team, display_name=display_name,
-                                 password_changed_at=timezone.now())
+    staff = Staff.objects.create(user=user, role=role, unit=unit, team=team,
+                                 display_name=display_name, password_changed_at=timezone.now())
     audit.record(actor, "staff.create", staff, f"新建账号 {username}（{ROLE.label(role)}）")
     return staff
 
