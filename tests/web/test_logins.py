@@ -149,3 +149,20 @@ def test_logout_ends_the_session_row(client, cast):
     client.post(reverse("logout"))
     assert not Session.objects.filter(session_key=key).exists()
     assert client.get(reverse("workbench")).status_code == 302
+
+
+def test_the_admin_login_is_locked_and_audited_the_same_way(client, cast):
+    for _ in range(5):
+        client.post("/admin/login/", {"username": "admin", "password": "wrong-Password-1"},
+                    REMOTE_ADDR=HOME)
+    response = client.post("/admin/login/", {"username": "admin", "password": PASSWORD},
+                           REMOTE_ADDR=HOME)
+    assert response.status_code == 429 and "账号已锁定" in response.content.decode()
+    assert AuditEvent.objects.filter(action="login.failed", ip=HOME).count() == 6
+
+
+def test_xuncha_unlock_refuses_a_name_nobody_has(cast):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="没有登录名为“ghost”的账号"):
+        call_command("unlock", "ghost")
