@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-PASSWORD = "bench-only-Password-1"
+PASSWORD = "Timing-only-Passw0rd-1"  # must not contain the login name
 USER = "bench-admin"
 XUNCHA = [sys.executable, "-m", "xuncha.cli"]
 
@@ -47,8 +47,9 @@ def percentile(values: list[float], q: float) -> float:
 def prepare(data_dir: Path, env: dict) -> int:
     """Demo data, the bench account and a notice draft; returns the notice's id."""
     subprocess.run([*XUNCHA, "demo", "--load-only"], env=env, check=True, stdout=subprocess.DEVNULL)
-    subprocess.run([*XUNCHA, "createuser", USER, "--role", "office_admin", "--password", PASSWORD],
-                   env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([*XUNCHA, "createuser", USER, "--role", "office_admin", "--password-stdin"],
+                   input=PASSWORD + "\n", text=True, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
     script = ("from xuncha.ledger.models import Inspection\n"
               "from xuncha.ledger.services import notices\n"
               "from xuncha.ledger.services.actor import system_actor\n"

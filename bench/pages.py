@@ -93,7 +93,9 @@ def child(engine: str, scale_factor: float, requests: int, regenerate: bool) -> 
     from xuncha.ledger.models import Inspection, Round
 
     client = Client()
-    client.login(username="bench-admin", password=PASSWORD)
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="bench-admin"))
     round_id = Round.objects.order_by("id").values_list("id", flat=True).first()
     step = max(1, Inspection.objects.count() // 50)
     inspection_ids = list(Inspection.objects.order_by("id").values_list("id", flat=True))[::step]

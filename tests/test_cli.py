@@ -1,5 +1,6 @@
 """The `xuncha` command."""
 
+import io
 import json
 import re
 import subprocess
@@ -87,6 +88,37 @@ def test_createuser_refuses_an_editor_without_a_unit(cast):
     with pytest.raises(CommandError, match="必须指定所属单位"):
         call_command("createuser", "li", "--role", "unit_editor")
     assert not Staff.objects.filter(user__username="li").exists()
+
+
+@pytest.mark.django_db
+def test_createuser_reads_the_password_from_standard_input(cast, capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("Stdin-Passw0rd-2025\nignored\n"))
+    call_command("createuser", "wang", "--role", "supervisor", "--password-stdin")
+    assert Staff.objects.get(user__username="wang").user.check_password("Stdin-Passw0rd-2025")
+    assert "Stdin-Passw0rd-2025" not in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_createuser_asks_twice_at_a_terminal_and_refuses_a_mismatch(cast, monkeypatch):
+    answers = iter(["Prompt-Passw0rd-1", "Prompt-Passw0rd-1", "Prompt-Passw0rd-1", "other"])
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    call_command("createuser", "wang", "--role", "supervisor")
+    assert Staff.objects.get(user__username="wang").user.check_password("Prompt-Passw0rd-1")
+    with pytest.raises(CommandError, match="两次输入的密码不一致"):
+        call_command("createuser", "zhao", "--role", "supervisor")
+    assert not Staff.objects.filter(user__username="zhao").exists()
+
+
+@pytest.mark.django_db
+def test_createuser_has_no_password_option_and_refuses_a_weak_password_in_chinese(cast,
+                                                                                 monkeypatch):
+    with pytest.raises(CommandError, match="--password"):
+        call_command("createuser", "wang", "--role", "supervisor", "--password", "Xx-1234567890")
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    with pytest.raises(CommandError, match="密码太短，至少需要 10 个字符"):
+        call_command("createuser", "wang", "--role", "supervisor", "--password-stdin")
+    assert not Staff.objects.filter(user__username="wang").exists()
 
 
 def test_render_writes_each_format_from_parse_json(tmp_path):

@@ -2,7 +2,8 @@
 
     xuncha serve [--host H --port P]     run the staff site
     xuncha demo [--load-only]            load the sample notices and demo users, then serve
-    xuncha createuser NAME --role R --unit U [--team T] [--password P]
+    xuncha createuser NAME --role R --unit U [--team T] [--password-stdin]
+    xuncha unlock USERNAME               end a login lockout before its time
     xuncha check                         print the effective settings, warn on unknown XUNCHA_* names
     xuncha parse FILE... [--json]        read notices into NoticeDoc (no database needed)
     xuncha worker                        run the background jobs (batch 雷同 checks, daily work)

@@ -39,6 +39,17 @@ def parse_positive_int(raw: str) -> int:
     return value
 
 
+def parse_whole_number(raw: str) -> int:
+    """Zero or more (0 usually means "off")."""
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ConfigError(f"expected a whole number, got {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"expected zero or more, got {raw!r}")
+    return value
+
+
 def parse_list(raw: str) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
@@ -107,6 +118,19 @@ SETTINGS: tuple[Setting, ...] = (
             "Extra origins trusted for CSRF when behind a proxy, e.g. https://xuncha.example.gov.cn."),
     Setting("XUNCHA_SESSION_IDLE_MINUTES", "30", parse_positive_int,
             "A staff session ends after this many idle minutes."),
+    # -- logging in and passwords (docs/security.md, "身份鉴别") --
+    Setting("XUNCHA_SESSION_MAX_HOURS", "8", parse_positive_int,
+            "A staff session ends this many hours after login, however active."),
+    Setting("XUNCHA_LOCKOUT_FAILURES", "5", parse_positive_int,
+            "Failed logins of one account from one address before it is locked there."),
+    Setting("XUNCHA_LOCKOUT_MINUTES", "15", parse_positive_int,
+            "How long a locked account stays locked for that address, in minutes."),
+    Setting("XUNCHA_THROTTLE_FAILURES", "20", parse_positive_int,
+            "Failed logins from one address, any accounts, before the address is refused."),
+    Setting("XUNCHA_PASSWORD_MIN_LENGTH", "10", parse_positive_int,
+            "Shortest password accepted, in characters."),
+    Setting("XUNCHA_PASSWORD_MAX_DAYS", "0", parse_whole_number,
+            "A password older than this many days must be changed after login; 0: never."),
     Setting("XUNCHA_EVIDENCE_MAX_MB", "20", parse_positive_int, "Largest evidence file accepted, in MB."),
     Setting("XUNCHA_REUSE_MAX_MB", "20", parse_positive_int,
             "Largest single document (or zip member) accepted by a 雷同 batch check, in MB."),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -119,13 +120,6 @@ CACHES = {"default": _CACHE_BACKENDS.get(_CACHE_URL) or {
 # Keys are content digests, so an old entry is never read again: a week keeps the table small.
 CACHES["default"]["TIMEOUT"] = 7 * 24 * 3600
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
-
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
@@ -240,3 +234,36 @@ LOGGING = {
     },
 }
 CSRF_FAILURE_VIEW = "xuncha.web.views.common.csrf_failure"
+
+# -- logging in: lockout and throttle (django-axes), session lifetime, passwords --
+# docs/security.md, "身份鉴别"; the settings are in docs/configuration.md.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += [
+    "xuncha.web.middleware.SessionLifetimeMiddleware",  # after auth and messages
+    "xuncha.web.middleware.PasswordExpiryMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a refused login into the lockout page
+]
+# Axes first: it refuses a locked account before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+LOCKOUT_MINUTES = CONFIG["XUNCHA_LOCKOUT_MINUTES"]
+THROTTLE_FAILURES = CONFIG["XUNCHA_THROTTLE_FAILURES"]
+AXES_HANDLER = "xuncha.web.lockout.LockoutHandler"
+AXES_FAILURE_LIMIT = CONFIG["XUNCHA_LOCKOUT_FAILURES"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = dt.timedelta(minutes=LOCKOUT_MINUTES)
+# A lockout lasts its time from the failure that caused it; tries during it do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "xuncha.web.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "xuncha.web.context.client_ip"  # the same address the audit records
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in xuncha's own audit trail
+AXES_ENABLE_ADMIN = False  # attempts are released through xuncha (audited), not the admin
+SESSION_MAX_SECONDS = CONFIG["XUNCHA_SESSION_MAX_HOURS"] * 3600
+PASSWORD_MIN_LENGTH = CONFIG["XUNCHA_PASSWORD_MIN_LENGTH"]
+PASSWORD_MAX_DAYS = CONFIG["XUNCHA_PASSWORD_MAX_DAYS"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "xuncha.ledger.passwords.LengthValidator"},
+    {"NAME": "xuncha.ledger.passwords.CharacterClassValidator"},
+    {"NAME": "xuncha.ledger.passwords.CommonPasswordValidator"},
+    {"NAME": "xuncha.ledger.passwords.NameLikeValidator"},
+]

@@ -81,3 +81,29 @@ def test_an_anonymous_visitor_gets_no_session_row(client):
 
     assert client.get(reverse("login")).status_code == 200
     assert not Session.objects.exists()
+
+
+def test_an_active_session_ends_after_the_absolute_lifetime(login, clock, settings):
+    client = login("editor")
+    step = 20 * 60  # active every 20 minutes: the idle timeout never strikes
+    for moment in range(step, settings.SESSION_MAX_SECONDS, step):
+        clock["offset"] = moment
+        assert client.get(reverse("workbench")).status_code == 200, moment
+    clock["offset"] = settings.SESSION_MAX_SECONDS + 60
+    response = client.get(reverse("workbench"))
+    assert response.status_code == 302 and response["Location"].startswith(settings.LOGIN_URL)
+    page = client.get(response["Location"]).content.decode()
+    assert "登录已超过 8 小时" in page
+    assert client.get(reverse("workbench")).status_code == 302
+
+
+def test_the_lifetime_counts_from_the_login_form(client, cast, clock, settings):
+    from tests.conftest import PASSWORD
+
+    settings.SESSION_MAX_SECONDS = 3600
+    client.post(reverse("login"), {"username": "editor", "password": PASSWORD})
+    for moment in (1500, 3000, 3500):
+        clock["offset"] = moment
+        assert client.get(reverse("workbench")).status_code == 200, moment
+    clock["offset"] = 3700
+    assert client.get(reverse("workbench")).status_code == 302

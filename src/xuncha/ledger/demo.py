@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -10,6 +9,7 @@ from django.db import transaction
 from xuncha.core.document import NoticeDoc
 from xuncha.core.parse import parse_text
 from xuncha.demo import sample_notices
+from xuncha.ledger import passwords
 from xuncha.ledger.models import Inspection, Staff, Team, Unit
 from xuncha.ledger.services import accounts, imports, setup
 from xuncha.ledger.services.actor import Actor, system_actor
@@ -74,7 +74,7 @@ def create_accounts(inspections: list[Inspection]) -> list[DemoAccount]:
     actor = system_actor()
     created = []
     for username, role, unit, team, label, scope in _plan(inspections[0]):
-        password = secrets.token_urlsafe(9)
+        password = passwords.generate(12)
         accounts.create_staff(actor, username, password, role, unit=unit, team=team, display_name=label)
         created.append(DemoAccount(username, password, label, scope))
     return created
@@ -92,7 +92,7 @@ def renew_passwords() -> list[DemoAccount]:
     first = Inspection.objects.select_related("team", "unit").order_by("pk").first()
     renewed = []
     for username, _role, _unit, _team, label, scope in _plan(first):
-        password = secrets.token_urlsafe(9)
+        password = passwords.generate(12)
         accounts.set_password(actor, Staff.objects.get(user__username=username), password)
         renewed.append(DemoAccount(username, password, label, scope))
     return renewed

@@ -75,6 +75,8 @@ class Staff(models.Model):
     unit = models.ForeignKey(Unit, verbose_name="单位", null=True, blank=True, on_delete=models.PROTECT)
     team = models.ForeignKey(Team, verbose_name="巡察组", null=True, blank=True, on_delete=models.PROTECT)
     display_name = models.CharField("姓名", max_length=50, blank=True)
+    # When the password was last set: XUNCHA_PASSWORD_MAX_DAYS counts from here (empty: joined).
+    password_changed_at = models.DateTimeField("密码设置时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "工作人员"

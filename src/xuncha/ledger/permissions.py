@@ -32,6 +32,8 @@ ACTIONS: dict[str, dict[str, str]] = {
     # The 后台任务 page (xuncha.jobs): the office watches it; the supervisor may look.
     "view_jobs": {"office_admin": ALL, "system": ALL, "supervisor": ALL},
     "retry_jobs": {"office_admin": ALL, "system": ALL},
+    # Ending a login lockout early: the security administrator's, held by the office until then.
+    "release_lockout": {"office_admin": ALL, "system": ALL},
 }
 
 DENIED_MESSAGES = {
@@ -49,6 +51,7 @@ DENIED_MESSAGES = {
     "check_reuse": "只有巡察办、巡察组和监督部门可以使用雷同检测。",
     "view_jobs": "只有巡察办和监督部门可以查看后台任务。",
     "retry_jobs": "只有巡察办可以重试后台任务。",
+    "release_lockout": "只有安全管理员可以解除账号锁定。",
 }
 
 

@@ -7,7 +7,11 @@ class WebConfig(AppConfig):
 
     def ready(self) -> None:
         from django.conf import settings
+        from django.contrib.auth.signals import user_logged_in
 
         from xuncha.core import safezip
+        from xuncha.web import login_events  # noqa: F401 (connects the login audit receivers)
+        from xuncha.web.middleware import start_session_clock
 
         safezip.configure(max_total_mb=settings.ZIP_MAX_MB)
+        user_logged_in.connect(start_session_clock, dispatch_uid="xuncha-session-clock")

@@ -94,3 +94,21 @@ class NoticePartsForm(StaffForm):
 class SearchForm(StaffForm):
     q = forms.CharField(label="搜索", required=False, max_length=100)
     status = forms.CharField(required=False, max_length=20)
+
+
+def _password_field(label: str, autocomplete: str) -> forms.CharField:
+    return forms.CharField(label=label, strip=False, max_length=128,
+                           error_messages={"required": f"请填写{label}。"},
+                           widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}))
+
+
+class PasswordChangeForm(StaffForm):
+    old_password = _password_field("原密码", "current-password")
+    new_password1 = _password_field("新密码", "new-password")
+    new_password2 = _password_field("再次输入新密码", "new-password")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("new_password1") and data.get("new_password1") != data.get("new_password2"):
+            self.add_error("new_password2", "两次输入的新密码不一致。")
+        return data

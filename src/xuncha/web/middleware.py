@@ -5,6 +5,11 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import reverse
 
 
 class NoStoreMiddleware:
@@ -48,3 +53,55 @@ class SessionRenewalMiddleware:
             if not isinstance(last, int | float) or not 0 <= moment - last < RENEW_EVERY:
                 session[RENEW_KEY] = int(moment)  # marks it modified: SessionMiddleware saves it
         return self.get_response(request)
+
+
+# -- absolute session lifetime and password expiry (docs/security.md, "身份鉴别") --
+LOGIN_AT_KEY = "_login_at"  # when the session's user logged in, in seconds since the epoch
+
+
+def start_session_clock(sender, request, user, **kwargs) -> None:
+    """user_logged_in receiver (connected in WebConfig.ready): the lifetime starts at login."""
+    if hasattr(request, "session"):
+        request.session[LOGIN_AT_KEY] = int(now())
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session XUNCHA_SESSION_MAX_HOURS after login, however active it has been."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.get(LOGIN_AT_KEY)
+            if not isinstance(started, int | float):  # a session from before this rule
+                request.session[LOGIN_AT_KEY] = int(now())
+            elif now() - started > settings.SESSION_MAX_SECONDS:
+                logout(request)
+                hours = settings.SESSION_MAX_SECONDS // 3600
+                messages.info(request, f"登录已超过 {hours} 小时，为了安全请重新登录。")
+                return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+
+class PasswordExpiryMiddleware:
+    """With XUNCHA_PASSWORD_MAX_DAYS set, a person whose password is older than that is sent
+    to the change-password page until it is changed."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.PASSWORD_MAX_DAYS and not self._exempt(request.path):
+            from xuncha.ledger.services.logins import password_expired
+
+            user = getattr(request, "user", None)
+            if user is not None and password_expired(user):
+                return redirect("password-change")
+        return self.get_response(request)
+
+    @staticmethod
+    def _exempt(path: str) -> bool:
+        allowed = (reverse("password-change"), reverse("logout"), settings.STATIC_URL)
+        return path.startswith(allowed)

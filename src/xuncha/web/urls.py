@@ -1,12 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from xuncha.web.views import actions, documents, files, jobs, pages, reuse
+from xuncha.web.views import account, actions, documents, files, jobs, pages, reuse
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html",
                                                 redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/password/", account.password_change, name="password-change"),
     path("", pages.workbench, name="workbench"),
     path("rounds/", pages.round_list, name="rounds"),
     path("rounds/<int:pk>/", pages.round_detail, name="round"),

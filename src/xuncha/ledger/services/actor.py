@@ -20,6 +20,8 @@ class Actor:
 
     @property
     def name(self) -> str:
+        if self.role == "anonymous":
+            return "未登录用户"
         if self.user is None or self.role == "system":
             return "系统"
         return self.display_name or self.user.get_username()

@@ -1,0 +1,66 @@
+"""Password rules: length, three of four kinds of character, common and name-like refused,
+every message in Chinese."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from xuncha.ledger import passwords
+from xuncha.ledger.services import accounts
+from xuncha.ledger.services.errors import InvalidInput
+
+pytestmark = pytest.mark.django_db
+
+
+def refusal(password: str, user=None) -> str:
+    with pytest.raises(ValidationError) as caught:
+        validate_password(password, user)
+    return "".join(caught.value.messages)
+
+
+@pytest.mark.parametrize("password, message", [
+    ("Ab1-xyz", "密码太短，至少需要 10 个字符"),
+    ("abcdefghijk", "至少三类"),
+    ("abcdefgh12", "至少三类"),
+    ("ABCDEFGH-!", "至少三类"),
+    ("Password123!", "过于常见"),
+    ("Qwertyuiop1", "过于常见"),
+])
+def test_it_refuses_weak_passwords_with_a_chinese_reason(password, message):
+    assert message in refusal(password)
+
+
+@pytest.mark.parametrize("password",
+                         ["Zhuque-river-42", "Hdq8zLm2Pw", "x7#Kp2m!vq9R", "长江-Yellow-88"])
+def test_it_accepts_passwords_of_three_kinds_and_enough_length(password):
+    validate_password(password)
+
+
+def test_a_password_containing_the_login_name_or_the_name_is_refused():
+    user = get_user_model()(username="wangfang", first_name="Wang Fang", email="wf@example.cn")
+    assert "用户名、姓名或邮箱" in refusal("Wangfang-2025!", user)
+    assert "用户名、姓名或邮箱" in refusal("x-WANGFANG-9y", user)
+    validate_password("Zhuque-river-42", user)
+
+
+def test_the_messages_are_chinese_whatever_the_active_language():
+    with translation.override("en"):
+        message = refusal("short")
+    assert "密码太短" in message and "too short" not in message
+
+
+def test_the_minimum_length_comes_from_the_setting(settings):
+    settings.PASSWORD_MIN_LENGTH = 14
+    assert "至少需要 14 个字符" in refusal("Abcdef-12345")
+
+
+def test_a_new_account_with_a_weak_password_is_refused_in_chinese(cast):
+    with pytest.raises(InvalidInput, match="密码不符合要求：密码太短"):
+        accounts.create_staff(cast.system, "zhang", "abc", "supervisor")
+
+
+def test_generated_passwords_pass_the_rules():
+    for _ in range(200):
+        validate_password(passwords.generate(12))
