@@ -25,6 +25,9 @@ NUMBER_KINDS = (ID_CARD, MOBILE, BANK_CARD)
 LABELS = {ID_CARD: "身份证号码", MOBILE: "手机号码", BANK_CARD: "银行卡号", NAME: "姓名"}
 # How many digits a mask keeps at the start and at the end of each kind of number.
 KEEP = {ID_CARD: (6, 4), MOBILE: (3, 4), BANK_CARD: (6, 4)}
+# The full-width star: the parser strips **…** as stray markup, so ASCII stars in a composed
+# notice would be eaten in pairs when the text is parsed again.
+STAR = "＊"
 
 # Full-width digits, letters and signs read as their ASCII twins, one character for one, so
 # positions in the normalised text are positions in the original.
@@ -121,18 +124,16 @@ def number_kind(text: str) -> str | None:
 
 def _numbers(text: str) -> list[Finding]:
     plain = text.translate(_WIDE)
-    found: list[Finding] = []
+    spans: list[tuple[str, tuple[int, int]]] = []
     for match in ID_PATTERN.finditer(plain):
         if valid_id(digits_of(match.group(0))):
-            found.append(Finding(ID_CARD, match.start(), match.end(), text[match.start():match.end()]))
+            spans.append((ID_CARD, match.span()))
     for match in CARD_PATTERN.finditer(plain):
         digits = digits_of(match.group(0))
         if luhn(digits) and not id_shaped(digits):
-            found.append(Finding(BANK_CARD, match.start(), match.end(), text[match.start():match.end()]))
-    for match in MOBILE_PATTERN.finditer(plain):
-        start, end = match.span("number")
-        found.append(Finding(MOBILE, start, end, text[start:end]))
-    return found
+            spans.append((BANK_CARD, match.span()))
+    spans += [(MOBILE, match.span("number")) for match in MOBILE_PATTERN.finditer(plain)]
+    return [Finding(kind, start, end, text[start:end]) for kind, (start, end) in spans]
 
 
 def _names(text: str) -> list[Finding]:
@@ -160,14 +161,14 @@ def mask_name(name: str) -> str:
 
 def mask_number(text: str, kind: str | None = None) -> str:
     """The written number with its middle digits starred, spaces and dashes kept in place:
-    110101********1234, 138****5678, 622202*********1234."""
+    110101＊＊＊＊＊＊＊＊1234, 138＊＊＊＊5678, 622202＊＊＊＊＊＊＊＊＊1234."""
     kind = kind or number_kind(text) or BANK_CARD
     head, tail = KEEP[kind]
     count = len(digits_of(text))
     out, seen = [], 0
     for char in text:
         if digits_of(char):
-            out.append(char if seen < head or seen >= count - tail else "*")
+            out.append(char if seen < head or seen >= count - tail else STAR)
             seen += 1
         else:
             out.append(char)

@@ -45,7 +45,7 @@ def compose(doc: NoticeDoc, parts: FreeParts) -> NoticeDoc:
 
 
 def masked(mask: str) -> str:
-    """李建新 → 李某, 13812345678 → 138****5678: what a mask puts in place of the original."""
+    """李建新 → 李某, 13812345678 → 138＊＊＊＊5678: what a mask puts in place of the original."""
     kind = privacy.number_kind(mask)
     return privacy.mask_number(mask, kind) if kind else privacy.mask_name(mask)
 

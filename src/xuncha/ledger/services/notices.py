@@ -204,7 +204,7 @@ def mask_name(actor: Actor, notice: Notice, name: str) -> Notice:
 
 
 def mask_number(actor: Actor, notice: Notice, number: str) -> Notice:
-    """Mask an ID, mobile or bank card number in a draft (13812345678 → 138****5678), as it is
+    """Mask an ID, mobile or bank card number in a draft (13812345678 → 138＊＊＊＊5678), as it is
     written there; kept for every later recomposition."""
     number = number.strip()
     kind = privacy.number_kind(number)

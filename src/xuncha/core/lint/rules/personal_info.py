@@ -2,7 +2,7 @@
 
 A full name next to discipline, criminal or health matters; a resident ID number, a mobile
 number or a bank card number, however written (core.privacy finds them all). Names already
-masked (张某, 李某某), numbers already masked (138****5678) and office landlines are fine.
+masked (张某, 李某某), numbers already masked (138＊＊＊＊5678) and office landlines are fine.
 """
 
 from __future__ import annotations
@@ -35,4 +35,4 @@ RULE = Rule("personal-info", "warning",
                      "联系人手机139-1234-5678", "身份证号110101 19900307 1233",
                      "退款至银行卡6222 0212 3456 7890 128"],
             passes=["原物业负责人张某因吸毒赌博被公安机关逮捕", "联系电话：0433-5750316",
-                    "联系人手机139****5678", "档案号110101199003071234"])
+                    "联系人手机139＊＊＊＊5678", "档案号110101199003071234"])
