@@ -197,6 +197,7 @@ def boilerplate_checks(notice: Notice) -> list[Diagnostic]:
 
 def mask_name(actor: Actor, notice: Notice, name: str) -> Notice:
     """Mask a personal name in a draft (李建新 → 李某); kept for every later recomposition."""
+    permissions.require(actor, "draft_notice", notice.inspection)
     name = name.strip()
     if len(name) < 2 or privacy.number_kind(name) or name not in notice.doc.get("text", ""):
         raise InvalidInput(f"通报中没有“{name}”。")
@@ -206,6 +207,7 @@ def mask_name(actor: Actor, notice: Notice, name: str) -> Notice:
 def mask_number(actor: Actor, notice: Notice, number: str) -> Notice:
     """Mask an ID, mobile or bank card number in a draft (13812345678 → 138＊＊＊＊5678), as it is
     written there; kept for every later recomposition."""
+    permissions.require(actor, "draft_notice", notice.inspection)
     number = number.strip()
     kind = privacy.number_kind(number)
     text = notice.doc.get("text", "")
@@ -217,7 +219,6 @@ def mask_number(actor: Actor, notice: Notice, number: str) -> Notice:
 
 @transaction.atomic
 def _add_mask(actor: Actor, notice: Notice, mask: str, summary: str) -> Notice:
-    permissions.require(actor, "draft_notice", notice.inspection)
     if notice.state != "draft":
         raise InvalidMove("只有草稿状态的通报可以修改；已审定或已发布的通报如需更正，请另起新版本。")
     masks = [*notice.masks, mask]
