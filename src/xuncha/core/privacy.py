@@ -108,6 +108,12 @@ def _with_check(digits: str) -> str:
     return digits[:17] + ID_CHECK[total % 11]
 
 
+def credit_code_shaped(digits: str) -> bool:
+    """18 digits starting as a 统一社会信用代码 of a company or a social organisation does
+    (91…, 52…); no bank issues 18-digit cards under those prefixes."""
+    return len(digits) == 18 and digits[0] in "59" and digits[1] in "1239"
+
+
 def luhn(digits: str) -> bool:
     total = 0
     for index, digit in enumerate(reversed(digits)):
@@ -130,7 +136,7 @@ def _numbers(text: str) -> list[Finding]:
             spans.append((ID_CARD, match.span()))
     for match in CARD_PATTERN.finditer(plain):
         digits = digits_of(match.group(0))
-        if luhn(digits) and not id_shaped(digits):
+        if luhn(digits) and not id_shaped(digits) and not credit_code_shaped(digits):
             spans.append((BANK_CARD, match.span()))
     spans += [(MOBILE, match.span("number")) for match in MOBILE_PATTERN.finditer(plain)]
     return [Finding(kind, start, end, text[start:end]) for kind, (start, end) in spans]
