@@ -14,6 +14,7 @@ from xuncha.core.parse.loaders import load_docx
 from xuncha.ledger.models import AuditEvent, Finding, Measure, Notice, ProgressReport
 from xuncha.ledger.services import findings as findings_service
 from xuncha.ledger.services import measures, notices, setup, storage
+from xuncha.ledger.services.errors import ServiceError
 
 pytestmark = pytest.mark.django_db
 SAMPLES = Path(__file__).resolve().parents[2] / "src" / "xuncha" / "demo" / "notices"
@@ -295,3 +296,68 @@ def test_the_preview_says_at_once_that_an_inspection_with_findings_takes_no_impo
                        {"file": upload("000.txt", data)}).content.decode()
     assert "该巡察已有反馈问题" in page and "确认导入" not in page
     assert "通报或台账文件：" in client.get(reverse("import", args=[cast.inspection.pk])).content.decode()
+
+
+ID = "110101199003071233"  # a valid resident ID number (check digit 3)
+
+
+def test_a_notice_with_a_personal_number_cannot_be_published_even_by_override(login, cast, today):
+    describe(cast.system, cast.finding, f"已向当事人退还押金，联系电话138-1234-5678，身份证号{ID}。")
+    notice = notices.approve(cast.actor("leader"),
+                             notices.draft_from_ledger(cast.actor("editor"), cast.inspection))
+    response = login("admin").post(reverse("notice-publish", args=[notice.pk]),
+                                   {"override_reason": "经纪委审核同意公开"}, follow=True)
+    page = response.content.decode()
+    assert "身份证号、手机号、银行卡号" in page and "不能强制发布" in page
+    assert Notice.objects.get(pk=notice.pk).state == "approved"
+    assert not AuditEvent.objects.filter(action="notice.publish").exists()
+    assert ID not in page.split('id="lint-results"')[0]  # the refusal does not repeat the number
+
+
+def test_masking_a_number_offers_a_button_and_survives_later_edits(login, cast, today):
+    describe(cast.system, cast.finding, f"已向当事人退还押金，联系电话138-1234-5678，身份证号{ID}。")
+    notice = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
+    editor = login("editor")
+    page = editor.get(reverse("notice", args=[notice.pk])).content.decode()
+    assert "将“138-1234-5678”改为“138-＊＊＊＊-5678”" in page
+    assert f"将“{ID}”改为“110101＊＊＊＊＊＊＊＊1233”" in page
+    for number in ("138-1234-5678", ID):
+        editor.post(reverse("notice-mask-number", args=[notice.pk]), {"number": number})
+    notice.refresh_from_db()
+    assert "138-＊＊＊＊-5678" in notice.doc["text"] and "110101＊＊＊＊＊＊＊＊1233" in notice.doc["text"]
+    editor.post(reverse("notice-edit", args=[notice.pk]), {
+        "overview": "成立整改领导小组。", "plans": "", "phones": "", "emails": "", "addresses": "",
+        "version": notice.row_version})
+    notice.refresh_from_db()
+    assert ID not in notice.doc["text"] and "1234-5678" not in notice.doc["text"]
+    assert "成立整改领导小组。" in notice.doc["text"]
+    assert not [d for d in notices.publish_checks(notice) if d.rule == "personal-info"]
+    events = AuditEvent.objects.filter(action="notice.mask").order_by("id")
+    assert [e.summary for e in events] == ["通报中隐去手机号码：138-＊＊＊＊-5678",
+                                           "通报中隐去身份证号码：110101＊＊＊＊＊＊＊＊1233"]
+    notice = notices.approve(cast.actor("leader"), notice)
+    notices.publish(cast.actor("admin"), notice, override_reason="其余意见已核实")  # masked: allowed
+    assert Notice.objects.get(pk=notice.pk).state == "published"
+
+
+def test_only_a_personal_number_in_the_draft_can_be_masked_as_one(cast, today):
+    describe(cast.system, cast.finding, "已退还押金，联系电话：0433-5750316，手机13812345678。")
+    notice = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
+    for number in ("0433-5750316", "13912345678", "李建新", ""):
+        with pytest.raises(ServiceError):
+            notices.mask_number(cast.actor("editor"), notice, number)
+    with pytest.raises(ServiceError):
+        notices.mask_number(cast.actor("outsider"), notice, "13812345678")
+    notices.mask_number(cast.actor("editor"), notice, "13812345678")
+    notice.refresh_from_db()
+    assert notice.masks == ["13812345678"] and "0433-5750316" in notice.doc["text"]
+
+
+def test_another_units_editor_cannot_mask_a_number(login, cast, today):
+    describe(cast.system, cast.finding, "已退还押金，手机13812345678。")
+    notice = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
+    response = login("outsider").post(reverse("notice-mask-number", args=[notice.pk]),
+                                      {"number": "13812345678"})
+    assert response.status_code == 404
+    notice.refresh_from_db()
+    assert notice.masks == [] and "13812345678" in notice.doc["text"]

@@ -37,6 +37,7 @@ urlpatterns = [
     path("notices/<int:pk>/publish", documents.notice_transition, {"action": "publish"}, name="notice-publish"),
     path("notices/<int:pk>/download/<str:fmt>", documents.notice_download, name="notice-download"),
     path("notices/<int:pk>/mask", documents.notice_mask, name="notice-mask"),
+    path("notices/<int:pk>/mask-number", documents.notice_mask_number, name="notice-mask-number"),
     path("reuse/", reuse.check_list, name="reuse-checks"),
     path("reuse/<int:pk>/", reuse.check_detail, name="reuse-check"),
     path("reuse/<int:pk>/report.<str:fmt>", reuse.check_export, name="reuse-export"),

@@ -8,8 +8,10 @@ imported notice, and every renderer lays it out the same way.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from xuncha.core import privacy
 from xuncha.core.document import Contacts, NoticeDoc
 from xuncha.core.parse import parse_text
 from xuncha.core.parse.structure import split_lines
@@ -42,17 +44,26 @@ def compose(doc: NoticeDoc, parts: FreeParts) -> NoticeDoc:
     return parse_text(text, source=doc.source)
 
 
-def masked(name: str) -> str:
-    """李建新 → 李某: the surname stays, the given name goes."""
-    return name[:1] + "某"
+def masked(mask: str) -> str:
+    """李建新 → 李某, 13812345678 → 138＊＊＊＊5678: what a mask puts in place of the original."""
+    kind = privacy.number_kind(mask)
+    return privacy.mask_number(mask, kind) if kind else privacy.mask_name(mask)
 
 
-def mask_names(doc: NoticeDoc, names: list[str]) -> NoticeDoc:
-    """The notice with each name masked everywhere, parsed again so the spans stay true."""
+def mask_names(doc: NoticeDoc, masks: list[str]) -> NoticeDoc:
+    """The notice with each masked name or number replaced everywhere, parsed again so the
+    spans stay true. A number is replaced only where it stands alone, not inside a longer run."""
     text = doc.text
-    for name in names:
-        text = text.replace(name, masked(name))
+    for mask in masks:
+        if privacy.number_kind(mask):
+            text = re.sub(rf"(?<![\dXx]){re.escape(mask)}(?![\dXx])", _const(masked(mask)), text)
+        else:
+            text = text.replace(mask, masked(mask))
     return doc if text == doc.text else parse_text(text, source=doc.source)
+
+
+def _const(value: str) -> Callable[[re.Match[str]], str]:
+    return lambda _match: value
 
 
 def free_parts(doc: NoticeDoc) -> FreeParts:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from xuncha.core import privacy
 from xuncha.core.document import Claim, DocFinding, NoticeDoc
 from xuncha.core.lint import Diagnostic, configured, lint
 from xuncha.core.lint.corpus import copied_from
@@ -194,23 +195,51 @@ def boilerplate_checks(notice: Notice) -> list[Diagnostic]:
     return found
 
 
-@transaction.atomic
 def mask_name(actor: Actor, notice: Notice, name: str) -> Notice:
     """Mask a personal name in a draft (李建新 → 李某); kept for every later recomposition."""
     permissions.require(actor, "draft_notice", notice.inspection)
+    name = name.strip()
+    if len(name) < 2 or privacy.number_kind(name) or name not in notice.doc.get("text", ""):
+        raise InvalidInput(f"通报中没有“{name}”。")
+    return _add_mask(actor, notice, name, f"通报中隐去姓名：{name[:1]}**")
+
+
+def mask_number(actor: Actor, notice: Notice, number: str) -> Notice:
+    """Mask an ID, mobile or bank card number in a draft (13812345678 → 138＊＊＊＊5678), as it is
+    written there; kept for every later recomposition."""
+    permissions.require(actor, "draft_notice", notice.inspection)
+    number = number.strip()
+    kind = privacy.number_kind(number)
+    text = notice.doc.get("text", "")
+    if not kind or not any(f.text == number for f in privacy.find_personal_info(text)):
+        raise InvalidInput("通报中没有这个身份证号、手机号或银行卡号。")
+    label = privacy.LABELS[kind]
+    return _add_mask(actor, notice, number, f"通报中隐去{label}：{privacy.mask_number(number, kind)}")
+
+
+@transaction.atomic
+def _add_mask(actor: Actor, notice: Notice, mask: str, summary: str) -> Notice:
     if notice.state != "draft":
         raise InvalidMove("只有草稿状态的通报可以修改；已审定或已发布的通报如需更正，请另起新版本。")
-    name = name.strip()
-    if len(name) < 2 or name not in notice.doc.get("text", ""):
-        raise InvalidInput(f"通报中没有“{name}”。")
-    masks = [*notice.masks, name]
-    doc = mask_names(NoticeDoc.from_dict(notice.doc), [name]).to_dict()
-    swap(Notice, notice.pk, {"row_version": notice.row_version, "state": "draft"}, version_field="row_version",
-         doc=doc, masks=masks)
+    masks = [*notice.masks, mask]
+    doc = mask_names(NoticeDoc.from_dict(notice.doc), [mask]).to_dict()
+    swap(Notice, notice.pk, {"row_version": notice.row_version, "state": "draft"},
+         version_field="row_version", doc=doc, masks=masks)
     notice.refresh_from_db()
     _index(notice)
-    audit.record(actor, "notice.mask", notice, f"通报中隐去姓名：{name[:1]}**", after={"masks": len(masks)})
+    audit.record(actor, "notice.mask", notice, summary, after={"masks": len(masks)})
     return notice
+
+
+def personal_numbers(notice: Notice, diagnostics: list[Diagnostic]) -> list[str]:
+    """The ID, mobile and bank card numbers that personal-info diagnostics point at."""
+    text = notice.doc.get("text") or ""
+    spans = [d.span for d in diagnostics if d.rule == "personal-info" and d.span]
+    return [text[a:b] for a, b in spans if privacy.number_kind(text[a:b])]
+
+
+NUMBERS_REFUSED = ("通报中有 {count} 处身份证号、手机号或银行卡号（如：{example}）。身份证号、手机号、银行卡号"
+                   "属于个人信息，不能强制发布，必须隐去中间数字或从通报中删除后才能发布。")
 
 
 @transaction.atomic
@@ -220,6 +249,10 @@ def publish(actor: Actor, notice: Notice, override_reason: str = "") -> Notice:
     if notice.state != "approved":
         raise InvalidMove("通报须经单位负责人审定后才能发布。")
     errors = [d for d in publish_checks(notice) if d.severity == "error"]
+    numbers = personal_numbers(notice, errors)
+    if numbers:  # no override: a published number cannot be taken back
+        raise InvalidMove(NUMBERS_REFUSED.format(count=len(numbers),
+                                                 example=privacy.mask_number(numbers[0])))
     if errors and not override_reason.strip():
         raise InvalidMove(f"通报体检发现 {len(errors)} 处错误（如：{errors[0].message}），修改后才能发布；"
                           "确需发布的，巡察办管理员可填写理由后强制发布。")

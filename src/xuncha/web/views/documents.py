@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from xuncha.core.document import Contacts, NoticeDoc
 from xuncha.core.ledger_xlsx import write_xlsx
+from xuncha.core.privacy import mask_number
 from xuncha.core.render import RENDERERS, PdfUnavailable, render_bytes
 from xuncha.core.render.compose import FreeParts, paragraphs
 from xuncha.ledger import permissions, selectors
@@ -166,11 +167,13 @@ def notice_detail(request, actor, pk: int):
     notice = selectors.get_notice(actor, pk)
     page = notice_page(notice)  # 体检, preview and form: from the cache while the notice is unchanged
     doc, diagnostics = page.doc, page.diagnostics
+    numbers = notices.personal_numbers(notice, diagnostics)
     names = sorted({doc.text[d.span[0]:d.span[1]] for d in diagnostics
                     if d.rule == "personal-info" and d.span and d.span[1] - d.span[0] <= 4})
     return render(request, "web/notice_detail.html", {
         "notice": notice, "inspection": notice.inspection, "preview": page.preview,
         "diagnostics": diagnostics, "marked_text": highlighted(doc.text, diagnostics), "names": names,
+        "numbers": [(n, mask_number(n)) for n in dict.fromkeys(numbers)],
         "has_errors": any(d.severity == "error" for d in diagnostics), "form_fields": page.form,
         "actions": permissions.actions_for(actor, notice.inspection), "formats": RENDERERS,
     })
@@ -214,6 +217,16 @@ def notice_mask(request, actor, pk: int):
     name = request.POST.get("name", "")[:10]
     return run_action(request, reverse("notice", args=[pk]), lambda: notices.mask_name(actor, notice, name),
                       f"已将“{name}”改为“{name[:1]}某”。")
+
+
+@require_POST
+@staff_view
+def notice_mask_number(request, actor, pk: int):
+    notice = selectors.get_notice(actor, pk)
+    number = request.POST.get("number", "")[:40]
+    return run_action(request, reverse("notice", args=[pk]),
+                      lambda: notices.mask_number(actor, notice, number),
+                      f"已将号码改为“{mask_number(number)}”。")
 
 
 @staff_view
