@@ -50,3 +50,56 @@ def test_every_spanned_diagnostic_in_the_samples_names_the_finding_it_sits_in(pa
     for d in lint(doc):
         holder = [f.path for f in doc.findings if d.span and f.span[0] <= d.span[0] < f.span[1]]
         assert d.finding == (holder[0] if holder else d.finding), (d.rule, d.span)
+
+
+def test_claim_arithmetic_does_not_add_up_parts_it_did_not_read():
+    # Real 043: 阶段性完成 is not read as a part; 7 + 0 is not the notice's sum.
+    assert not rules_of(HEAD + "截至目前，巡察问题8个，已完成整改7个，阶段性完成1个，未完成0个。",
+                        "claim-arithmetic")
+    # Real 000: a part phrased at length.
+    assert not rules_of(HEAD + "截止目前，巡察反馈的697个问题，完成整改688个，基本完成取得阶段性成果并"
+                        "持续整改问题4个，未完成5个，总体完成率98.71%。", "claim-arithmetic")
+    wrong = rules_of(HEAD + "截至目前，共有697个问题，完成整改688个，基本完成4个，未完成6个。",
+                     "claim-arithmetic")
+    assert [d.message for d in wrong] == ["各项之和为698，与所称总数697不符；请核对各项数字。"]
+
+
+def test_no_claim_arithmetic_on_the_real_corpus():
+    assert not [p.name for p in real_texts() for d in lint(parse_file(p)) if d.rule == "claim-arithmetic"]
+
+
+CONTRADICTED = HEAD + ("截至目前，反馈的2个问题已全部整改到位，整改完成率100%。\n一、反馈问题整改情况\n"
+                       "（一）停车难\n小区停车位不足。\n整改结果：已完成\n整改情况：新增车位20个。\n"
+                       "（二）路灯损坏\n多处路灯损坏。\n整改结果：基本完成\n整改情况：正在整改，分期分批更换。\n"
+                       "二、下一步打算\n持续推进整改，对未完成的问题紧盯不放。\n")
+
+
+def test_a_completion_claim_contradicted_in_the_findings_is_flagged_once_there():
+    found = rules_of(CONTRADICTED, "completion-contradicted")
+    assert [(d.finding, "基本完成" in d.message) for d in found] == [(["一", "（二）"], True)]
+
+
+@pytest.mark.parametrize("after", ["另有1个问题阶段性完成。", "对小区停车问题，正在整改，分期分批推进。",
+                                   "其余问题持续推进整改。", "尚有2个问题未完成。"])
+def test_a_completion_claim_is_contradicted_by_work_left(after):
+    text = HEAD + "截至目前，反馈问题已全部整改到位，整改完成率100%。" + after
+    assert len(rules_of(text, "completion-contradicted")) == 1
+    # … or preceded by it
+    text = HEAD + after + "截至目前，反馈问题已全部整改到位。"
+    assert len(rules_of(text, "completion-contradicted")) == 1
+
+
+@pytest.mark.parametrize("after", ["我们将长期坚持，持续巩固整改成果。", "持续推进整改成果常态化、长效化。",
+                                   "未完成0个，阶段性完成0个。", "二、下一步打算\n对未完成的事项持续推进整改。"])
+def test_carrying_on_after_completion_is_normal_wording(after):
+    text = HEAD + "截至目前，反馈问题已全部整改到位，整改完成率100%。\n" + after
+    assert not rules_of(text, "completion-contradicted")
+
+
+def test_an_aim_is_not_a_completion_claim():
+    assert not rules_of(HEAD + "确保反馈问题全部整改到位。目前有1个问题正在整改。", "completion-contradicted")
+
+
+def test_a_finding_marked_done_with_work_left_is_reported_by_done_but_pending_only():
+    text = CONTRADICTED.replace("整改结果：基本完成", "整改结果：已完成")
+    assert rules_of(text, "done-but-pending") and not rules_of(text, "completion-contradicted")

@@ -3,6 +3,7 @@
 from xuncha.core.lint.rules import (
     claim_arithmetic,
     claim_count_mismatch,
+    completion_contradicted,
     date_order,
     done_but_pending,
     missing_element,
@@ -16,5 +17,6 @@ from xuncha.core.lint.rules import (
 
 RULES = [module.RULE for module in (
     claim_count_mismatch, claim_arithmetic, ratio_arithmetic, status_under_wrong_heading, done_but_pending,
+    completion_contradicted,
     date_order, missing_element, vague_measure, personal_info, numbering, wording,
 )]
