@@ -103,3 +103,27 @@ def test_an_aim_is_not_a_completion_claim():
 def test_a_finding_marked_done_with_work_left_is_reported_by_done_but_pending_only():
     text = CONTRADICTED.replace("整改结果：基本完成", "整改结果：已完成")
     assert rules_of(text, "done-but-pending") and not rules_of(text, "completion-contradicted")
+
+
+FINDINGS = HEAD + "一、反馈问题整改情况\n"
+
+
+def test_rechecking_files_and_completing_them_is_concrete_work():
+    text = FINDINGS + ("（一）党员发展不规范\n3名发展对象培养考察材料缺失。\n整改结果：已完成\n"
+                       "整改情况：对2023年以来发展的党员档案逐一复查，补齐培养考察材料。\n")
+    assert not rules_of(text, "vague-measure")
+
+
+def test_a_study_measure_is_flagged_beside_a_concrete_one():
+    text = FINDINGS + ("（一）财务管理不规范\n支付3笔广告费6.72万元，无合同。\n整改结果：已完成\n整改情况：一是与3家"
+                       "广告公司补签合同；二是组织财务人员认真学习财务制度，提高思想认识。\n")
+    found = rules_of(text, "vague-measure")
+    assert [(d.finding, d.message[:12]) for d in found] == [(["一", "（一）"], "措施“组织财务人员认真学习")]
+    doc = parse_text(text)
+    assert doc.text[found[0].span[0]:found[0].span[1]].startswith("组织财务人员认真学习财务制度")
+
+
+def test_a_concrete_measure_that_also_trains_is_not_flagged():
+    text = FINDINGS + ("（一）财务管理不规范\n支付3笔广告费6.72万元，无合同。\n整改结果：已完成\n"
+                       "整改情况：一是与3家广告公司补签合同；二是组织财务人员培训，并建立合同台账。\n")
+    assert not rules_of(text, "vague-measure")
