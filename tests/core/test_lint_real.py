@@ -118,7 +118,7 @@ def test_a_study_measure_is_flagged_beside_a_concrete_one():
     text = FINDINGS + ("（一）财务管理不规范\n支付3笔广告费6.72万元，无合同。\n整改结果：已完成\n整改情况：一是与3家"
                        "广告公司补签合同；二是组织财务人员认真学习财务制度，提高思想认识。\n")
     found = rules_of(text, "vague-measure")
-    assert [(d.finding, d.message[:12]) for d in found] == [(["一", "（一）"], "措施“组织财务人员认真学习")]
+    assert [(d.finding, d.message[:13]) for d in found] == [(["一", "（一）"], "措施“组织财务人员认真学习")]
     doc = parse_text(text)
     assert doc.text[found[0].span[0]:found[0].span[1]].startswith("组织财务人员认真学习财务制度")
 
