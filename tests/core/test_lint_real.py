@@ -127,3 +127,39 @@ def test_a_concrete_measure_that_also_trains_is_not_flagged():
     text = FINDINGS + ("（一）财务管理不规范\n支付3笔广告费6.72万元，无合同。\n整改结果：已完成\n"
                        "整改情况：一是与3家广告公司补签合同；二是组织财务人员培训，并建立合同台账。\n")
     assert not rules_of(text, "vague-measure")
+
+
+def numbering_gaps(body: str) -> list[tuple[str, list | None]]:
+    doc = parse_text(HEAD + body)
+    return [(doc.text[d.span[0]:d.span[1]], d.finding) for d in lint(doc)
+            if d.rule == "numbering" and "跳号" in d.message]
+
+
+def test_a_gap_in_second_level_headings_marks_the_heading_after_it():
+    body = "一、反馈问题整改情况\n（一）问题甲\n整改结果：已完成\n（三）问题乙\n整改结果：已完成\n"
+    assert numbering_gaps(body) == [("（三）问题乙", ["一", "（三）"])]
+
+
+def test_a_gap_in_first_level_headings():
+    body = "一、反馈问题整改情况\n（一）问题甲\n整改结果：已完成\n三、下一步打算\n持续巩固整改成果。\n"
+    assert numbering_gaps(body) == [("三、下一步打算", None)]
+
+
+def test_a_gap_in_arabic_headings():
+    body = "一、反馈问题整改情况\n（一）问题甲\n1.子问题一\n整改结果：已完成\n3.子问题三\n整改结果：已完成\n"
+    assert numbering_gaps(body) == [("3.子问题三", ["一", "（一）", "3"])]
+
+
+def test_sub_lists_restart_under_each_new_heading():
+    body = ("一、反馈问题整改情况\n（一）问题甲\n1.子问题一\n整改结果：已完成\n2.子问题二\n整改结果：已完成\n"
+            "（二）问题乙\n1.子问题一\n整改结果：已完成\n2.子问题二\n整改结果：已完成\n"
+            "二、下一步打算\n（一）持续巩固\n（二）建立长效机制\n")
+    assert not [d for d in lint(parse_text(HEAD + body)) if d.rule == "numbering"]
+
+
+@pytest.mark.parametrize("folder", [SAMPLES, REAL], ids=["samples", "real"])
+def test_no_heading_numbering_gap_in_the_samples_or_the_real_corpus(folder):
+    for path in sorted(folder.glob("*.txt")):
+        doc = parse_file(path)
+        flagged = [doc.text[d.span[0]:d.span[1]] for d in lint(doc) if d.rule == "numbering"]
+        assert all(text.endswith("是") for text in flagged), (path.name, flagged)  # only 一是/二是 lists

@@ -26,8 +26,8 @@ def _heading_markers(doc: NoticeDoc) -> list[tuple[int, int, int, int]]:
             match = pattern.match(line.text)
             if match and len(line.text) > match.end():
                 number = number_of(match["marker"])
-                if number is not None:
-                    found.append((level, number, line.start, line.start + match.end()))
+                if number is not None:  # the span is the whole heading line
+                    found.append((level, number, line.start, line.end))
                 break
     return found
 
