@@ -163,3 +163,36 @@ def test_no_heading_numbering_gap_in_the_samples_or_the_real_corpus(folder):
         doc = parse_file(path)
         flagged = [doc.text[d.span[0]:d.span[1]] for d in lint(doc) if d.rule == "numbering"]
         assert all(text.endswith("是") for text in flagged), (path.name, flagged)  # only 一是/二是 lists
+
+
+def test_jiezhi_beside_jiezhi_for_the_same_phrase_is_one_term_two_ways():
+    text = HEAD + "截至目前，已完成整改10个。截止到2025年12月，未完成2个。截止目前，共召开会议3次。"
+    found = rules_of(text, "term-two-ways")
+    doc = parse_text(text)
+    assert [doc.text[d.span[0]:d.span[1]] for d in found] == ["截止", "截止"]
+    assert not rules_of(text, "wording")  # reported once, by term-two-ways
+
+
+def test_a_lone_jiezhi_stays_wording_and_a_deadline_passes():
+    assert not rules_of(HEAD + "截止目前，已完成整改10个。", "term-two-ways")
+    assert len(rules_of(HEAD + "截止目前，已完成整改10个。", "wording")) == 1
+    assert not rules_of(HEAD + "截至目前，已完成整改10个。报名截止日期为12月1日。", "term-two-ways")
+
+
+def test_the_unit_named_with_two_party_suffixes():
+    text = HEAD + "天宝社区党委召开专题会议。天宝社区党委书记主持。天宝社区党支部组织学习。"
+    found = rules_of(text, "term-two-ways")
+    assert len(found) == 1 and "天宝社区党支部" in found[0].message and "天宝社区党委" in found[0].message
+    doc = parse_text(text)
+    assert doc.text[found[0].span[0]:found[0].span[1]] == "天宝社区党支部"
+
+
+def test_one_name_for_the_unit_and_other_words_pass():
+    text = HEAD + "天宝社区党委召开专题会议，天宝社区居委会配合，天宝社区第一党支部组织学习。"
+    assert not rules_of(text, "term-two-ways")
+
+
+def test_real_000_writes_jiezhi_both_ways():
+    doc = parse_file(next(REAL.glob("000_*.txt")))
+    found = [d for d in lint(doc) if d.rule == "term-two-ways"]
+    assert [doc.text[d.span[0]:d.span[0] + 4] for d in found] == ["截止目前"]

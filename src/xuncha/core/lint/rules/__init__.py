@@ -11,6 +11,7 @@ from xuncha.core.lint.rules import (
     personal_info,
     ratio_arithmetic,
     status_under_wrong_heading,
+    term_two_ways,
     vague_measure,
     wording,
 )
@@ -19,4 +20,5 @@ RULES = [module.RULE for module in (
     claim_count_mismatch, claim_arithmetic, ratio_arithmetic, status_under_wrong_heading, done_but_pending,
     completion_contradicted,
     date_order, missing_element, vague_measure, personal_info, numbering, wording,
+    term_two_ways,
 )]
