@@ -196,3 +196,33 @@ def test_real_000_writes_jiezhi_both_ways():
     doc = parse_file(next(REAL.glob("000_*.txt")))
     found = [d for d in lint(doc) if d.rule == "term-two-ways"]
     assert [doc.text[d.span[0]:d.span[0] + 4] for d in found] == ["截止目前"]
+
+
+def unit_counts(sentence: str) -> list[str]:
+    doc = parse_text(HEAD + sentence)
+    return [doc.text[d.span[0]:d.span[1]] for d in lint(doc) if d.rule == "unit-count-mismatch"]
+
+
+def test_a_count_of_villages_that_does_not_match_the_list_before_it():
+    assert unit_counts("区委巡察组对东村、西村、南村、北村5个村开展了巡察。") == ["东村、西村、南村、北村5个村"]
+
+
+def test_a_count_of_villages_that_does_not_match_the_list_after_it():
+    assert unit_counts("区委巡察组对5个村（东村、西村、南村、北村）开展了巡察。") == ["5个村（东村、西村、南村、北村"]
+    assert unit_counts("区委巡察组巡察了三个社区：东风社区、红旗社区。") == ["三个社区：东风社区、红旗社区"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "区委巡察组对东村、西村、南村、北村等4个村开展了巡察。",
+    "区委巡察组对5个村（东村、西村、南村、北村、中村）开展了巡察。",
+    "区委巡察组对浦东、石桥等6个社区开展了巡察。",  # names without their noun: not counted
+    "区委巡察组对东村、西村等5个村开展了巡察。",  # 等: and others
+    "对马泉街道及所辖9个社区、双照街道及所辖29个村开展巡察。",  # cannot be counted reliably
+])
+def test_lists_that_match_or_cannot_be_counted_pass(sentence):
+    assert unit_counts(sentence) == []
+
+
+def test_the_real_lists_of_units_all_match_their_counts():
+    # 005 (12 村（社区）), 042 (6 社区), 066 (9 部门), 068 (5 村) list every name.
+    assert not [p.name for p in real_texts() for d in lint(parse_file(p)) if d.rule == "unit-count-mismatch"]

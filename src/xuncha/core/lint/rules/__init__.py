@@ -12,6 +12,7 @@ from xuncha.core.lint.rules import (
     ratio_arithmetic,
     status_under_wrong_heading,
     term_two_ways,
+    unit_count_mismatch,
     vague_measure,
     wording,
 )
@@ -20,5 +21,5 @@ RULES = [module.RULE for module in (
     claim_count_mismatch, claim_arithmetic, ratio_arithmetic, status_under_wrong_heading, done_but_pending,
     completion_contradicted,
     date_order, missing_element, vague_measure, personal_info, numbering, wording,
-    term_two_ways,
+    term_two_ways, unit_count_mismatch,
 )]
