@@ -226,3 +226,26 @@ def test_lists_that_match_or_cannot_be_counted_pass(sentence):
 def test_the_real_lists_of_units_all_match_their_counts():
     # 005 (12 村（社区）), 042 (6 社区), 066 (9 部门), 068 (5 村) list every name.
     assert not [p.name for p in real_texts() for d in lint(parse_file(p)) if d.rule == "unit-count-mismatch"]
+
+
+def test_the_lint_command_quotes_a_hint_inside_a_finding_beside_its_path(tmp_path, capsys):
+    notice = tmp_path / "notice.txt"
+    notice.write_text(HEAD + "一、反馈问题整改情况\n（一）安全管理不到位\n工作人员李建新受到政务警告处分。\n"
+                      "整改结果：已完成\n整改情况：建立安全台账。\n", encoding="utf-8")
+    lint_command.main([str(notice)])
+    line = next(x for x in capsys.readouterr().out.splitlines() if "personal-info" in x)
+    assert "一/（一） “李建新”" in line
+
+
+NEW_RULES = ["completion-contradicted", "term-two-ways", "unit-count-mismatch"]
+
+
+@pytest.mark.parametrize("slug", NEW_RULES)
+def test_a_new_rule_catches_its_examples_and_passes_the_rest(slug):
+    from xuncha.core.lint import RULES
+
+    rule = next(r for r in RULES if r.slug == slug)
+    for text in rule.catches:
+        assert list(rule.check(parse_text(text))), text
+    for text in rule.passes:
+        assert not list(rule.check(parse_text(text))), text
