@@ -18,8 +18,9 @@ from xuncha.core.document import NoticeDoc
 from xuncha.core.lint.base import Diagnostic, Rule
 
 COMPLETE = re.compile(
-    r"完成率(?:达到?|为|是)?\s*100(?:\.0+)?\s*[%％]|(?:已|均已|均)?全部(?:整改)?(?:完成|到位|办结|销号)|"
-    r"已全部整改|均已(?:整改)?(?:完成|到位|办结)(?:整改)?")
+    r"完成率(?:达到?|为|是)?\s*100(?:\.0+)?\s*[%％]|全部整改(?:完成|到位|办结|销号)?|"
+    r"全部(?:完成|到位|办结|销号)|均已(?:整改)?(?:完成|到位|办结)")
+CLAIM_WORDS = ("100", "全部", "均已")
 CONTRA = re.compile(
     r"正在(?:整改|推进|实施|办理|施工|建设)|整改中|分期分批|阶段性完成|基本完成|"
     r"(?:尚|仍|还)?未(?:完成|整改到位|整改完成|办结|销号)|尚未整改|"
@@ -53,7 +54,9 @@ def _written_claim(doc: NoticeDoc, match: re.Match, findings: list[tuple[int, in
 def _claims(doc: NoticeDoc) -> list[tuple[int, int]]:
     """Spans of every claim that all is done: written out, or a count with done = total."""
     findings = [f.span for f in doc.findings]
-    spans = [m.span() for m in COMPLETE.finditer(doc.text) if _written_claim(doc, m, findings)]
+    spans = []
+    if any(word in doc.text for word in CLAIM_WORDS):  # most notices claim nothing of the kind
+        spans = [m.span() for m in COMPLETE.finditer(doc.text) if _written_claim(doc, m, findings)]
     spans += [c.span for c in doc.claims
               if (c.total and c.done == c.total) or c.rate == 100]
     return sorted(set(spans))

@@ -19,9 +19,10 @@ from xuncha.core.document import NoticeDoc
 from xuncha.core.lint.base import Diagnostic, Rule
 from xuncha.core.numerals import parse_cn_number
 
-COUNT = re.compile(
-    r"(?P<n>\d{1,3}|[一二三四五六七八九十两]{1,3})个"
-    r"(?P<noun>村（社区）|村|社区|乡镇|镇|街道|单位|部门)(?:党组织|党委|党总支|党支部)?")
+# Found from the 个 (a literal the regex engine jumps to), then the number read backwards:
+# scanning every position for a number first is several times slower on long texts.
+NOUN = re.compile(r"个(?P<noun>村（社区）|村|社区|乡镇|镇|街道|单位|部门)(?:党组织|党委|党总支|党支部)?")
+NUMBER = re.compile(r"(?:(?<!\d)\d{1,3}|(?<![一二三四五六七八九十两])[一二三四五六七八九十两]{1,3})$")
 ENDINGS = {
     "村": ("村", "村委会", "村党支部", "村党总支", "村党委"),
     "社区": ("社区", "居委会", "社区党支部", "社区党总支", "社区党委"),
@@ -67,18 +68,18 @@ def _countable(names: list[str], noun: str) -> bool:
 
 def check(doc: NoticeDoc) -> Iterator[Diagnostic]:
     text = doc.text
-    for match in COUNT.finditer(text):
-        stated, noun = _number(match["n"]), match["noun"]
-        for names, etc, (begin, end) in (_names_before(text, match.start()), _names_after(text, match.end())):
-            if stated is None or not _countable(names, noun):
-                continue
-            if len(names) == stated or (etc and len(names) < stated):
+    for found in NOUN.finditer(text):
+        number = NUMBER.search(text, max(0, found.start() - 3), found.start())
+        stated = _number(number.group(0)) if number else None
+        if stated is None:
+            continue
+        start, end, noun = number.start(), found.end(), found["noun"]
+        for names, etc, (begin, last) in (_names_before(text, start), _names_after(text, end)):
+            if not _countable(names, noun) or len(names) == stated or (etc and len(names) < stated):
                 continue
             yield RULE.diagnostic(
-                f"通报称{match.group(0)}，但列出的名称有{len(names)}个（{'、'.join(names)[:40]}）；"
-                "请核对数量，或补全名单。",
-                span=(min(begin, match.start()), max(match.end(), end)))
-
+                f"通报称{text[start:end]}，但列出的名称有{len(names)}个（{'、'.join(names)[:40]}）；"
+                "请核对数量，或补全名单。", span=(min(begin, start), max(end, last)))
 
 RULE = Rule("unit-count-mismatch", "warning",
             "通报写明的村、社区、单位个数与紧挨着列出的名称个数不符（如“对5个村开展巡察”只列出4个村名）。",
