@@ -35,10 +35,14 @@ PLANS = re.compile(r"下一?步|打算|计划安排")
 SENTENCE_END = "。；\n"
 
 
+REACH = 200  # a sentence is looked at this far on each side: long runs stay linear
+
+
 def _sentence(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(mark, 0, start) for mark in SENTENCE_END) + 1
-    rights = [i for i in (text.find(mark, end) for mark in SENTENCE_END) if i >= 0]
-    return text[left:min(rights, default=len(text))]
+    low, high = max(0, start - REACH), min(len(text), end + REACH)
+    left = max(max(text.rfind(mark, low, start) for mark in SENTENCE_END) + 1, low)
+    rights = [i for i in (text.find(mark, end, high) for mark in SENTENCE_END) if i >= 0]
+    return text[left:min(rights, default=high)]
 
 
 def _written_claim(doc: NoticeDoc, match: re.Match, findings: list[tuple[int, int]]) -> bool:
@@ -79,7 +83,8 @@ def _where(doc: NoticeDoc, position: int) -> tuple[str, int]:
     for item in doc.findings:
         if item.span[0] <= position < item.span[1]:
             return "finding", item.span[0]
-    return "sentence", max(doc.text.rfind(mark, 0, position) for mark in SENTENCE_END)
+    low = max(0, position - REACH)
+    return "sentence", max(doc.text.rfind(mark, low, position) for mark in SENTENCE_END)
 
 
 def check(doc: NoticeDoc) -> Iterator[Diagnostic]:
