@@ -14,10 +14,12 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
 def found(prefix: str, severities=("error", "warning", "info")) -> set:
     doc = parse_file(next(SAMPLES.glob(f"{prefix}_*.txt")))
     result = set()
+    whole = {tuple(f.span) for f in doc.findings}  # a diagnostic about a whole finding
     for d in lint(doc):
         if d.severity in severities:
             quoted = doc.text[d.span[0]:d.span[1]] if d.span else None
-            what = d.element or ("/".join(d.finding) if d.finding else quoted)
+            about_finding = d.finding and (not d.span or tuple(d.span) in whole)
+            what = d.element or ("/".join(d.finding) if about_finding else quoted)
             result.add((d.rule, what))
     return result
 

@@ -42,8 +42,10 @@ def main(argv: list[str]) -> int:
                              ensure_ascii=False), flush=True)
             continue
         print(f"【{name}】{len(diagnostics)} 条体检意见")
+        whole = {tuple(f.span) for f in doc.findings}  # a finding's own span needs no quote
         for d in diagnostics:
             where = f"{'/'.join(d.finding)} " if d.finding else ""
-            quote = f"“{doc.text[d.span[0]:d.span[1]][:30]}”" if d.span and not d.finding else ""
+            quoted = d.span and tuple(d.span) not in whole
+            quote = f"“{doc.text[d.span[0]:d.span[1]][:30]}”" if quoted else ""
             print(f"  [{LABELS[d.severity]}] {d.rule} {where}{quote} {d.message}")
     return 1 if notices.failed else status

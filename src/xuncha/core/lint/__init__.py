@@ -6,6 +6,7 @@ switched off or re-graded with a `LintConfig`.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from xuncha.core.document import NoticeDoc
@@ -56,4 +57,21 @@ def lint(doc: NoticeDoc, config: LintConfig | None = None) -> list[Diagnostic]:
         for diagnostic in rule.check(doc):
             diagnostic.severity = severity
             found.append(diagnostic)
+    place_in_findings(doc, found)
     return sorted(found, key=lambda d: (d.span[0] if d.span else -1, d.rule))
+
+
+def place_in_findings(doc: NoticeDoc, diagnostics: list[Diagnostic]) -> None:
+    """Give every diagnostic whose span lies inside a finding that finding's path.
+
+    Rules that scan the whole text (numbering, personal-info, wording …) do not know the
+    findings; without this, a reader could not tell which finding a hint is about.
+    """
+    spans = sorted((f.span[0], f.span[1], f.path) for f in doc.findings if f.span[1] > f.span[0])
+    starts = [start for start, _, _ in spans]
+    for diagnostic in diagnostics:
+        if diagnostic.finding is not None or not diagnostic.span:
+            continue
+        index = bisect.bisect_right(starts, diagnostic.span[0]) - 1
+        if index >= 0 and diagnostic.span[0] < spans[index][1]:
+            diagnostic.finding = list(spans[index][2])

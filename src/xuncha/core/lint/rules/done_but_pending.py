@@ -1,4 +1,7 @@
-"""done-but-pending: marked done (or "all done") while its own text says work remains."""
+"""done-but-pending: a finding marked done while its own text says work remains.
+
+A claim that the whole notice is done, contradicted elsewhere, is completion-contradicted.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +16,6 @@ PENDING = re.compile(
     r"待(?:完成|整改|落实|解决|审批|拆除|验收|办理|处理|推进|进一步|上级)|"
     r"拟(?:于|在|对|将|开展|建设|召开|组织|启动)|计划(?:于|在|依托|启动|开展|年内)|将于|"
     r"需要?[^。；]{0,12}配合|持续推进[^。；]{0,20}分期分批")
-PLANS = re.compile(r"下一?步|打算|计划安排")
-
-
-def _plans_spans(doc: NoticeDoc) -> list[tuple[int, int]]:
-    return [s.span for s in doc.sections if len(s.path) == 1 and PLANS.search(s.heading)]
 
 
 def check(doc: NoticeDoc) -> Iterator[Diagnostic]:
@@ -29,20 +27,10 @@ def check(doc: NoticeDoc) -> Iterator[Diagnostic]:
             yield RULE.diagnostic(f"问题“{item.title}”标为已完成，但其整改情况写有“{match.group(0)}”，"
                                   "说明仍有工作未完成；请如实标注整改结果，或补充已完成的证据。",
                                   span=(match.start(), match.end()), finding=item.path)
-    everything = [c for c in doc.claims if (c.total and c.done == c.total) or c.rate == 100]
-    if not everything:
-        return
-    excluded = _plans_spans(doc)
-    for match in PENDING.finditer(doc.text):
-        if any(start <= match.start() < end for start, end in excluded):
-            continue
-        yield RULE.diagnostic(f"通报称问题已全部整改完成，但正文写有“{match.group(0)}”，"
-                              "说明仍有工作未完成；请核对。",
-                              span=(match.start(), match.end()))
 
 
 RULE = Rule("done-but-pending", "warning",
-            "标为已完成（或称全部完成）的问题，正文却写着尚未、正在、待、拟、计划、需配合等"
+            "标为已完成的问题，正文却写着尚未、正在、待、拟、计划、需配合等"
             "仍有工作未完成的字样。", check,
             catches=["整改结果：已完成 整改情况：三处违建尚未拆除"],
             passes=["整改结果：已完成 整改情况：三处违建已全部拆除"])

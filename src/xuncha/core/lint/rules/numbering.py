@@ -26,8 +26,8 @@ def _heading_markers(doc: NoticeDoc) -> list[tuple[int, int, int, int]]:
             match = pattern.match(line.text)
             if match and len(line.text) > match.end():
                 number = number_of(match["marker"])
-                if number is not None:
-                    found.append((level, number, line.start, line.start + match.end()))
+                if number is not None:  # the span is the whole heading line
+                    found.append((level, number, line.start, line.end))
                 break
     return found
 
@@ -45,14 +45,15 @@ def _check_sequence(numbers: list[tuple[int, int, int]], what: str) -> Iterator[
 def check(doc: NoticeDoc) -> Iterator[Diagnostic]:
     # Headings: each level's numbers run 1, 2, 3 … under the same parent.
     counters: dict[int, list[tuple[int, int, int]]] = {}
-    for level, number, start, end in _heading_markers(doc):
+    markers = _heading_markers(doc)
+    for level, number, start, end in markers:
         for deeper in [lvl for lvl in counters if lvl > level]:
             yield from _check_sequence(counters.pop(deeper), "标题")
         counters.setdefault(level, []).append((number, start, end))
     for sequence in counters.values():
         yield from _check_sequence(sequence, "标题")
     # 一是…二是…: within the text between two headings; 一是 starts a new list.
-    bounds = [start for _, _, start, _ in _heading_markers(doc)] + [len(doc.text)]
+    bounds = [start for _, _, start, _ in markers] + [len(doc.text)]
     previous = 0
     for bound in bounds:
         sequence: list[tuple[int, int, int]] = []
