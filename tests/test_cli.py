@@ -279,14 +279,16 @@ def test_check_deploy_warns_on_a_plain_http_deployment(tmp_path):
 
 def test_https_turns_on_hsts_the_redirect_and_secure_cookies_preload_is_its_own(tmp_path):
     names = ["SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD",
-             "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"]
+             "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
+             "SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME"]
     code = f"from django.conf import settings; print([getattr(settings, n) for n in {names!r}])"
     year = 365 * 24 * 3600
     https, preload = {"XUNCHA_HTTPS": "1"}, {"XUNCHA_HTTPS": "1", "XUNCHA_HSTS_PRELOAD": "1"}
-    for env, expected in [({}, [0, False, False, False, False, False]),
-                          ({"XUNCHA_HSTS_PRELOAD": "1"}, [0, False, False, False, False, False]),
-                          (https, [year, True, False, True, True, True]),
-                          (preload, [year, True, True, True, True, True])]:
+    plain, host = ["sessionid", "csrftoken"], ["__Host-sessionid", "__Host-csrftoken"]
+    for env, expected in [({}, [0, False, False, False, False, False, *plain]),
+                          ({"XUNCHA_HSTS_PRELOAD": "1"}, [0, False, False, False, False, False, *plain]),
+                          (https, [year, True, False, True, True, True, *host]),
+                          (preload, [year, True, True, True, True, True, *host])]:
         result = run("shell", "-c", code, env_extra=env, tmp_path=tmp_path)
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip().splitlines()[-1] == str(expected), env

@@ -177,6 +177,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 # -- HTTPS deployments and the reverse proxy (docs/configuration.md, "Production") --
 HTTPS = CONFIG["XUNCHA_HTTPS"]
 SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+if HTTPS:  # __Host-: the browser keeps them only if Secure, for "/", for this exact host
+    SESSION_COOKIE_NAME, CSRF_COOKIE_NAME = "__Host-sessionid", "__Host-csrftoken"
 SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS and CONFIG["XUNCHA_HSTS_PRELOAD"]
@@ -197,7 +199,7 @@ CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
     "font-src": [SELF],
     "connect-src": [SELF],
     "object-src": [NONE],
-    "base-uri": [SELF],
+    "base-uri": [NONE],  # no page needs <base>; ASVS 5.0 3.4.3 asks for 'none'
     "form-action": [SELF],
     "frame-ancestors": [NONE],
 }}

@@ -36,7 +36,7 @@ def assert_strict(directives: dict[str, list[str]], where: str) -> None:
     assert directives["default-src"] == ["'self'"], where
     assert directives["frame-ancestors"] == ["'none'"], where
     assert directives["object-src"] == ["'none'"], where
-    assert directives["base-uri"] == ["'self'"], where
+    assert directives["base-uri"] == ["'none'"], where
     assert directives["form-action"] == ["'self'"], where
     assert set(directives["img-src"]) <= {"'self'", "data:"}, where
     for name in ("script-src", "style-src"):

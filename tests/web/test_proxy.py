@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 
+from tests.conftest import PASSWORD
 from xuncha.ledger.models import AuditEvent
 from xuncha.web.proxy import TrustedProxyMiddleware, forwarded_client
 
@@ -84,3 +85,16 @@ def test_the_forwarded_headers_do_not_reach_the_views(behind_proxy):
     TrustedProxyMiddleware(view)(request)
     assert seen["REMOTE_ADDR"] == "203.0.113.7" and seen["xuncha.peer_addr"] == PROXY
     assert "HTTP_X_FORWARDED_FOR" not in seen
+
+
+def test_https_behind_the_proxy_gets_hsts_and_secure_cookies(client, cast, behind_proxy):
+    behind_proxy.SECURE_SSL_REDIRECT = True
+    behind_proxy.SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    behind_proxy.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    behind_proxy.SESSION_COOKIE_SECURE = behind_proxy.CSRF_COOKIE_SECURE = True
+    https = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_PROTO": "https"}
+    page = client.get(reverse("login"), **https)
+    assert page["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    response = client.post(reverse("login"), {"username": "editor", "password": PASSWORD}, **https)
+    assert response.status_code == 302
+    assert response.cookies["sessionid"]["secure"] and response.cookies["csrftoken"]["secure"]
