@@ -6,8 +6,9 @@ that is not itself a trusted proxy: everything left of it was written by the cli
 forged. From any other peer both headers are dropped, so nothing after this middleware (Django's
 SECURE_PROXY_SSL_HEADER, a login throttle, a log line) can be fooled by them.
 
-After the middleware, REMOTE_ADDR holds the client's address and X-Forwarded-For is gone; the
-proxy's own address stays in META[PEER_KEY]. `client_ip(request)` is what audit records use.
+After the middleware, REMOTE_ADDR holds the client's address; X-Forwarded-For is gone, and so
+are X-Real-IP and the like, which are never believed. The proxy's own address stays in
+META[PEER_KEY]. `client_ip(request)` is what audit records use.
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ from django.conf import settings
 PEER_KEY = "xuncha.peer_addr"
 FORWARDED_FOR = "HTTP_X_FORWARDED_FOR"
 FORWARDED_PROTO = "HTTP_X_FORWARDED_PROTO"
+# Other headers some proxies (and libraries such as ipware) take a client address from: never
+# believed here, so dropped from every request before anything can read them.
+OTHER_ADDRESS_HEADERS = ("HTTP_X_REAL_IP", "HTTP_CLIENT_IP", "HTTP_FORWARDED", "HTTP_FORWARDED_FOR",
+                         "HTTP_X_CLUSTER_CLIENT_IP", "HTTP_TRUE_CLIENT_IP", "HTTP_X_CLIENT_IP",
+                         "HTTP_CF_CONNECTING_IP", "HTTP_X_FORWARDED", "HTTP_X_ORIGINAL_FORWARDED_FOR")
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -72,6 +78,8 @@ class TrustedProxyMiddleware:
         meta[PEER_KEY] = peer
         trusted = settings.TRUSTED_PROXIES
         forwarded_for = meta.pop(FORWARDED_FOR, "")
+        for name in OTHER_ADDRESS_HEADERS:
+            meta.pop(name, None)
         if trusted and is_trusted(parse_address(peer), trusted):
             meta["REMOTE_ADDR"] = forwarded_client(peer, forwarded_for, trusted)
             proto = meta.get(FORWARDED_PROTO, "").split(",")[-1].strip().lower()
