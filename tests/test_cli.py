@@ -292,3 +292,10 @@ def test_https_turns_on_hsts_the_redirect_and_secure_cookies_preload_is_its_own(
         result = run("shell", "-c", code, env_extra=env, tmp_path=tmp_path)
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip().splitlines()[-1] == str(expected), env
+
+
+def test_check_deploy_warns_when_https_is_on_without_a_trusted_proxy(tmp_path):
+    variables = {**production_variables(), "XUNCHA_TRUSTED_PROXIES": ""}
+    result = run("check", "--deploy", env_extra=variables, tmp_path=tmp_path)
+    assert "(xuncha.W001)" in result.stdout + result.stderr
+    assert "XUNCHA_TRUSTED_PROXIES" in result.stdout + result.stderr

@@ -9,5 +9,6 @@ class WebConfig(AppConfig):
         from django.conf import settings
 
         from xuncha.core import safezip
+        from xuncha.web import proxy  # noqa: F401  (registers its deploy check)
 
         safezip.configure(max_total_mb=settings.ZIP_MAX_MB)

@@ -17,6 +17,7 @@ import ipaddress
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core import checks
 
 PEER_KEY = "xuncha.peer_addr"
 FORWARDED_FOR = "HTTP_X_FORWARDED_FOR"
@@ -95,3 +96,16 @@ class TrustedProxyMiddleware:
 def client_ip(request) -> str | None:
     """The client's address as TrustedProxyMiddleware left it (the peer's without a proxy)."""
     return request.META.get("REMOTE_ADDR") or None
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def https_needs_a_proxy(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """`xuncha serve` speaks plain HTTP: with XUNCHA_HTTPS, TLS ends at a proxy that must be
+    trusted, or every request looks like plain HTTP and is redirected to HTTPS forever."""
+    if settings.SECURE_SSL_REDIRECT and not settings.TRUSTED_PROXIES:
+        return [checks.Warning(
+            "XUNCHA_HTTPS is on but XUNCHA_TRUSTED_PROXIES is empty: behind a reverse proxy "
+            "that ends TLS, every request would be redirected to HTTPS again and again.",
+            hint="Set XUNCHA_TRUSTED_PROXIES to the proxy's address (docs/configuration.md).",
+            id="xuncha.W001")]
+    return []
