@@ -262,7 +262,14 @@ def production_variables() -> dict[str, str]:
     return {**variables, "XUNCHA_SECRET_KEY": secrets.token_urlsafe(50)}
 
 
-def test_check_deploy_prints_no_warning_with_the_documented_production_variables(tmp_path):
+@pytest.fixture
+def deployment(monkeypatch):
+    """The environment of a real server: not the browser tests' async-unsafe switch."""
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+
+
+def test_check_deploy_prints_no_warning_with_the_documented_production_variables(tmp_path,
+                                                                                deployment):
     result = run("check", "--deploy", env_extra=production_variables(), tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     output = result.stdout + result.stderr
@@ -270,7 +277,7 @@ def test_check_deploy_prints_no_warning_with_the_documented_production_variables
     assert "System check identified no issues" in output
 
 
-def test_check_deploy_warns_on_a_plain_http_deployment(tmp_path):
+def test_check_deploy_warns_on_a_plain_http_deployment(tmp_path, deployment):
     variables = {**production_variables(), "XUNCHA_HTTPS": "0"}
     result = run("check", "--deploy", env_extra=variables, tmp_path=tmp_path)
     for check in ("W004", "W008", "W012", "W016"):  # HSTS, redirect, the two Secure cookies
@@ -294,7 +301,7 @@ def test_https_turns_on_hsts_the_redirect_and_secure_cookies_preload_is_its_own(
         assert result.stdout.strip().splitlines()[-1] == str(expected), env
 
 
-def test_check_deploy_warns_when_https_is_on_without_a_trusted_proxy(tmp_path):
+def test_check_deploy_warns_when_https_is_on_without_a_trusted_proxy(tmp_path, deployment):
     variables = {**production_variables(), "XUNCHA_TRUSTED_PROXIES": ""}
     result = run("check", "--deploy", env_extra=variables, tmp_path=tmp_path)
     assert "(xuncha.W001)" in result.stdout + result.stderr
