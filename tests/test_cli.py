@@ -280,3 +280,61 @@ def test_the_purge_commands_run_from_the_command_line(tmp_path):
     assert staging.returncode == 0 and "待导入文件" in staging.stdout
     orphans = run("purge-orphans", tmp_path=tmp_path)
     assert orphans.returncode == 0 and "无引用的文件" in orphans.stdout
+
+
+def production_variables() -> dict[str, str]:
+    """The variables of the production block in docs/configuration.md, with a real secret key."""
+    import secrets
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "configuration.md").read_text("utf-8")
+    block = text.split("### Production", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    variables = dict(re.findall(r"^(XUNCHA_\w+)=(.*)$", block, re.MULTILINE))
+    required = {"XUNCHA_DEBUG", "XUNCHA_SECRET_KEY", "XUNCHA_ALLOWED_HOSTS", "XUNCHA_HTTPS"}
+    assert required <= set(variables)
+    return {**variables, "XUNCHA_SECRET_KEY": secrets.token_urlsafe(50)}
+
+
+@pytest.fixture
+def deployment(monkeypatch):
+    """The environment of a real server: not the browser tests' async-unsafe switch."""
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+
+
+def test_check_deploy_prints_no_warning_with_the_documented_production_variables(tmp_path,
+                                                                                deployment):
+    result = run("check", "--deploy", env_extra=production_variables(), tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    output = result.stdout + result.stderr
+    assert "WARNINGS" not in output and "?: (security." not in output, output
+    assert "System check identified no issues" in output
+
+
+def test_check_deploy_warns_on_a_plain_http_deployment(tmp_path, deployment):
+    variables = {**production_variables(), "XUNCHA_HTTPS": "0"}
+    result = run("check", "--deploy", env_extra=variables, tmp_path=tmp_path)
+    for check in ("W004", "W008", "W012", "W016"):  # HSTS, redirect, the two Secure cookies
+        assert f"?: (security.{check})" in result.stdout + result.stderr
+
+
+def test_https_turns_on_hsts_the_redirect_and_secure_cookies_preload_is_its_own(tmp_path):
+    names = ["SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD",
+             "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
+             "SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME"]
+    code = f"from django.conf import settings; print([getattr(settings, n) for n in {names!r}])"
+    year = 365 * 24 * 3600
+    https, preload = {"XUNCHA_HTTPS": "1"}, {"XUNCHA_HTTPS": "1", "XUNCHA_HSTS_PRELOAD": "1"}
+    plain, host = ["sessionid", "csrftoken"], ["__Host-sessionid", "__Host-csrftoken"]
+    for env, expected in [({}, [0, False, False, False, False, False, *plain]),
+                          ({"XUNCHA_HSTS_PRELOAD": "1"}, [0, False, False, False, False, False, *plain]),
+                          (https, [year, True, False, True, True, True, *host]),
+                          (preload, [year, True, True, True, True, True, *host])]:
+        result = run("shell", "-c", code, env_extra=env, tmp_path=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip().splitlines()[-1] == str(expected), env
+
+
+def test_check_deploy_warns_when_https_is_on_without_a_trusted_proxy(tmp_path, deployment):
+    variables = {**production_variables(), "XUNCHA_TRUSTED_PROXIES": ""}
+    result = run("check", "--deploy", env_extra=variables, tmp_path=tmp_path)
+    assert "(xuncha.W001)" in result.stdout + result.stderr
+    assert "XUNCHA_TRUSTED_PROXIES" in result.stdout + result.stderr

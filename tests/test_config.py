@@ -61,3 +61,18 @@ def test_the_default_cache_is_shared_by_every_process_of_the_database(settings):
     if os.environ.get("XUNCHA_CACHE_URL", "db") not in {"", "db"}:
         pytest.skip("the suite runs with another cache")
     assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+
+
+def test_trusted_proxies_are_addresses_or_networks():
+    raw = "127.0.0.1, 10.8.0.0/24,::1"
+    proxies = config.load({"XUNCHA_TRUSTED_PROXIES": raw})["XUNCHA_TRUSTED_PROXIES"]
+    assert [str(network) for network in proxies] == ["127.0.0.1/32", "10.8.0.0/24", "::1/128"]
+    assert config.load({})["XUNCHA_TRUSTED_PROXIES"] == []
+    for raw in ("proxy.example", "10.8.0.1/24", "10.0.0.0/33"):
+        with pytest.raises(config.ConfigError, match="XUNCHA_TRUSTED_PROXIES"):
+            config.load({"XUNCHA_TRUSTED_PROXIES": raw})
+
+
+def test_https_is_off_by_default_for_the_laptop_demo():
+    values = config.load({})
+    assert values["XUNCHA_HTTPS"] is False and values["XUNCHA_HSTS_PRELOAD"] is False

@@ -7,6 +7,7 @@ Every setting has a parser that raises on a bad value, a safe default and help t
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -89,6 +90,18 @@ def parse_cache_url(raw: str) -> str:
     if value in CACHE_KINDS or value.startswith(("redis://", "rediss://", "unix://")):
         return value
     raise ConfigError(f"expected db, locmem, none or a redis:// URL, got {raw!r}")
+
+
+def parse_networks(raw: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """"10.0.0.5,192.168.0.0/24,::1" → networks; a single address is a network of one."""
+    networks = []
+    for part in parse_list(raw):
+        try:
+            networks.append(ipaddress.ip_network(part))
+        except ValueError as exc:
+            raise ConfigError(
+                f"expected IP addresses or networks (CIDR), got {part!r}: {exc}") from None
+    return networks
 
 
 def parse_path(raw: str) -> Path:
@@ -185,6 +198,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("XUNCHA_S3_REGION", "", str, "S3 region name; empty: the client default."),
     Setting("XUNCHA_S3_ACCESS_KEY", "", str, "S3 access key id; empty: the usual boto3 sources."),
     Setting("XUNCHA_S3_SECRET_KEY", "", str, "S3 secret access key.", secret=True),
+    # HTTPS deployments: HSTS, redirect, Secure cookies, and the reverse proxy in front.
+    Setting("XUNCHA_HTTPS", "false", parse_bool,
+            "Served over HTTPS: HSTS for a year (subdomains too), HTTP redirected to HTTPS, "
+            "Secure session and CSRF cookies."),
+    Setting("XUNCHA_HSTS_PRELOAD", "false", parse_bool,
+            "Adds preload to the HSTS header (with XUNCHA_HTTPS); only for a domain submitted to "
+            "the browsers' preload list."),
+    Setting("XUNCHA_TRUSTED_PROXIES", "", parse_networks,
+            "Reverse proxies (addresses or CIDR networks, comma separated) whose X-Forwarded-For "
+            "and X-Forwarded-Proto are believed; from any other peer those headers are ignored."),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -219,7 +242,7 @@ def describe(values: Mapping[str, Any]) -> list[tuple[str, str, str]]:
                      else "(unset)")
             shown = "(set)" if value else unset
         elif isinstance(value, list):
-            shown = ",".join(value)
+            shown = ",".join(map(str, value))
         elif isinstance(value, dict):
             shown = ",".join(f"{k}={v}" for k, v in value.items())
         else:

@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 from xuncha import config, filestores
 
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "xuncha.web.requestid.RequestIdMiddleware",  # first: its id is on every log line after it
+    "xuncha.web.proxy.TrustedProxyMiddleware",  # before anything reads the address or scheme
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -59,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "xuncha.web.middleware.NoStoreMiddleware",
 ]
 
@@ -164,6 +167,36 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# -- HTTPS deployments and the reverse proxy (docs/configuration.md, "Production") --
+HTTPS = CONFIG["XUNCHA_HTTPS"]
+SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+if HTTPS:  # __Host-: the browser keeps them only if Secure, for "/", for this exact host
+    SESSION_COOKIE_NAME, CSRF_COOKIE_NAME = "__Host-sessionid", "__Host-csrftoken"
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS and CONFIG["XUNCHA_HSTS_PRELOAD"]
+# Preloading is a separate, slow-to-undo commitment to the browsers' lists (and impossible for an
+# intranet name), so it is its own setting and Django's reminder of it is not a warning here.
+SILENCED_SYSTEM_CHECKS = ["security.W021"] if HTTPS and not SECURE_HSTS_PRELOAD else []
+# X-Forwarded-For/-Proto count only from these peers (web/proxy.py strips them from any other).
+TRUSTED_PROXIES = CONFIG["XUNCHA_TRUSTED_PROXIES"]
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# -- Content-Security-Policy on every response (django-csp): the site's own origin only --
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+    "default-src": [SELF],
+    "script-src": [SELF, NONCE],  # a nonce for an inline script; no 'unsafe-inline'
+    "style-src": [SELF],
+    "img-src": [SELF, "data:"],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [NONE],  # no page needs <base>; ASVS 5.0 3.4.3 asks for 'none'
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+}}
 
 EVIDENCE_MAX_BYTES = CONFIG["XUNCHA_EVIDENCE_MAX_MB"] * 1024 * 1024
 REUSE_MAX_BYTES = CONFIG["XUNCHA_REUSE_MAX_MB"] * 1024 * 1024

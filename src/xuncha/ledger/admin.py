@@ -10,12 +10,13 @@ from django.contrib import admin
 from xuncha.ledger.models import AuditEvent, Round, Staff, Team, Unit
 from xuncha.ledger.services import audit
 from xuncha.ledger.services.actor import actor_for
+from xuncha.web.proxy import client_ip
 
 
 class AuditedAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
-        actor = actor_for(request.user, request.META.get("REMOTE_ADDR"))
+        actor = actor_for(request.user, client_ip(request))
         audit.record(actor, f"{obj._meta.model_name}.{'update' if change else 'create'}", obj,
                      f"基础数据：{'修改' if change else '新建'}{obj._meta.verbose_name} {obj}",
                      after={name: str(form.cleaned_data[name]) for name in form.changed_data})

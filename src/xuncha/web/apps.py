@@ -10,7 +10,10 @@ class WebConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from xuncha.core import safezip
-        from xuncha.web import login_events  # noqa: F401 (connects the login audit receivers)
+        from xuncha.web import (
+            login_events,  # noqa: F401 (connects the login audit receivers)
+            proxy,  # noqa: F401  (registers its deploy check)
+        )
         from xuncha.web.middleware import start_session_clock
 
         safezip.configure(max_total_mb=settings.ZIP_MAX_MB)

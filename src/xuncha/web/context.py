@@ -5,10 +5,7 @@ from __future__ import annotations
 from xuncha.core.statuses import ROLE
 from xuncha.ledger import permissions
 from xuncha.ledger.services.actor import actor_for
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+from xuncha.web.proxy import client_ip
 
 
 def actor(request):

@@ -45,7 +45,3 @@ def percent(part, whole) -> str:
         return "—"
     return f"{100 * (part or 0) / whole:.1f}%"
 
-
-@register.filter
-def ratio_width(part, whole) -> int:
-    return round(100 * (part or 0) / whole) if whole else 0

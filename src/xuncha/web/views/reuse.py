@@ -7,10 +7,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from xuncha.core.reuse import Pair, ReuseIndex
+from xuncha.core.reuse.report import CSS as REPORT_CSS
 from xuncha.core.reuse.report import html_report, summaries, xlsx_report
 from xuncha.ledger import permissions
 from xuncha.ledger.services import reuse_checks
 from xuncha.ledger.services.errors import InvalidInput, ServiceError
+from xuncha.web.csp import allow_inline_style
 from xuncha.web.views.common import staff_view
 from xuncha.web.views.documents import XLSX, download_name, quote_name
 
@@ -75,5 +77,7 @@ def check_export(request, actor, pk: int, fmt: str):
         name = download_name(f"雷同检测报告_{check.title}", ".xlsx")
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote_name(name)}"
         return response
-    return HttpResponse(html_report(index, pairs, common, check.threshold), content_type="text/html; charset=utf-8")
+    report = html_report(index, pairs, common, check.threshold)
+    response = HttpResponse(report, content_type="text/html; charset=utf-8")
+    return allow_inline_style(response, REPORT_CSS)
 
