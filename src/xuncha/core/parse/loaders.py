@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from xuncha.core import safezip
+from xuncha.core.parse.docx_numbering import Numbering, read_numbering
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,22 @@ def load_text(data: bytes) -> str:
     return decode_text(data)
 
 
+def _numbering_of(document) -> Numbering:
+    """The document's list definitions (numbering.xml, styles.xml); none when it has none."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    part = document.part
+    try:
+        numbering = part.part_related_by(RT.NUMBERING).element
+    except (KeyError, AttributeError):
+        numbering = None
+    try:
+        styles = document.styles.element
+    except (KeyError, AttributeError):
+        styles = None
+    return read_numbering(numbering, styles)
+
+
 def load_docx(data: bytes) -> str:
     """Paragraphs and tables in document order; a table row becomes one line of its cells."""
     import docx
@@ -61,15 +78,26 @@ def load_docx(data: bytes) -> str:
         document: Document = docx.Document(io.BytesIO(data))
     except Exception:  # python-docx raises several types for a damaged or foreign file
         raise LoadError("无法打开 Word 文件（文件已损坏，或不是 .docx 格式）。") from None
+    numbering = _numbering_of(document)
+
+    labels: dict = {}  # a merged table cell comes back once per cell it spans: count it once
+
+    def numbered(paragraph: Paragraph) -> str:
+        if paragraph._p not in labels:
+            labels[paragraph._p] = numbering.label(paragraph._p)
+        label, text = labels[paragraph._p], paragraph.text
+        # Word puts a tab after the number; a space keeps "1." apart from a year after it.
+        return label + (" " if label and text[:1].isascii() and text[:1].isalnum() else "") + text
+
     lines: list[str] = []
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
-            lines.append(block.text)
+            lines.append(numbered(block))
         elif isinstance(block, Table):
             for row in block.rows:
                 cells: list[str] = []
                 for cell in row.cells:
-                    text = cell.text.strip()
+                    text = "\n".join(numbered(p) for p in cell.paragraphs).strip()
                     if text and (not cells or cells[-1] != text):  # merged cells repeat their text
                         cells.append(text)
                 lines.append("　".join(cells))
