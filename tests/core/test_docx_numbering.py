@@ -12,7 +12,8 @@ from xuncha.core.parse import parse_file, parse_text
 from xuncha.core.parse.docx_numbering import format_number
 from xuncha.core.parse.loaders import load_docx
 
-SAMPLES = sorted((Path(__file__).resolve().parents[2] / "src" / "xuncha" / "demo" / "notices").glob("*.txt"))
+NOTICES = Path(__file__).resolve().parents[2] / "src" / "xuncha" / "demo" / "notices"
+SAMPLES = sorted(NOTICES.glob("*.txt"))
 NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 # The multilevel list a clerk gets in Word for 一、 / （一） / 1. / （1）.
 LEVELS = [("chineseCounting", "%1、"), ("chineseCountingThousand", "（%2）"), ("decimal", "%3."),
@@ -107,7 +108,8 @@ def test_numbering_comes_from_the_paragraph_style_and_its_linked_level():
                             '<w:name w:val="Finding Base"/><w:pPr><w:numPr><w:numId w:val="9"/>'
                             "</w:numPr></w:pPr></w:style>"))
     styles.append(parse_xml(f'<w:style {NS} w:type="paragraph" w:styleId="FindingTitle">'
-                            '<w:name w:val="Finding Title"/><w:basedOn w:val="FindingBase"/></w:style>'))
+                            '<w:name w:val="Finding Title"/><w:basedOn w:val="FindingBase"/>'
+                            "</w:style>"))
     first = document.add_paragraph("第一个问题", style="Finding Title")
     document.add_paragraph("第二个问题", style="Finding Title")
     off = document.add_paragraph("不再编号", style="Finding Title")

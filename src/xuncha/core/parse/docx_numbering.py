@@ -98,7 +98,8 @@ class Numbering:
     """The definitions of one document and the counters while its paragraphs are read."""
 
     abstract: dict[str, dict[int, Level]] = field(default_factory=dict)
-    nums: dict[str, tuple[str, dict[int, int]]] = field(default_factory=dict)  # → abstract, restarts
+    # numId → (abstractNumId, {level: start override})
+    nums: dict[str, tuple[str, dict[int, int]]] = field(default_factory=dict)
     styles: dict[str, tuple[str | None, int | None, str | None]] = field(default_factory=dict)
     counters: dict[str, dict[int, int]] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
@@ -194,7 +195,8 @@ def _levels(element) -> dict[int, Level]:
     for lvl in element.iter(f"{W}lvl"):
         index = _int(lvl.get(f"{W}ilvl"), 0) or 0
         text = _val(lvl, "lvlText")
-        levels[index] = Level(start=_int(_val(lvl, "start"), 1) or 0, fmt=_val(lvl, "numFmt") or "decimal",
+        levels[index] = Level(start=_int(_val(lvl, "start"), 1) or 0,
+                              fmt=_val(lvl, "numFmt") or "decimal",
                               text=text if text is not None else "", style=_val(lvl, "pStyle"))
     return levels
 
@@ -211,7 +213,8 @@ def read_numbering(numbering_element, styles_element) -> Numbering:
                 start = _int(_val(override, "startOverride"))
                 if start is not None:
                     restarts[_int(override.get(f"{W}ilvl"), 0) or 0] = start
-            numbering.nums[num.get(f"{W}numId") or ""] = (_val(num, "abstractNumId") or "", restarts)
+            abstract_id = _val(num, "abstractNumId") or ""
+            numbering.nums[num.get(f"{W}numId") or ""] = (abstract_id, restarts)
     if styles_element is not None:
         for style in styles_element.iter(f"{W}style"):
             ppr = style.find(f"{W}pPr")
