@@ -170,66 +170,14 @@ def load_html(data: bytes) -> str:
     return text
 
 
-PAGE_NUMBER = re.compile(r"^[—－\-–]*\s*\d{1,4}\s*[—－\-–]*$")
-
-
-def _pdf_lines(page) -> list[tuple[float, float, float, float, str]]:
-    """(top, x0, x1, height, text) of every text line on a page, top to bottom."""
-    from pdfminer.layout import LTTextBox, LTTextLine
-
-    lines = []
-    for element in page:
-        if isinstance(element, LTTextBox):
-            for line in element:
-                if isinstance(line, LTTextLine) and line.get_text().strip():
-                    lines.append((-line.y1, line.x0, line.x1, line.height, line.get_text().strip()))
-    return sorted(lines)
-
-
-_PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
-
-
 def load_pdf(data: bytes) -> str:
-    """The text layer of a PDF, with lines the page wrapped joined again (by their geometry).
-
-    A line that reaches the right edge of the text block was wrapped by the layout, so it runs
-    on into the next line; page numbers (— 1 —) are dropped. A scan without a text layer is
-    refused: it needs OCR first.
-    """
-    from pdfminer.high_level import extract_pages
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psexceptions import PSException  # every pdfminer error derives from it
+    """The text layer of a PDF, joined into paragraphs by the layout (see core/parse/pdf.py)."""
+    from xuncha.core.parse import pdf
 
     try:
-        safezip.check_inflated(data, (match.end() for match in _PDF_STREAM.finditer(data)))
-    except safezip.ZipRefused as exc:
-        raise LoadError(f"无法读取 PDF 文件：{exc.message}") from None
-    # pdfminer warns in English about every oddity of a damaged file; the refusal says enough.
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    paragraphs: list[str] = []
-    open_line = False
-    try:
-        pages = [[line for line in _pdf_lines(page) if not PAGE_NUMBER.match(line[4])]
-                 for page in extract_pages(io.BytesIO(data))]
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, IndexError,
-            AttributeError, AssertionError, EOFError, RecursionError):
-        raise LoadError("无法读取 PDF 文件（文件已损坏或已加密）。") from None
-    # The text block's right edge, for odd and even pages (their margins may mirror); a last
-    # page of short lines must not set its own.
-    edges = [max((line[2] for page in pages[parity::2] for line in page), default=0.0) for parity in (0, 1)]
-    for number, lines in enumerate(pages):
-        right = edges[number % 2]
-        for _, _, x1, height, text in lines:
-            if open_line and paragraphs:
-                paragraphs[-1] += text
-            else:
-                paragraphs.append(text)
-            # Within about one character (the line's height) of the right edge: wrapped.
-            open_line = x1 >= right - 1.2 * height and text[-1] not in "。；！？：”"
-    text = "\n".join(paragraphs)
-    if len(_CJK.findall(text)) < 20:
-        raise LoadError("PDF 中没有可提取的文字（可能是扫描件，需要先进行文字识别）。")
-    return text
+        return pdf.load_pdf(data)
+    except pdf.PdfRefused as exc:
+        raise LoadError(exc.message) from None
 
 
 LOADERS: dict[str, Callable[[bytes], str]] = {
