@@ -33,7 +33,8 @@ def test_a_sample_rendered_to_pdf_reads_back_field_for_field(sample):
     again = parse_text(load_pdf(render_pdf(sample)))
     assert fields(again) == fields(expected)
     assert [f.path for f in again.findings] == [f.path for f in sample.findings]
-    assert (again.team, again.unit, again.notice_date) == (sample.team, sample.unit, sample.notice_date)
+    assert (again.team, again.unit, again.notice_date) == \
+        (sample.team, sample.unit, sample.notice_date)
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")

@@ -5,6 +5,7 @@ Every loader returns plain text with one paragraph per line; the normaliser does
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import re
@@ -180,6 +181,33 @@ def load_pdf(data: bytes) -> str:
         raise LoadError(exc.message) from None
 
 
+def _converted(data: bytes, suffix: str) -> bytes:
+    from xuncha.core.parse import convert
+
+    try:
+        return convert.convert(data, suffix)
+    except convert.ConvertRefused as exc:
+        raise LoadError(exc.message) from None
+
+
+def load_doc(data: bytes, suffix: str = ".doc") -> str:
+    """A Word 97-2003 (.doc) or WPS (.wps) document, through LibreOffice's .docx."""
+    return load_docx(_converted(data, suffix))
+
+
+def load_xls(data: bytes, suffix: str = ".xls") -> str:
+    """An Excel 97-2003 (.xls) or WPS (.et) workbook, through LibreOffice's .xlsx: its first
+    sheet, a row a line, as a table in a .docx reads."""
+    from xuncha.core.ledger_xlsx import LedgerFileError, sheet_cells
+
+    try:
+        rows, _ = sheet_cells(_converted(data, suffix))
+    except LedgerFileError as exc:
+        raise LoadError(exc.message) from None
+    return "\n".join("　".join(str(value).strip() for value in row if str(value or "").strip())
+                     for row in rows if row)
+
+
 LOADERS: dict[str, Callable[[bytes], str]] = {
     ".txt": load_text,
     ".text": load_text,
@@ -189,6 +217,10 @@ LOADERS: dict[str, Callable[[bytes], str]] = {
     ".htm": load_html,
     ".shtml": load_html,
     ".pdf": load_pdf,
+    ".doc": load_doc,
+    ".wps": functools.partial(load_doc, suffix=".wps"),
+    ".xls": load_xls,
+    ".et": functools.partial(load_xls, suffix=".et"),
 }
 
 

@@ -208,7 +208,8 @@ def _join(text: str, tail: str) -> str:
 def paragraphs(pages: list[list[Line]], heights: list[float]) -> list[str]:
     """The lines of all pages joined into paragraphs, furniture and page numbers dropped."""
     dropped = _furniture(pages, heights)
-    pages = [[ln for ln in lines if (ln.page, ln.top) not in dropped and not PAGE_NUMBER.match(ln.text)]
+    pages = [[ln for ln in lines
+              if (ln.page, ln.top) not in dropped and not PAGE_NUMBER.match(ln.text)]
              for lines in pages]
     every = [line for lines in pages for line in lines]
     if not every:
