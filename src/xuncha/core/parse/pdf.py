@@ -94,13 +94,27 @@ def _lead_width(chars: list, text: str) -> float:
     return visible[min(count, len(visible)) - 1].x1 - visible[0].x0
 
 
+class Glyph:
+    """What this module needs of a character: its box, size and text (pdfminer's LTChar
+    computes much more, and building it was a third of the reading time)."""
+
+    __slots__ = ("size", "text", "x0", "x1", "y0", "y1")
+
+    def __init__(self, box: tuple[float, float, float, float], size: float, text: str) -> None:
+        self.x0, self.y0, self.x1, self.y1 = box
+        self.size, self.text = size, text
+
+    def get_text(self) -> str:
+        return self.text
+
+
 def _chars(container) -> list:
     """The visible characters of a page, also inside forms (LTFigure)."""
     from pdfminer.layout import LTChar, LTContainer
 
     out = []
     for item in container:
-        if isinstance(item, LTChar):
+        if isinstance(item, Glyph | LTChar):
             if item.get_text().strip() and item.size > 0:
                 out.append(item)
         elif isinstance(item, LTContainer):
@@ -234,9 +248,49 @@ def paragraphs(pages: list[list[Line]], heights: list[float]) -> list[str]:
     return out
 
 
+def _device(resources):
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.pdffont import PDFUnicodeNotDefined
+    from pdfminer.utils import apply_matrix_rect
+
+    class GlyphAggregator(PDFPageAggregator):
+        def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate):
+            if font.is_vertical():  # rare in notices: pdfminer's own character box
+                return super().render_char(matrix, font, fontsize, scaling, rise, cid, ncs,
+                                           graphicstate)
+            try:
+                text = font.to_unichr(cid)
+            except PDFUnicodeNotDefined:
+                text = self.handle_undefined_char(font, cid)
+            adv = font.char_width(cid) * fontsize * scaling
+            descent = font.get_descent() * fontsize + rise
+            x0, y0, x1, y1 = apply_matrix_rect(matrix, (0, descent, adv, descent + fontsize))
+            box = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+            self.cur_item.add(Glyph(box, box[3] - box[1], text))
+            return adv
+
+    return GlyphAggregator(resources, laparams=None)
+
+
+def _layout(data: bytes) -> list:
+    """pdfminer's pages of positioned characters. No LAParams (extract_pages would supply
+    them): rows and paragraphs are found here, at a fraction of the cost of pdfminer's
+    grouping of lines into boxes."""
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+
+    resources = PDFResourceManager(caching=True)
+    device = _device(resources)
+    interpreter = PDFPageInterpreter(resources, device)
+    pages = []
+    for page in PDFPage.get_pages(io.BytesIO(data)):
+        interpreter.process_page(page)
+        pages.append(device.get_result())
+    return pages
+
+
 def load_pdf(data: bytes) -> str:
     """The text of a PDF, one paragraph a line; PdfRefused when there is none to read."""
-    from pdfminer.high_level import extract_pages
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psexceptions import PSException  # every pdfminer error derives from it
 
@@ -247,9 +301,7 @@ def load_pdf(data: bytes) -> str:
     # pdfminer warns in English about every oddity of a damaged file; the refusal says enough.
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
-        # The characters alone (no laparams): rows and paragraphs are found here, faster than
-        # pdfminer's own grouping of lines into boxes.
-        layout = list(extract_pages(io.BytesIO(data), laparams=None))
+        layout = _layout(data)
         pages = [_page_lines(page, number) for number, page in enumerate(layout)]
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, IndexError,
             AttributeError, AssertionError, EOFError, RecursionError, statistics.StatisticsError):
