@@ -5,11 +5,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings
 
 from xuncha.core.parse import parse_file, parse_text
 from xuncha.core.parse.loaders import load_pdf
 from xuncha.core.parse.normalize import normalise
 from xuncha.core.render import render_docx, render_pdf, render_text
+
+from .test_render import comparable, notice_docs
 
 NOTICES = Path(__file__).resolve().parents[2] / "src" / "xuncha" / "demo" / "notices"
 SAMPLES = sorted(NOTICES.glob("*.txt"))
@@ -111,3 +114,12 @@ def test_a_centred_title_wrapped_over_two_lines_is_one_line_again():
     title = "中共深圳市福田区福田街道福华社区委员会关于巡察整改进展情况的通报"
     text = load_pdf(pdf_of(f"<h1>{title}</h1><p>{LONG}</p>", css=css))
     assert text.splitlines()[0] == title
+
+
+# ---- generated notices ---------------------------------------------------------------------
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+          phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(notice_docs())
+def test_generated_notices_survive_the_pdf_round_trip(doc):
+    assert comparable(parse_text(load_pdf(render_pdf(doc)))) == comparable(doc)

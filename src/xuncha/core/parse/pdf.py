@@ -183,6 +183,14 @@ def _block(lines: list[Line], size: float, pitch: float) -> Block:
                  _edge([ln.x1 for ln in body], size, highest=True), pitch, size)
 
 
+def _within(block: Block, whole: Block) -> Block:
+    """A parity's block, unless its few lines put an edge further in than mirrored margins
+    would (a page of one-line paragraphs has its indent as its leftmost position)."""
+    left = block.left if block.left <= whole.left + block.size else whole.left
+    right = block.right if block.right >= whole.right - block.size else whole.right
+    return Block(left, right, block.pitch, block.size)
+
+
 def _pitch(pages: list[list[Line]], size: float) -> float:
     steps = [b.top - a.top for lines in pages for a, b in itertools.pairwise(lines)
              if abs(a.size - size) < 0.15 * size and abs(b.size - size) < 0.15 * size
@@ -190,8 +198,11 @@ def _pitch(pages: list[list[Line]], size: float) -> float:
     return statistics.median(steps) if steps else 1.5 * size
 
 
-def _centred(line: Line, block: Block) -> bool:
-    return abs((line.x0 - block.left) - (block.right - line.x1)) < line.size
+def _title_row(line: Line, block: Block) -> bool:
+    """Larger than the body and as far from both edges: a row of a centred title. (A body row
+    indented two characters can sit as centred by chance.)"""
+    before, after = line.x0 - block.left, block.right - line.x1
+    return line.size > 1.15 * block.size and abs(before - after) < line.size
 
 
 def _short(line: Line, following: Line, block: Block) -> bool:
@@ -207,8 +218,8 @@ def _ends_paragraph(line: Line, following: Line, block: Block) -> bool:
         return True
     if _gap(line, following, block):
         return True
-    if _centred(line, block) and _centred(following, block):
-        return _short(line, following, block)  # a centred title wrapped onto a second line
+    if _title_row(line, block) and _title_row(following, block):
+        return _short(line, following, block)  # a title wrapped onto a second line
     if following.x0 > block.left + 1.5 * following.size or line.x0 < block.left - line.size:
         return True  # indented, centred or pushed right; or a line hanging out of the block
     return _short(line, following, block)
@@ -231,8 +242,9 @@ def paragraphs(pages: list[list[Line]], heights: list[float]) -> list[str]:
     size = statistics.median(line.size for line in every)
     pitch = _pitch(pages, size)
     # Odd and even pages may mirror their margins: each parity has its own block.
-    blocks = [_block([ln for lines in pages[parity::2] for ln in lines] or every, size, pitch)
-              for parity in (0, 1)]
+    whole = _block(every, size, pitch)
+    blocks = [_within(_block([ln for lines in pages[parity::2] for ln in lines] or every, size,
+                             pitch), whole) for parity in (0, 1)]
     out: list[str] = []
     previous: Line | None = None
     for line in every:
