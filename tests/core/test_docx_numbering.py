@@ -118,6 +118,18 @@ def test_numbering_comes_from_the_paragraph_style_and_its_linked_level():
     assert load_docx(save(document)).splitlines() == ["（一）第一个问题", "（二）第二个问题", "不再编号"]
 
 
+def test_a_level_redefined_by_its_list_uses_its_own_format_and_start():
+    document = docx.Document()
+    redefined = (f'<w:num {NS} w:numId="2"><w:abstractNumId w:val="1"/>'
+                 '<w:lvlOverride w:ilvl="1"><w:lvl w:ilvl="1"><w:start w:val="3"/>'
+                 '<w:numFmt w:val="decimalEnclosedCircleChinese"/><w:lvlText w:val="%2"/></w:lvl>'
+                 "</w:lvlOverride></w:num>")
+    set_numbering(document, [abstract_num(1)], [num(1, 1), redefined])
+    for num_id, level, text in [(1, 0, "甲"), (1, 1, "子"), (2, 1, "丑"), (2, 1, "寅")]:
+        numbered(document.add_paragraph(text), num_id, level)
+    assert load_docx(save(document)).splitlines() == ["一、甲", "（一）子", "③丑", "④寅"]
+
+
 def test_bullets_and_lists_without_definitions_add_nothing():
     document = docx.Document()
     set_numbering(document, [abstract_num(1, [("bullet", "\u2022")])], [num(1, 1)])

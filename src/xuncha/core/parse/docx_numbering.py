@@ -100,6 +100,8 @@ class Numbering:
     abstract: dict[str, dict[int, Level]] = field(default_factory=dict)
     # numId → (abstractNumId, {level: start override})
     nums: dict[str, tuple[str, dict[int, int]]] = field(default_factory=dict)
+    # numId → levels a w:lvlOverride redefines (its own format and pattern) for that list only
+    redefined: dict[str, dict[int, Level]] = field(default_factory=dict)
     styles: dict[str, tuple[str | None, int | None, str | None]] = field(default_factory=dict)
     counters: dict[str, dict[int, int]] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
@@ -113,7 +115,7 @@ class Numbering:
         if num_id not in self.nums:
             return ""
         abstract_id, restarts = self.nums[num_id]
-        levels = self.abstract.get(abstract_id, {})
+        levels = self.abstract.get(abstract_id, {}) | self.redefined.get(num_id, {})
         if level not in levels or levels[level].fmt == "bullet":
             return ""
         counters = self.counters.setdefault(abstract_id, {})
@@ -208,13 +210,18 @@ def read_numbering(numbering_element, styles_element) -> Numbering:
         for abstract in numbering_element.iter(f"{W}abstractNum"):
             numbering.abstract[abstract.get(f"{W}abstractNumId") or ""] = _levels(abstract)
         for num in numbering_element.iter(f"{W}num"):
+            num_id = num.get(f"{W}numId") or ""
             restarts = {}
             for override in num.iter(f"{W}lvlOverride"):
+                index = _int(override.get(f"{W}ilvl"), 0) or 0
+                redefined = _levels(override)
+                if index in redefined:  # a whole level redefined: it starts at its own start
+                    numbering.redefined.setdefault(num_id, {})[index] = redefined[index]
+                    restarts[index] = redefined[index].start
                 start = _int(_val(override, "startOverride"))
                 if start is not None:
-                    restarts[_int(override.get(f"{W}ilvl"), 0) or 0] = start
-            abstract_id = _val(num, "abstractNumId") or ""
-            numbering.nums[num.get(f"{W}numId") or ""] = (abstract_id, restarts)
+                    restarts[index] = start
+            numbering.nums[num_id] = (_val(num, "abstractNumId") or "", restarts)
     if styles_element is not None:
         for style in styles_element.iter(f"{W}style"):
             ppr = style.find(f"{W}pPr")
