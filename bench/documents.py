@@ -1,4 +1,4 @@
-"""Documents: notices parsed, .docx rendered, PDFs read and ledger rows read per second, on one core.
+"""Documents: notices parsed, .docx rendered, PDFs and ledger rows read per second, on one core.
 
     python bench/documents.py --json [--notices 1000] [--rows 20000]
 
