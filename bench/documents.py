@@ -1,4 +1,4 @@
-"""Documents: notices parsed, .docx rendered and ledger rows read per second, on one core.
+"""Documents: notices parsed, .docx rendered, PDFs and ledger rows read per second, on one core.
 
     python bench/documents.py --json [--notices 1000] [--rows 20000]
 
@@ -8,6 +8,8 @@ same text. The ledger is a generated 台账 of --rows rows (one per measure, thr
 exported with xuncha's own writer. Baselines in the same run: reading the same ledger with
 openpyxl, and building the same .docx through python-docx's object API alone
 (bench/docx_baseline.py-style: a paragraph and run per block, fonts set through the API).
+PDFs read: the five samples rendered by xuncha (render_pdf, 40 A4 pages in all) read back by
+load_pdf, per notice and per page; skipped (null) where WeasyPrint cannot run.
 The last line is one JSON object: {"parse_per_s", "docx_per_s", "xlsx_rows_per_s", …}.
 """
 
@@ -108,6 +110,22 @@ def openpyxl_rows(data: bytes) -> int:
     return sum(1 for row in sheet.iter_rows(values_only=True) if any(row))
 
 
+def pdf_rates() -> tuple[float | None, float | None]:
+    """(notices, pages) read per second from the samples' own PDFs; None without WeasyPrint."""
+    from pdfminer.pdfpage import PDFPage
+
+    from xuncha.core.parse.loaders import load_pdf
+    from xuncha.core.render import PdfUnavailable, render_pdf
+
+    try:
+        pdfs = [render_pdf(parse_text(text)) for _, text in sample_notices()]
+    except PdfUnavailable:
+        return None, None
+    pages = sum(len(list(PDFPage.get_pages(io.BytesIO(pdf)))) for pdf in pdfs)
+    per_s = rate(lambda: [load_pdf(pdf) for pdf in pdfs], len(pdfs))
+    return per_s, per_s * pages / len(pdfs)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true", help="end with one JSON line (always printed)")
@@ -126,15 +144,20 @@ def main() -> int:
     assert len(book.rows) == args.rows and not book.errors, "the generated ledger must read back whole"
     xlsx_rows_per_s = rate(lambda: read_xlsx(data), args.rows)
     openpyxl_rows_per_s = rate(lambda: openpyxl_rows(data), args.rows, minimum_seconds=1.0)
+    pdf_per_s, pdf_pages_per_s = pdf_rates()
     result = {
         "parse_per_s": round(parse_per_s, 1), "docx_per_s": round(docx_per_s, 1),
         "xlsx_rows_per_s": round(xlsx_rows_per_s), "notices": len(texts), "ledger_rows": args.rows,
         "baseline_docx_api_per_s": round(docx_api_per_s, 1), "docx_speedup": round(docx_per_s / docx_api_per_s, 2),
         "baseline_openpyxl_rows_per_s": round(openpyxl_rows_per_s),
         "xlsx_speedup": round(xlsx_rows_per_s / openpyxl_rows_per_s, 1),
+        "pdf_read_per_s": pdf_per_s and round(pdf_per_s, 1),
+        "pdf_pages_per_s": pdf_pages_per_s and round(pdf_pages_per_s),
     }
     print(f"parse {parse_per_s:.0f}/s · docx {docx_per_s:.1f}/s (python-docx API {docx_api_per_s:.1f}/s) · "
-          f"ledger rows {xlsx_rows_per_s:.0f}/s (openpyxl {openpyxl_rows_per_s:.0f}/s)", file=sys.stderr)
+          f"ledger rows {xlsx_rows_per_s:.0f}/s (openpyxl {openpyxl_rows_per_s:.0f}/s) · "
+          f"PDF read {pdf_per_s or 0:.1f} notices/s ({pdf_pages_per_s or 0:.0f} pages/s)",
+          file=sys.stderr)
     print(json.dumps(result))
     return 0
 

@@ -57,7 +57,7 @@ def test_the_claims_of_a_large_notice_are_read_with_parts_and_rate():
 
 @pytest.mark.parametrize(("name", "data", "message"), [
     ("x.txt", b"   ", "文件是空的"),
-    ("x.doc", b"\xd0\xcf\x11\xe0", "不支持的文件类型"),
+    ("x.pages", b"\xd0\xcf\x11\xe0", "不支持的文件类型"),
     ("x.docx", b"PK not really", "无法打开 Word 文件"),
     ("x.pdf", b"%PDF-1.4 broken", "PDF"),
     ("x.txt", b"\x00\x01\x02binary", "不是文本文件"),

@@ -5,6 +5,7 @@ Every loader returns plain text with one paragraph per line; the normaliser does
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import re
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from xuncha.core import safezip
+from xuncha.core.parse.docx_numbering import Numbering, read_numbering
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,22 @@ def load_text(data: bytes) -> str:
     return decode_text(data)
 
 
+def _numbering_of(document) -> Numbering:
+    """The document's list definitions (numbering.xml, styles.xml); none when it has none."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    part = document.part
+    try:
+        numbering = part.part_related_by(RT.NUMBERING).element
+    except (KeyError, AttributeError):
+        numbering = None
+    try:
+        styles = document.styles.element
+    except (KeyError, AttributeError):
+        styles = None
+    return read_numbering(numbering, styles)
+
+
 def load_docx(data: bytes) -> str:
     """Paragraphs and tables in document order; a table row becomes one line of its cells."""
     import docx
@@ -61,15 +79,26 @@ def load_docx(data: bytes) -> str:
         document: Document = docx.Document(io.BytesIO(data))
     except Exception:  # python-docx raises several types for a damaged or foreign file
         raise LoadError("无法打开 Word 文件（文件已损坏，或不是 .docx 格式）。") from None
+    numbering = _numbering_of(document)
+
+    labels: dict = {}  # a merged table cell comes back once per cell it spans: count it once
+
+    def numbered(paragraph: Paragraph) -> str:
+        if paragraph._p not in labels:
+            labels[paragraph._p] = numbering.label(paragraph._p)
+        label, text = labels[paragraph._p], paragraph.text
+        # Word puts a tab after the number; a space keeps "1." apart from a year after it.
+        return label + (" " if label and text[:1].isascii() and text[:1].isalnum() else "") + text
+
     lines: list[str] = []
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
-            lines.append(block.text)
+            lines.append(numbered(block))
         elif isinstance(block, Table):
             for row in block.rows:
                 cells: list[str] = []
                 for cell in row.cells:
-                    text = cell.text.strip()
+                    text = "\n".join(numbered(p) for p in cell.paragraphs).strip()
                     if text and (not cells or cells[-1] != text):  # merged cells repeat their text
                         cells.append(text)
                 lines.append("　".join(cells))
@@ -142,66 +171,41 @@ def load_html(data: bytes) -> str:
     return text
 
 
-PAGE_NUMBER = re.compile(r"^[—－\-–]*\s*\d{1,4}\s*[—－\-–]*$")
-
-
-def _pdf_lines(page) -> list[tuple[float, float, float, float, str]]:
-    """(top, x0, x1, height, text) of every text line on a page, top to bottom."""
-    from pdfminer.layout import LTTextBox, LTTextLine
-
-    lines = []
-    for element in page:
-        if isinstance(element, LTTextBox):
-            for line in element:
-                if isinstance(line, LTTextLine) and line.get_text().strip():
-                    lines.append((-line.y1, line.x0, line.x1, line.height, line.get_text().strip()))
-    return sorted(lines)
-
-
-_PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
-
-
 def load_pdf(data: bytes) -> str:
-    """The text layer of a PDF, with lines the page wrapped joined again (by their geometry).
-
-    A line that reaches the right edge of the text block was wrapped by the layout, so it runs
-    on into the next line; page numbers (— 1 —) are dropped. A scan without a text layer is
-    refused: it needs OCR first.
-    """
-    from pdfminer.high_level import extract_pages
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psexceptions import PSException  # every pdfminer error derives from it
+    """The text layer of a PDF, joined into paragraphs by the layout (see core/parse/pdf.py)."""
+    from xuncha.core.parse import pdf
 
     try:
-        safezip.check_inflated(data, (match.end() for match in _PDF_STREAM.finditer(data)))
-    except safezip.ZipRefused as exc:
-        raise LoadError(f"无法读取 PDF 文件：{exc.message}") from None
-    # pdfminer warns in English about every oddity of a damaged file; the refusal says enough.
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    paragraphs: list[str] = []
-    open_line = False
+        return pdf.load_pdf(data)
+    except pdf.PdfRefused as exc:
+        raise LoadError(exc.message) from None
+
+
+def _converted(data: bytes, suffix: str) -> bytes:
+    from xuncha.core.parse import convert
+
     try:
-        pages = [[line for line in _pdf_lines(page) if not PAGE_NUMBER.match(line[4])]
-                 for page in extract_pages(io.BytesIO(data))]
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, IndexError,
-            AttributeError, AssertionError, EOFError, RecursionError):
-        raise LoadError("无法读取 PDF 文件（文件已损坏或已加密）。") from None
-    # The text block's right edge, for odd and even pages (their margins may mirror); a last
-    # page of short lines must not set its own.
-    edges = [max((line[2] for page in pages[parity::2] for line in page), default=0.0) for parity in (0, 1)]
-    for number, lines in enumerate(pages):
-        right = edges[number % 2]
-        for _, _, x1, height, text in lines:
-            if open_line and paragraphs:
-                paragraphs[-1] += text
-            else:
-                paragraphs.append(text)
-            # Within about one character (the line's height) of the right edge: wrapped.
-            open_line = x1 >= right - 1.2 * height and text[-1] not in "。；！？：”"
-    text = "\n".join(paragraphs)
-    if len(_CJK.findall(text)) < 20:
-        raise LoadError("PDF 中没有可提取的文字（可能是扫描件，需要先进行文字识别）。")
-    return text
+        return convert.convert(data, suffix)
+    except convert.ConvertRefused as exc:
+        raise LoadError(exc.message) from None
+
+
+def load_doc(data: bytes, suffix: str = ".doc") -> str:
+    """A Word 97-2003 (.doc) or WPS (.wps) document, through LibreOffice's .docx."""
+    return load_docx(_converted(data, suffix))
+
+
+def load_xls(data: bytes, suffix: str = ".xls") -> str:
+    """An Excel 97-2003 (.xls) or WPS (.et) workbook, through LibreOffice's .xlsx: its first
+    sheet, a row a line, as a table in a .docx reads."""
+    from xuncha.core.ledger_xlsx import LedgerFileError, sheet_cells
+
+    try:
+        rows, _ = sheet_cells(_converted(data, suffix))
+    except LedgerFileError as exc:
+        raise LoadError(exc.message) from None
+    return "\n".join("　".join(str(value).strip() for value in row if str(value or "").strip())
+                     for row in rows if row)
 
 
 LOADERS: dict[str, Callable[[bytes], str]] = {
@@ -213,6 +217,10 @@ LOADERS: dict[str, Callable[[bytes], str]] = {
     ".htm": load_html,
     ".shtml": load_html,
     ".pdf": load_pdf,
+    ".doc": load_doc,
+    ".wps": functools.partial(load_doc, suffix=".wps"),
+    ".xls": load_xls,
+    ".et": functools.partial(load_xls, suffix=".et"),
 }
 
 
