@@ -66,6 +66,8 @@ def _plan(first: Inspection) -> list[tuple[str, str, Unit | None, Team | None, s
 
 
 USERNAMES = ("admin", "team", "editor", "leader", "supervisor")
+# The people behind the demo accounts: pages name people, and their role is shown beside the name.
+PEOPLE = {"admin": "赵明", "team": "钱进", "editor": "孙丽", "leader": "郑伟", "supervisor": "周正"}
 
 
 @transaction.atomic
@@ -75,7 +77,8 @@ def create_accounts(inspections: list[Inspection]) -> list[DemoAccount]:
     created = []
     for username, role, unit, team, label, scope in _plan(inspections[0]):
         password = passwords.generate(12)
-        accounts.create_staff(actor, username, password, role, unit=unit, team=team, display_name=label)
+        accounts.create_staff(actor, username, password, role, unit=unit, team=team,
+                              display_name=PEOPLE[username])
         created.append(DemoAccount(username, password, label, scope))
     return created
 
