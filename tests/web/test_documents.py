@@ -361,3 +361,16 @@ def test_another_units_editor_cannot_mask_a_number(login, cast, today):
     assert response.status_code == 404
     notice.refresh_from_db()
     assert notice.masks == [] and "13812345678" in notice.doc["text"]
+
+
+def test_confirming_an_import_reads_the_staged_file_once(login, cast, today, monkeypatch):
+    target = empty_inspection(cast)
+    client = login("admin")
+    data = next(SAMPLES.glob("000_*.txt")).read_bytes()
+    client.post(reverse("import", args=[target.pk]), {"file": upload("000.txt", data)})
+    reads = []
+    original = storage.read_bytes
+    monkeypatch.setattr(storage, "read_bytes", lambda *a: reads.append(a) or original(*a))
+    client.post(reverse("import-confirm", args=[target.pk]),
+                {"token": client.session[f"import:{target.pk}"]["token"]})
+    assert Finding.objects.filter(inspection=target).count() == 8 and len(reads) == 1

@@ -333,11 +333,14 @@ def staged_preview(actor: Actor, inspection: Inspection, token: str, name: str) 
     return preview(name, data)
 
 
-def commit_staged(actor: Actor, inspection: Inspection, token: str, name: str) -> ImportResult:
+def commit_staged(actor: Actor, inspection: Inspection, token: str, name: str,
+                  prepared: Preview | None = None) -> ImportResult:
     """Import a staged upload; the upload is removed once the import has committed (a failed
     import keeps it, so it can be confirmed again). No transaction around it: the import builds its
     rows first and takes the write lock only to insert them."""
-    result = commit(actor, inspection, staged_preview(actor, inspection, token, name), staged=token)
+    if prepared is None:  # the caller may have read it already (once per request)
+        prepared = staged_preview(actor, inspection, token, name)
+    result = commit(actor, inspection, prepared, staged=token)
     storage.delete_after_commit(STAGED, [_staged_key(inspection, token)])
     return result
 
@@ -366,10 +369,9 @@ def measure_count(prepared: Preview) -> int:
     return sum(len(measures) for _, _, measures in prepared.findings)
 
 
-def runs_in_background(actor: Actor, inspection: Inspection, token: str, name: str) -> bool:
+def is_large(prepared: Preview) -> bool:
     """A large file is imported by a worker (`XUNCHA_IMPORT_BACKGROUND_ROWS`), so the person who
     confirmed it is answered at once and the site's processes stay free."""
-    prepared = staged_preview(actor, inspection, token, name)
     return measure_count(prepared) >= settings.IMPORT_BACKGROUND_ROWS
 
 

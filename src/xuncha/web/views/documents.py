@@ -96,11 +96,11 @@ def import_confirm(request, actor, pk: int) -> HttpResponse:
 
     token, name = pending["token"], pending["name"]
     try:
-        later = imports.runs_in_background(actor, inspection, token, name)
+        prepared = imports.staged_preview(actor, inspection, token, name)
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect("import", pk=pk)
-    if later:
+    if imports.is_large(prepared):
         def queue():
             job = imports.commit_later(actor, inspection, token, name)
             request.session.pop(f"import:{inspection.pk}", None)
@@ -110,7 +110,7 @@ def import_confirm(request, actor, pk: int) -> HttpResponse:
                           f"“{name}”较大，已转入后台导入，完成后刷新本页即可看到；进度见“后台任务”。")
 
     def commit():
-        result = imports.commit_staged(actor, inspection, token, name)
+        result = imports.commit_staged(actor, inspection, token, name, prepared)
         request.session.pop(f"import:{inspection.pk}", None)
         return result
 
