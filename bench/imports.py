@@ -38,8 +38,8 @@ def setup():
 
 
 def inspection(name: str):
+    from xuncha.ledger.actor import system_actor
     from xuncha.ledger.services import setup as ledger_setup
-    from xuncha.ledger.services.actor import system_actor
 
     actor = system_actor()
     unit = ledger_setup.create_unit(actor, name, kind="community")
@@ -51,8 +51,8 @@ def inspection(name: str):
 
 def replay(target, book) -> None:
     """The screens, one row at a time: what an import did before the bulk path."""
+    from xuncha.ledger.actor import system_actor
     from xuncha.ledger.services import findings, measures
-    from xuncha.ledger.services.actor import system_actor
 
     actor = system_actor()
     for item in book.findings:
@@ -102,8 +102,8 @@ def main() -> None:
     from documents import ledger_rows
 
     from xuncha.core.ledger_xlsx import read_xlsx, write_xlsx
+    from xuncha.ledger.actor import system_actor
     from xuncha.ledger.services import imports
-    from xuncha.ledger.services.actor import system_actor
 
     held = time_transactions(imports)
     book = read_xlsx(write_xlsx(ledger_rows(args.rows)))

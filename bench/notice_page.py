@@ -52,7 +52,7 @@ def prepare(data_dir: Path, env: dict) -> int:
                    stdout=subprocess.DEVNULL)
     script = ("from xuncha.ledger.models import Inspection\n"
               "from xuncha.ledger.services import notices\n"
-              "from xuncha.ledger.services.actor import system_actor\n"
+              "from xuncha.ledger.actor import system_actor\n"
               "target = max(Inspection.objects.all(), key=lambda i: i.findings_total)\n"
               "print(notices.draft_from_ledger(system_actor(), target).pk)\n")
     done = subprocess.run([*XUNCHA, "shell", "-c", script], env=env, check=True,
@@ -168,7 +168,7 @@ def repetitive_draft(env: dict, characters: int) -> int:
     script = ("from xuncha.core.render.compose import FreeParts\n"
               "from xuncha.ledger.models import Inspection\n"
               "from xuncha.ledger.services import notices\n"
-              "from xuncha.ledger.services.actor import system_actor\n"
+              "from xuncha.ledger.actor import system_actor\n"
               "target = min(Inspection.objects.all(), key=lambda i: i.findings_total)\n"
               "draft = notices.draft_from_ledger(system_actor(), target)\n"
               f"parts = FreeParts(overview=['啊' * {characters}], plans=['巩固整改成果。'])\n"

@@ -143,7 +143,7 @@ def summaries_vs_counting(requests: int) -> dict:
 
     from xuncha.core.statuses import FINDING_READY_FOR_CLOSEOUT, MEASURE_FINISHED
     from xuncha.ledger import permissions, selectors
-    from xuncha.ledger.services.actor import actor_for
+    from xuncha.ledger.actor import actor_for
 
     actor = actor_for(get_user_model().objects.get(username="bench-admin"))
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import pytest
 
 from xuncha import filestores
+from xuncha.ledger.actor import Actor, actor_for, system_actor
 from xuncha.ledger.models import Finding, Inspection, Measure, Team, Unit
 from xuncha.ledger.services import accounts, findings, measures, setup
-from xuncha.ledger.services.actor import Actor, actor_for, system_actor
 
 PASSWORD = "Xuncha-test-pass-2025"
 TODAY = dt.date(2025, 11, 20)
@@ -31,7 +31,8 @@ def _isolated_files(settings, tmp_path):
 def _jobs_run_in_process(monkeypatch):
     """A job handed to the queue runs here at once (there is no worker process in tests);
     one handed over for later waits until a test runs it. tests/jobs use the real queue too."""
-    from xuncha.jobs import clock, queue, runner
+    from xuncha import clock
+    from xuncha.jobs import queue, runner
 
     def hand_off(job_id: int, at=None) -> None:
         if at is None or at <= clock.now():

@@ -32,7 +32,7 @@ def clock(monkeypatch, settings):
     settings.JOB_RETRY_SECONDS = 30
     settings.JOB_TIMEOUT = 600
     fake = Clock()
-    monkeypatch.setattr("xuncha.jobs.clock.now", fake)
+    monkeypatch.setattr("xuncha.clock.now", fake)
     return fake
 
 

@@ -6,9 +6,9 @@ import threading
 import pytest
 from django.db import connection
 
+from xuncha.ledger.errors import ServiceError
 from xuncha.ledger.models import AuditEvent, Closeout, Finding
 from xuncha.ledger.services import closeouts, measures
-from xuncha.ledger.services.errors import ServiceError
 
 
 @pytest.mark.django_db(transaction=True)

@@ -42,7 +42,7 @@ def test_evidence_over_the_limit_is_refused_while_streaming(cast, today, setting
 
 
 def test_another_units_editor_stores_nothing(cast, today):
-    from xuncha.ledger.services.errors import PermissionDenied
+    from xuncha.ledger.errors import PermissionDenied
 
     with pytest.raises(PermissionDenied):
         measures.report_progress(cast.actor("outsider"), cast.measure, today, "附材料",

@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from xuncha.ledger.errors import InvalidInput, PermissionDenied
 from xuncha.ledger.models import AuditEvent, Finding
 from xuncha.ledger.services import imports, setup, storage
-from xuncha.ledger.services.errors import InvalidInput, PermissionDenied
 
 pytestmark = pytest.mark.django_db
 SAMPLE = next((Path(__file__).resolve().parents[2] / "src/xuncha/demo/notices").glob("000_*.txt"))

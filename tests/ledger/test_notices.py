@@ -63,7 +63,7 @@ def test_a_second_publish_of_the_same_version_is_refused_and_leaves_no_files(cas
     notice = approved_notice(cast, today)
     stale = Notice.objects.get(pk=notice.pk)
     published = notices.publish(cast.actor("admin"), notice)
-    from xuncha.ledger.services.errors import InvalidMove
+    from xuncha.ledger.errors import InvalidMove
 
     with pytest.raises(InvalidMove):
         notices.publish(cast.actor("admin"), Notice.objects.get(pk=stale.pk))

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from xuncha.ledger import passwords
+from xuncha.ledger.errors import InvalidInput
 from xuncha.ledger.services import accounts
-from xuncha.ledger.services.errors import InvalidInput
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
+from xuncha.ledger.errors import Conflict, InvalidInput, InvalidMove, PermissionDenied
 from xuncha.ledger.models import AuditEvent, Closeout, Evidence, Finding, Measure, ProgressReport
 from xuncha.ledger.services import closeouts, findings, measures, notices, setup, storage
-from xuncha.ledger.services.errors import Conflict, InvalidInput, InvalidMove, PermissionDenied
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ import hashlib
 import pytest
 from django.db import transaction
 
+from xuncha.ledger.errors import InvalidInput
 from xuncha.ledger.services import storage
-from xuncha.ledger.services.errors import InvalidInput
 
 pytestmark = pytest.mark.django_db
 

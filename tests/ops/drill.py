@@ -19,9 +19,9 @@ FOLDERS = ("evidence", "notices", "reuse-index", "reuse-checks")
 
 
 def enrich() -> None:
+    from xuncha.ledger.actor import system_actor
     from xuncha.ledger.models import Inspection, Measure
     from xuncha.ledger.services import measures, notices
-    from xuncha.ledger.services.actor import system_actor
 
     system = system_actor()
     inspection = Inspection.objects.get(unit__name="天宝社区")

@@ -41,7 +41,7 @@ def test_readers_and_writers_are_answered_within_two_seconds_during_a_large_impo
         [sys.executable, "-m", "xuncha.cli", "shell", "-c",
          "from xuncha.ledger.models import Inspection, Unit, Round, Team;"
          "from xuncha.ledger.services import setup;"
-         "from xuncha.ledger.services.actor import system_actor;"
+         "from xuncha.ledger.actor import system_actor;"
          "import datetime as dt; a = system_actor();"
          "u = setup.create_unit(a, '导入测试社区', parent=Unit.objects.order_by('pk').first());"
          "i = setup.create_inspection(a, Round.objects.first(), Team.objects.first(), u,"

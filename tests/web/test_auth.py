@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from xuncha.ledger.services.actor import actor_for
+from xuncha.ledger.actor import actor_for
 from xuncha.web.auth import StaffBackend
 
 pytestmark = pytest.mark.django_db

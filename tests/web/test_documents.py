@@ -11,10 +11,10 @@ from xuncha.core.document import NoticeDoc
 from xuncha.core.ledger_xlsx import read_xlsx
 from xuncha.core.parse import parse_text
 from xuncha.core.parse.loaders import load_docx
+from xuncha.ledger.errors import ServiceError
 from xuncha.ledger.models import AuditEvent, Finding, Measure, Notice, ProgressReport
 from xuncha.ledger.services import findings as findings_service
 from xuncha.ledger.services import measures, notices, setup, storage
-from xuncha.ledger.services.errors import ServiceError
 
 pytestmark = pytest.mark.django_db
 SAMPLES = Path(__file__).resolve().parents[2] / "src" / "xuncha" / "demo" / "notices"

@@ -9,9 +9,9 @@ from django.db.models import F
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
+from xuncha.ledger.errors import NotFound, PermissionDenied
 from xuncha.ledger.models import AuditEvent
 from xuncha.ledger.services import logins
-from xuncha.ledger.services.errors import NotFound, PermissionDenied
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from xuncha import clock
 from xuncha.core.statuses import JOB_STATE, JobState
-from xuncha.jobs import clock
 
 
 class Job(models.Model):

@@ -8,11 +8,11 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from xuncha.jobs import clock
+from xuncha import clock
 from xuncha.jobs.models import Job
 from xuncha.jobs.registry import TASKS
+from xuncha.ledger.actor import Actor
 from xuncha.ledger.services import audit
-from xuncha.ledger.services.actor import Actor
 
 log = logging.getLogger(__name__)
 

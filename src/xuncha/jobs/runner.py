@@ -18,8 +18,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 
+from xuncha import clock
 from xuncha.core.statuses import JobState
-from xuncha.jobs import clock, queue
+from xuncha.jobs import queue
 from xuncha.jobs.models import Job
 from xuncha.jobs.registry import TASKS, JobError
 

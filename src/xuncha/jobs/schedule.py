@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from xuncha.jobs import clock, runner
+from xuncha import clock
+from xuncha.jobs import runner
 from xuncha.jobs.models import Job
 from xuncha.jobs.queue import enqueue
 

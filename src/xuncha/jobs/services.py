@@ -9,9 +9,9 @@ from xuncha.core.statuses import JOB_STATE, JobState
 from xuncha.jobs import queue
 from xuncha.jobs.models import Job
 from xuncha.ledger import permissions
+from xuncha.ledger.actor import Actor
+from xuncha.ledger.errors import InvalidMove, NotFound
 from xuncha.ledger.services import audit
-from xuncha.ledger.services.actor import Actor
-from xuncha.ledger.services.errors import InvalidMove, NotFound
 
 
 def visible_jobs(actor: Actor, state: str = "") -> QuerySet[Job]:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from xuncha.ledger.actor import actor_for
 from xuncha.ledger.models import AuditEvent, Round, Staff, Team, Unit
 from xuncha.ledger.services import audit
-from xuncha.ledger.services.actor import actor_for
 from xuncha.web.proxy import client_ip
 
 

@@ -10,9 +10,9 @@ from xuncha.core.document import NoticeDoc
 from xuncha.core.parse import parse_text
 from xuncha.demo import sample_notices
 from xuncha.ledger import passwords
+from xuncha.ledger.actor import Actor, system_actor
 from xuncha.ledger.models import Inspection, Staff, Team, Unit
 from xuncha.ledger.services import accounts, imports, setup
-from xuncha.ledger.services.actor import Actor, system_actor
 
 
 @dataclass

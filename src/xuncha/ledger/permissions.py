@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from xuncha.ledger.actor import Actor
+from xuncha.ledger.errors import PermissionDenied
 from xuncha.ledger.models import Inspection
-from xuncha.ledger.services.actor import Actor
-from xuncha.ledger.services.errors import PermissionDenied
 
 ALL, UNIT, TEAM = "all", "unit", "team"
 

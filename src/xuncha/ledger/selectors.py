@@ -13,8 +13,8 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Min, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
-from django.utils import timezone
 
+from xuncha import clock
 from xuncha.core.ledger_xlsx import LedgerRow
 from xuncha.core.lint.ledger import LedgerItem, LedgerMeasure, LedgerSnapshot, lint_ledger
 from xuncha.core.statuses import (
@@ -23,7 +23,9 @@ from xuncha.core.statuses import (
     MEASURE_UNFINISHED,
     WarningWindow,
 )
-from xuncha.ledger import permissions
+from xuncha.ledger import derived, permissions
+from xuncha.ledger.actor import Actor
+from xuncha.ledger.errors import NotFound
 from xuncha.ledger.models import (
     AuditEvent,
     Closeout,
@@ -35,13 +37,10 @@ from xuncha.ledger.models import (
     ProgressReport,
     Round,
 )
-from xuncha.ledger.services import derived
-from xuncha.ledger.services.actor import Actor
-from xuncha.ledger.services.errors import NotFound
 
 
 def warning_window() -> WarningWindow:
-    return WarningWindow.on(timezone.localdate(), settings.WARNING_DAYS)
+    return WarningWindow.on(clock.today(), settings.WARNING_DAYS)
 
 
 def findings_in_scope(actor: Actor) -> QuerySet[Finding]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xuncha.core.statuses import ROLE
 from xuncha.ledger import permissions
-from xuncha.ledger.services.actor import actor_for
+from xuncha.ledger.actor import actor_for
 from xuncha.web.proxy import client_ip
 
 

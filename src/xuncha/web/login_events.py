@@ -13,8 +13,8 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db import transaction
 from django.dispatch import receiver
 
+from xuncha.ledger.actor import Actor, actor_for
 from xuncha.ledger.services import audit
-from xuncha.ledger.services.actor import Actor, actor_for
 from xuncha.web.context import client_ip
 
 NAME_KEPT = 150  # as long as a login name can be

@@ -6,14 +6,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from xuncha import clock
 from xuncha.core.statuses import ROLE
 from xuncha.ledger import permissions
+from xuncha.ledger.actor import Actor
+from xuncha.ledger.errors import InvalidInput
 from xuncha.ledger.models import Staff, Team, Unit
 from xuncha.ledger.services import audit
-from xuncha.ledger.services.actor import Actor
-from xuncha.ledger.services.errors import InvalidInput
 
 NEEDS_UNIT = {"unit_editor", "unit_leader"}
 
@@ -40,7 +40,7 @@ def create_staff(actor: Actor, username: str, password: str, role: str, unit: Un
     user.is_superuser = role == "office_admin"
     user.save()
     staff = Staff.objects.create(user=user, role=role, unit=unit, team=team,
-                                 display_name=display_name, password_changed_at=timezone.now())
+                                 display_name=display_name, password_changed_at=clock.now())
     audit.record(actor, "staff.create", staff, f"新建账号 {username}（{ROLE.label(role)}）")
     return staff
 
@@ -56,6 +56,6 @@ def set_password(actor: Actor, staff: Staff, password: str) -> Staff:
         raise InvalidInput("密码不符合要求：" + "".join(exc.messages), field="password") from None
     user.set_password(password)
     user.save(update_fields=["password"])
-    Staff.objects.filter(pk=staff.pk).update(password_changed_at=timezone.now())
+    Staff.objects.filter(pk=staff.pk).update(password_changed_at=clock.now())
     audit.record(actor, "staff.password", staff, f"重设账号 {user.username} 的密码")
     return staff

@@ -7,10 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.utils import timezone
 
+from xuncha import clock
+from xuncha.ledger.actor import Actor
 from xuncha.ledger.models import AuditEvent, Finding, Inspection
-from xuncha.ledger.services.actor import Actor
 
 
 def plain(value: Any) -> Any:
@@ -48,7 +48,7 @@ def record(actor: Actor, action: str, obj: models.Model, summary: str = "",
            before: dict | None = None, after: dict | None = None) -> AuditEvent:
     inspection_id, finding_id = _scope_of(obj)
     return AuditEvent.objects.create(
-        at=timezone.now(), actor_id=actor.user_id, actor_name=actor.name, ip=actor.ip,
+        at=clock.now(), actor_id=actor.user_id, actor_name=actor.name, ip=actor.ip,
         action=action, object_type=obj._meta.model_name, object_id=obj.pk, summary=summary[:300],
         before=before, after=after, inspection_id=inspection_id, finding_id=finding_id,
     )

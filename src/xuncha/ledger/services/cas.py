@@ -7,7 +7,7 @@ from typing import Any
 from django.db import models
 from django.db.models import F
 
-from xuncha.ledger.services.errors import Conflict
+from xuncha.ledger.errors import Conflict
 
 
 def swap(model: type[models.Model], pk: int, expect: dict[str, Any], version_field: str = "version",

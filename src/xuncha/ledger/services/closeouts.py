@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from xuncha import clock
 from xuncha.core.statuses import FINDING_STATUS, LOOKBACK_RESULT
-from xuncha.ledger import permissions
+from xuncha.ledger import derived, permissions
+from xuncha.ledger.actor import Actor
+from xuncha.ledger.errors import Conflict, InvalidInput, InvalidMove
 from xuncha.ledger.models import Closeout, Finding, Lookback
-from xuncha.ledger.services import audit, derived
-from xuncha.ledger.services.actor import Actor
+from xuncha.ledger.services import audit
 from xuncha.ledger.services.cas import swap
-from xuncha.ledger.services.errors import Conflict, InvalidInput, InvalidMove
 
 
 def _require_ready(finding: Finding) -> None:
@@ -33,7 +33,7 @@ def request_closeout(actor: Actor, finding: Finding, comment: str = "") -> Close
             if finding.closeouts.filter(state="requested").exists():
                 raise InvalidMove("该问题已有待审核的销号申请。")
             closeout = Closeout.objects.create(finding=finding, requested_by=actor.user,
-                                               requested_at=timezone.now(), request_comment=comment.strip())
+                                               requested_at=clock.now(), request_comment=comment.strip())
             audit.record(actor, "closeout.request", closeout, "申请销号", after={"comment": comment})
             return closeout
     except IntegrityError:
@@ -43,7 +43,7 @@ def request_closeout(actor: Actor, finding: Finding, comment: str = "") -> Close
 
 def _decide(actor: Actor, closeout: Closeout, state: str, comment: str) -> Closeout:
     permissions.require(actor, "decide_closeout", closeout.finding.inspection)
-    now = timezone.now()
+    now = clock.now()
     count = Closeout.objects.filter(pk=closeout.pk, state="requested").update(
         state=state, decided_by=actor.user, decided_at=now, decision_comment=comment.strip())
     if count != 1:
@@ -85,7 +85,7 @@ def record_lookback(actor: Actor, finding: Finding, date: dt.date, result: str, 
     permissions.require(actor, "lookback", finding.inspection)
     if result not in LOOKBACK_RESULT:
         raise InvalidInput("回头看结论应为“整改成果巩固”或“问题反弹”。", field="result")
-    if date > timezone.localdate():
+    if date > clock.today():
         raise InvalidInput("回头看日期不能晚于今天。", field="date")
     if result == "rebounded" and not comment.strip():
         raise InvalidInput("问题反弹时请说明具体情况。", field="comment")

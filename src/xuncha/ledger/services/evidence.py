@@ -9,8 +9,8 @@ import filetype
 from django.conf import settings
 from django.core.files import File
 
+from xuncha.ledger.errors import InvalidInput
 from xuncha.ledger.services import storage
-from xuncha.ledger.services.errors import InvalidInput
 
 # Sniffed MIME type → a plain word for people. Anything else is refused.
 ALLOWED_TYPES: dict[str, str] = {

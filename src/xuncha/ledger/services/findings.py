@@ -6,12 +6,12 @@ from django.db import transaction
 from django.db.models import Max
 
 from xuncha.core.statuses import FINDING_SOURCE
-from xuncha.ledger import permissions
+from xuncha.ledger import derived, permissions
+from xuncha.ledger.actor import Actor
+from xuncha.ledger.errors import InvalidInput
 from xuncha.ledger.models import Finding, Inspection
-from xuncha.ledger.services import audit, derived
-from xuncha.ledger.services.actor import Actor
+from xuncha.ledger.services import audit
 from xuncha.ledger.services.cas import swap
-from xuncha.ledger.services.errors import InvalidInput
 
 EDITABLE = ["category", "number", "title", "description", "source", "previous"]
 

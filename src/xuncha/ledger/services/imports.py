@@ -17,18 +17,18 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
+from xuncha import clock
 from xuncha.core.document import DocFinding, NoticeDoc
 from xuncha.core.ledger_xlsx import LedgerBook, LedgerFileError, LedgerRow, read_xlsx
 from xuncha.core.parse import LoadError, NotANotice, missing_parts, parse_text
 from xuncha.core.parse.loaders import load_bytes
 from xuncha.core.statuses import MEASURE_FINISHED, MEASURE_KIND, MEASURE_STATUS, derive_finding_status
-from xuncha.ledger import permissions
+from xuncha.ledger import derived, permissions
+from xuncha.ledger.actor import Actor
+from xuncha.ledger.errors import InvalidInput, ServiceError
 from xuncha.ledger.models import Finding, Inspection, Measure, ProgressReport
-from xuncha.ledger.services import audit, bulk, derived, measures, reuse, storage
-from xuncha.ledger.services.actor import Actor
-from xuncha.ledger.services.errors import InvalidInput, ServiceError
+from xuncha.ledger.services import audit, bulk, measures, reuse, storage
 
 # What the notice says of a finding → the measure status that says the same in the ledger.
 log = logging.getLogger(__name__)
@@ -357,7 +357,7 @@ def cancel_staged(actor: Actor, inspection: Inspection, token: str, name: str = 
 def purge_staged_imports(now: dt.datetime | None = None) -> int:
     """Remove uploads left unconfirmed for XUNCHA_IMPORT_STAGING_HOURS; returns how many.
     Meant to run daily (`xuncha purge-staging`, or the job queue)."""
-    cutoff = (now or timezone.now()) - dt.timedelta(hours=settings.IMPORT_STAGING_HOURS)
+    cutoff = (now or clock.now()) - dt.timedelta(hours=settings.IMPORT_STAGING_HOURS)
     old = [name for name in storage.walk(STAGED) if storage.modified(STAGED, name) < cutoff]
     storage.delete(STAGED, old)
     if old:
@@ -392,8 +392,8 @@ def commit_staged_job(inspection_id: int, token: str, name: str, user_id: int, i
     from django.contrib.auth import get_user_model
 
     from xuncha.jobs.registry import JobError
+    from xuncha.ledger.actor import actor_for
     from xuncha.ledger.models import AuditEvent
-    from xuncha.ledger.services.actor import actor_for
 
     done = AuditEvent.objects.filter(action__in=["notice.import", "ledger.import"],
                                      object_type="inspection", object_id=inspection_id)

@@ -10,13 +10,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from xuncha import clock
 from xuncha.ledger import permissions
+from xuncha.ledger.actor import Actor
+from xuncha.ledger.errors import InvalidInput, NotFound
 from xuncha.ledger.models import Staff
 from xuncha.ledger.services import audit
-from xuncha.ledger.services.actor import Actor
-from xuncha.ledger.services.errors import InvalidInput, NotFound
 
 
 def _account(username: str):
@@ -59,7 +59,7 @@ def change_own_password(actor: Actor, old: str, new: str) -> None:
 
 def mark_password_set(user) -> None:
     """Start the password's age now (XUNCHA_PASSWORD_MAX_DAYS counts from here)."""
-    Staff.objects.filter(user=user).update(password_changed_at=timezone.now())
+    Staff.objects.filter(user=user).update(password_changed_at=clock.now())
 
 
 def password_expired(user, now: dt.datetime | None = None) -> bool:
@@ -68,5 +68,5 @@ def password_expired(user, now: dt.datetime | None = None) -> bool:
         return False
     staff = getattr(user, "staff", None)  # None for an account without a Staff row
     since = (staff.password_changed_at if staff else None) or user.date_joined
-    now = now or timezone.now()
+    now = now or clock.now()
     return now - since > dt.timedelta(days=settings.PASSWORD_MAX_DAYS)

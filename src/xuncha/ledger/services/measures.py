@@ -7,16 +7,16 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
+from xuncha import clock
 from xuncha.core.statuses import MEASURE_KIND, MEASURE_STATUS
-from xuncha.ledger import permissions
+from xuncha.ledger import derived, permissions
+from xuncha.ledger.actor import Actor
+from xuncha.ledger.errors import InvalidInput, InvalidMove
 from xuncha.ledger.models import Evidence, Finding, Measure, ProgressReport
-from xuncha.ledger.services import audit, derived, reuse, storage
+from xuncha.ledger.services import audit, reuse, storage
 from xuncha.ledger.services import evidence as evidence_files
-from xuncha.ledger.services.actor import Actor
 from xuncha.ledger.services.cas import swap
-from xuncha.ledger.services.errors import InvalidInput, InvalidMove
 
 EDITABLE = ["text", "lead", "owner", "kind", "deadline"]
 
@@ -32,7 +32,7 @@ UploadedFile = tuple[str, Iterable[bytes]]  # (original name, chunks)
 
 def today() -> dt.date:
     """The ledger's notion of today (one seam for tests to move the clock)."""
-    return timezone.localdate()
+    return clock.today()
 
 
 def _lock_changeable(finding_id: int) -> Finding:

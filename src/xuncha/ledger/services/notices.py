@@ -12,8 +12,8 @@ import hashlib
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
+from xuncha import clock
 from xuncha.core import privacy
 from xuncha.core.document import Claim, DocFinding, NoticeDoc
 from xuncha.core.lint import Diagnostic, configured, lint
@@ -22,11 +22,11 @@ from xuncha.core.render import RENDERERS, PdfUnavailable, render_bytes
 from xuncha.core.render.compose import FreeParts, compose, free_parts, mask_names
 from xuncha.core.render.outline import cn_number
 from xuncha.ledger import permissions
+from xuncha.ledger.actor import Actor
+from xuncha.ledger.errors import InvalidInput, InvalidMove
 from xuncha.ledger.models import Finding, Inspection, Measure, Notice
 from xuncha.ledger.services import audit, reuse, storage
-from xuncha.ledger.services.actor import Actor
 from xuncha.ledger.services.cas import swap
-from xuncha.ledger.services.errors import InvalidInput, InvalidMove
 
 # A finding's ledger status → what the notice says of it.
 DOC_STATUS = {"done": "done", "closed": "done", "partly": "partly", "ongoing": "ongoing", "not_done": "not_done",
@@ -133,10 +133,10 @@ def approve(actor: Actor, notice: Notice) -> Notice:
     permissions.require(actor, "approve_notice", notice.inspection)
     if notice.state != "draft":
         raise InvalidMove("只有草稿状态的通报可以审定。")
-    doc = mask_names(compose(NoticeDoc.from_dict({**notice.doc, "notice_date": timezone.localdate().isoformat()}),
+    doc = mask_names(compose(NoticeDoc.from_dict({**notice.doc, "notice_date": clock.today().isoformat()}),
                              stored_parts(notice)), notice.masks).to_dict()
     swap(Notice, notice.pk, {"row_version": notice.row_version, "state": "draft"}, version_field="row_version",
-         state="approved", approved_by=actor.user, approved_at=timezone.now(), doc=doc)
+         state="approved", approved_by=actor.user, approved_at=clock.now(), doc=doc)
     notice.refresh_from_db()
     _index(notice)
     audit.record(actor, "notice.approve", notice, f"审定通报（第{notice.version}版）",
@@ -266,7 +266,7 @@ def publish(actor: Actor, notice: Notice, override_reason: str = "") -> Notice:
     files = _store_files(notice, rendered)
     swap(Notice, notice.pk, {"row_version": notice.row_version, "state": "approved"},
          version_field="row_version", state="published", published_by=actor.user,
-         published_at=timezone.now(), files=files)
+         published_at=clock.now(), files=files)
     notice.refresh_from_db()
     audit.record(actor, "notice.publish", notice, f"发布通报（第{notice.version}版）"
                  + ("，体检有错误，强制发布" if errors else ""),

@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.utils import timezone
-
+from xuncha import clock
 from xuncha.ledger.models import Evidence, Notice
 from xuncha.ledger.services import notices, storage
 from xuncha.ledger.services.evidence import KIND as EVIDENCE
@@ -38,7 +37,7 @@ def purge_orphans(now: dt.datetime | None = None) -> dict[str, int]:
 
     Staged imports are not rows; `imports.purge_staged_imports` removes them by age.
     """
-    cutoff = (now or timezone.now()) - GRACE
+    cutoff = (now or clock.now()) - GRACE
     removed = {}
     for kind, keep in _referenced().items():
         # The rows were read first: a file committed since then is younger than the grace hour.

@@ -26,14 +26,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from xuncha import clock
 from xuncha.core.parse.loaders import LOADERS, LoadError, load_bytes
 from xuncha.core.reuse import ReuseIndex
 from xuncha.jobs.queue import enqueue
 from xuncha.ledger import permissions
+from xuncha.ledger.actor import Actor, system_actor
+from xuncha.ledger.errors import InvalidInput, NotFound
 from xuncha.ledger.models import ReuseCheck
 from xuncha.ledger.services import audit, storage
-from xuncha.ledger.services.actor import Actor, system_actor
-from xuncha.ledger.services.errors import InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +120,7 @@ def _unzip(path: Path, into: Path, taken: set[str], limit: int, budget: _Budget)
 
 
 def _within_daily_limit(actor: Actor) -> None:
-    start = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time()))
+    start = timezone.make_aware(dt.datetime.combine(clock.today(), dt.time()))
     done = ReuseCheck.objects.filter(created_by_id=actor.user_id, created_at__gte=start).count()
     if done >= settings.REUSE_DAILY_CHECKS:
         raise InvalidInput(f"每人每天最多提交 {settings.REUSE_DAILY_CHECKS} 次雷同检测，今天的次数已用完，"
@@ -216,7 +217,7 @@ def _progress(pk: int) -> Callable[[float, str], None]:
         if now - last[0] >= 0.5 or fraction >= 1:
             last[0] = now
             ReuseCheck.objects.filter(pk=pk).update(progress=round(min(1.0, fraction), 3), stage=stage,
-                                                    heartbeat=timezone.now())
+                                                    heartbeat=clock.now())
     return report
 
 
@@ -232,7 +233,7 @@ def run_check(pk: int) -> bool:
     queue for the job's next attempt; after the last, the job calls `mark_failed`.
     """
     claimed = ReuseCheck.objects.filter(pk=pk, state__in=["queued", "running", "failed"]).update(
-        state="running", heartbeat=timezone.now(), stage="读取文件", progress=0.0, error="")
+        state="running", heartbeat=clock.now(), stage="读取文件", progress=0.0, error="")
     if not claimed:
         return False
     try:
@@ -297,6 +298,6 @@ def _run(check: ReuseCheck) -> None:
     storage.delete(KIND, [result])  # a rerun replaces it whole (the run is idempotent)
     storage.save_bytes(KIND, result, json.dumps(loaded, ensure_ascii=False).encode("utf-8"))
     ReuseCheck.objects.filter(pk=check.pk).update(
-        state="done", progress=1.0, stage="完成", heartbeat=timezone.now(), documents=len(loaded),
+        state="done", progress=1.0, stage="完成", heartbeat=clock.now(), documents=len(loaded),
         pair_count=len(pairs), skipped=skipped, seconds=round(time.perf_counter() - started, 2),
         result={"pairs": [p.to_dict() for p in pairs], "common": common})

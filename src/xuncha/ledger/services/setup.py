@@ -11,10 +11,10 @@ from django.db import transaction
 
 from xuncha.core.statuses import ROUND_TYPE
 from xuncha.ledger import permissions
+from xuncha.ledger.actor import Actor
+from xuncha.ledger.errors import InvalidInput
 from xuncha.ledger.models import Inspection, Round, Team, Unit
 from xuncha.ledger.services import audit
-from xuncha.ledger.services.actor import Actor
-from xuncha.ledger.services.errors import InvalidInput
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -27,7 +27,7 @@ from django.core.files.storage import Storage, storages
 from django.db import transaction
 
 from xuncha.filestores import KINDS, alias
-from xuncha.ledger.services.errors import InvalidInput, ServiceError
+from xuncha.ledger.errors import InvalidInput, ServiceError
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from xuncha.ledger.actor import Actor
+from xuncha.ledger.errors import InvalidInput
 from xuncha.ledger.services import logins
-from xuncha.ledger.services.actor import Actor
-from xuncha.ledger.services.errors import InvalidInput
 from xuncha.web.forms import PasswordChangeForm
 from xuncha.web.views.common import staff_view
 

@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from xuncha.ledger.services.errors import NotFound, PermissionDenied, ServiceError
+from xuncha.ledger.errors import NotFound, PermissionDenied, ServiceError
 from xuncha.web.context import actor
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import quote
+
 from django.http import FileResponse, Http404
 
 from xuncha.ledger import selectors
 from xuncha.ledger.services import storage
 from xuncha.ledger.services.evidence import KIND as EVIDENCE
 from xuncha.web.views.common import staff_view
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def stored_download(kind: str, name: str, filename: str, content_type: str) -> FileResponse:
@@ -28,3 +33,11 @@ def evidence_download(request, actor, pk: int) -> FileResponse:
     evidence = selectors.evidence_for_download(actor, pk)
     return stored_download(EVIDENCE, evidence.stored_name, evidence.original_name,
                            evidence.content_type)
+
+
+def download_name(text: str, suffix: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", text)[:80] + suffix
+
+
+def quote_name(name: str) -> str:
+    return quote(name)

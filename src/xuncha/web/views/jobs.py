@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from xuncha.core.statuses import JOB_STATE
 from xuncha.jobs import services
 from xuncha.ledger import permissions
-from xuncha.ledger.services.actor import Actor
+from xuncha.ledger.actor import Actor
 from xuncha.web.views.common import paginate, run_action, staff_view
 
 

@@ -10,11 +10,11 @@ from xuncha.core.reuse import Pair, ReuseIndex
 from xuncha.core.reuse.report import CSS as REPORT_CSS
 from xuncha.core.reuse.report import html_report, summaries, xlsx_report
 from xuncha.ledger import permissions
+from xuncha.ledger.errors import InvalidInput, ServiceError
 from xuncha.ledger.services import reuse_checks
-from xuncha.ledger.services.errors import InvalidInput, ServiceError
 from xuncha.web.csp import allow_inline_style
 from xuncha.web.views.common import staff_view
-from xuncha.web.views.documents import XLSX, download_name, quote_name
+from xuncha.web.views.files import XLSX, download_name, quote_name
 
 PERCENTS = (10, 20, 30, 40, 50, 60, 70, 80)
 

@@ -14,10 +14,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from xuncha.core.statuses import ROLE
 from xuncha.ledger import passwords
+from xuncha.ledger.actor import system_actor
+from xuncha.ledger.errors import ServiceError
 from xuncha.ledger.models import Team, Unit
 from xuncha.ledger.services import accounts
-from xuncha.ledger.services.actor import system_actor
-from xuncha.ledger.services.errors import ServiceError
 
 
 def read_password(from_stdin: bool) -> tuple[str, bool]:

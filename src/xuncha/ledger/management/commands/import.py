@@ -10,10 +10,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from xuncha.core.parse.loaders import LoadError, read_file
+from xuncha.ledger.actor import system_actor
+from xuncha.ledger.errors import ServiceError
 from xuncha.ledger.models import Inspection
 from xuncha.ledger.services import imports
-from xuncha.ledger.services.actor import system_actor
-from xuncha.ledger.services.errors import ServiceError
 
 
 class Command(BaseCommand):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from xuncha.ledger.actor import system_actor
+from xuncha.ledger.errors import ServiceError
 from xuncha.ledger.services import logins
-from xuncha.ledger.services.actor import system_actor
-from xuncha.ledger.services.errors import ServiceError
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Documents in and out of an inspection: Excel export, import with preview, notices."""
+"""Notices: drafting from the ledger, 体检, masking, approval, publication and download."""
 
 from __future__ import annotations
 
@@ -11,126 +11,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xuncha.core.document import Contacts, NoticeDoc
-from xuncha.core.ledger_xlsx import write_xlsx
 from xuncha.core.privacy import mask_number
 from xuncha.core.render import RENDERERS, PdfUnavailable, render_bytes
 from xuncha.core.render.compose import FreeParts, paragraphs
 from xuncha.ledger import permissions, selectors
-from xuncha.ledger.services import imports, notices, storage
-from xuncha.ledger.services.errors import ServiceError
-from xuncha.web import forms, uploads
+from xuncha.ledger.services import notices
+from xuncha.web import forms
 from xuncha.web.notice_page import notice_page
 from xuncha.web.views.common import run_action, staff_view
-from xuncha.web.views.files import stored_download
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def download_name(text: str, suffix: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", text)[:80] + suffix
-
-
-@staff_view
-def ledger_export(request, actor, pk: int):
-    inspection = selectors.get_inspection(actor, pk)
-    data = write_xlsx(selectors.ledger_rows(inspection), title=f"{inspection.unit.name}巡察整改台账")
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''{quote_name(download_name(inspection.unit.name + '整改台账', '.xlsx'))}")
-    return response
-
-
-def quote_name(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
-
-
-def _import_page(request, inspection, form, status: int = 200, **extra) -> HttpResponse:
-    return render(request, "web/import.html", {"inspection": inspection, "form": form, **extra},
-                  status=status)
-
-
-@staff_view
-def import_upload(request, actor, pk: int) -> HttpResponse:
-    inspection = selectors.get_inspection(actor, pk)
-    imports.require_commit(actor, inspection)  # 403 before anything is read or stored
-    if request.method != "POST":
-        return _import_page(request, inspection, forms.ImportForm())
-    too_large = uploads.too_large_message(request)
-    if too_large:
-        return _import_page(request, inspection, forms.ImportForm(), 413, refused=too_large)
-    form = forms.ImportForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _import_page(request, inspection, form, 400)
-    upload = form.cleaned_data["file"]
-    try:
-        staged = imports.stage(actor, inspection, upload.name, upload.chunks())
-    except ServiceError as exc:
-        status = 413 if isinstance(exc, storage.TooLarge) else 400
-        return _import_page(request, inspection, forms.ImportForm(), status, refused=exc.message)
-    if staged.preview.unreadable:  # nothing to confirm: say why, keep nothing
-        imports.cancel_staged(actor, inspection, staged.token, staged.name)
-        return _import_page(request, inspection, forms.ImportForm(), 400, preview=staged.preview)
-    request.session[f"import:{inspection.pk}"] = {"token": staged.token, "name": staged.name}
-    return _import_page(request, inspection, forms.ImportForm(), preview=staged.preview,
-                        token=staged.token)
-
-
-def _pending(request, inspection) -> dict | None:
-    """The upload this session staged for the inspection, if the form names it."""
-    pending = request.session.get(f"import:{inspection.pk}")
-    if not pending or pending["token"] != request.POST.get("token"):
-        return None
-    return pending
-
-
-@require_POST
-@staff_view
-def import_confirm(request, actor, pk: int) -> HttpResponse:
-    inspection = selectors.get_inspection(actor, pk)
-    pending = _pending(request, inspection)
-    if pending is None:
-        messages.error(request, "导入已过期，请重新上传文件。")
-        return redirect("import", pk=pk)
-
-    token, name = pending["token"], pending["name"]
-    try:
-        prepared = imports.staged_preview(actor, inspection, token, name)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        return redirect("import", pk=pk)
-    if imports.is_large(prepared):
-        def queue():
-            job = imports.commit_later(actor, inspection, token, name)
-            request.session.pop(f"import:{inspection.pk}", None)
-            return job
-
-        return run_action(request, reverse("inspection", args=[pk]), queue,
-                          f"“{name}”较大，已转入后台导入，完成后刷新本页即可看到；进度见“后台任务”。")
-
-    def commit():
-        result = imports.commit_staged(actor, inspection, token, name, prepared)
-        request.session.pop(f"import:{inspection.pk}", None)
-        return result
-
-    return run_action(request, reverse("inspection", args=[pk]), commit, f"已导入“{name}”。")
-
-
-@require_POST
-@staff_view
-def import_cancel(request, actor, pk: int) -> HttpResponse:
-    inspection = selectors.get_inspection(actor, pk)
-    pending = _pending(request, inspection)
-    if pending is None:
-        messages.error(request, "导入已过期，请重新上传文件。")
-        return redirect("import", pk=pk)
-
-    def cancel():
-        imports.cancel_staged(actor, inspection, pending["token"], pending["name"])
-        request.session.pop(f"import:{inspection.pk}", None)
-
-    return run_action(request, reverse("import", args=[pk]), cancel, f"已取消导入“{pending['name']}”。")
+from xuncha.web.views.files import download_name, quote_name, stored_download
 
 
 @require_POST
