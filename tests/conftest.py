@@ -25,6 +25,8 @@ def _isolated_files(settings, tmp_path):
     settings.STORAGES = {**settings.STORAGES, **filestores.local(tmp_path)}
     settings.REUSE_INDEX_DIR = tmp_path / "reuse-index"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # force_login gives no second factor: tests of it (tests/web/test_two_factor.py) turn it on.
+    settings.TWO_FACTOR = "off"
 
 
 @pytest.fixture(autouse=True)
@@ -100,6 +102,9 @@ def cast(db) -> Cast:
         "outsider": ("unit_editor", jianshe, None),
         "supervisor": ("supervisor", None, None),
         "other_team": ("team_member", None, team2),
+        "sysadmin": ("sys_admin", None, None),
+        "secadmin": ("security_admin", None, None),
+        "auditadmin": ("audit_admin", None, None),
     }
     users = {}
     for name, (role, unit, team) in plan.items():

@@ -104,6 +104,17 @@ def parse_networks(raw: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Netwo
     return networks
 
 
+TWO_FACTOR_POLICIES = ("off", "office", "all")
+
+
+def parse_two_factor(raw: str) -> str:
+    """off (nobody), office (the office, the teams and the three administrators) or all."""
+    value = raw.strip().lower()
+    if value not in TWO_FACTOR_POLICIES:
+        raise ConfigError(f"expected off, office or all, got {raw!r}")
+    return value
+
+
 def parse_path(raw: str) -> Path:
     if not raw.strip():
         raise ConfigError("expected a folder path, got an empty value")
@@ -144,6 +155,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Shortest password accepted, in characters."),
     Setting("XUNCHA_PASSWORD_MAX_DAYS", "0", parse_whole_number,
             "A password older than this many days must be changed after login; 0: never."),
+    Setting("XUNCHA_2FA", "office", parse_two_factor,
+            "Who must give a TOTP second factor after the password: off, office (the office, the "
+            "inspection teams and the three administrators) or all. The demo runs with off."),
     Setting("XUNCHA_EVIDENCE_MAX_MB", "20", parse_positive_int, "Largest evidence file accepted, in MB."),
     Setting("XUNCHA_REUSE_MAX_MB", "20", parse_positive_int,
             "Largest single document (or zip member) accepted by a 雷同 batch check, in MB."),

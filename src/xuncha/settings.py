@@ -10,10 +10,11 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 
-from xuncha import config, filestores
+from xuncha import config, datadir, filestores
 
 CONFIG = config.load()
 DATA_DIR: Path = CONFIG["XUNCHA_DATA_DIR"]
+datadir.secure(DATA_DIR)  # 0700 folder, 0600 files: the server's account alone reads the data
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 REUSE_INDEX_DIR = DATA_DIR / "reuse-index"  # the persisted 雷同 index of progress reports and notices
 
@@ -36,7 +37,7 @@ ALLOWED_HOSTS = CONFIG["XUNCHA_ALLOWED_HOSTS"]
 CSRF_TRUSTED_ORIGINS = CONFIG["XUNCHA_CSRF_TRUSTED_ORIGINS"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "xuncha.ledger.adminsite.SysAdminConfig",  # django.contrib.admin, for the system administrator
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -90,6 +91,9 @@ _SQLITE_OPTIONS = {
     "timeout": 20,
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
 }
+# Deleted rows and files' pages are overwritten with zeros, not left in the free pages
+# (剩余信息保护, docs/security.md).
+_SQLITE_OPTIONS["init_command"] += " PRAGMA secure_delete=ON;"
 
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
@@ -300,3 +304,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "xuncha.ledger.passwords.CommonPasswordValidator"},
     {"NAME": "xuncha.ledger.passwords.NameLikeValidator"},
 ]
+
+# -- second factor (django-otp: TOTP and recovery codes) and the 三员 (docs/security.md) --
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+# OTPMiddleware right after authentication: it tells request.user whether a device was verified.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "django_otp.middleware.OTPMiddleware")
+# Before password expiry: the second factor comes first, then the password's age.
+MIDDLEWARE.insert(MIDDLEWARE.index("xuncha.web.middleware.PasswordExpiryMiddleware"),
+                  "xuncha.web.twofactor.SecondFactorMiddleware")
+TWO_FACTOR = CONFIG["XUNCHA_2FA"]
+OTP_TOTP_ISSUER = "xuncha 巡察整改"
+OTP_TOTP_THROTTLE_FACTOR = 1  # a wrong code doubles the wait before the next try (1 s, 2 s, 4 s…)
+OTP_STATIC_THROTTLE_FACTOR = 1

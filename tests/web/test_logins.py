@@ -91,20 +91,21 @@ def test_many_accounts_tried_from_one_address_throttle_that_address(client, cast
     assert logged_in(attempt(client, "team_member", PASSWORD, address=OTHER))
 
 
-def test_the_office_admin_releases_a_lockout_and_it_is_audited(client, cast):
+def test_the_security_administrator_releases_a_lockout_and_it_is_audited(client, cast):
     fail(client, "editor", 5)
-    assert logins.release_lockout(cast.actor("admin"), "editor") == 1
+    assert logins.release_lockout(cast.actor("secadmin"), "editor") == 1
     assert logged_in(attempt(client, "editor", PASSWORD))
     event = AuditEvent.objects.get(action="login.release")
-    assert (event.actor_id, event.object_id) == (cast.users["admin"].pk, cast.users["editor"].pk)
+    assert (event.actor_id, event.object_id) == (cast.users["secadmin"].pk, cast.users["editor"].pk)
 
 
 def test_no_one_else_may_release_a_lockout(cast):
     fail_free = AccessAttempt.objects.count()
-    with pytest.raises(PermissionDenied):
-        logins.release_lockout(cast.actor("editor"), "leader")
+    for name in ("editor", "admin", "sysadmin", "auditadmin"):
+        with pytest.raises(PermissionDenied):
+            logins.release_lockout(cast.actor(name), "leader")
     with pytest.raises(NotFound):
-        logins.release_lockout(cast.actor("admin"), "no-such-person")
+        logins.release_lockout(cast.actor("secadmin"), "no-such-person")
     assert AccessAttempt.objects.count() == fail_free
     assert not AuditEvent.objects.filter(action="login.release").exists()
 
@@ -151,14 +152,13 @@ def test_logout_ends_the_session_row(client, cast):
     assert client.get(reverse("workbench")).status_code == 302
 
 
-def test_the_admin_login_is_locked_and_audited_the_same_way(client, cast):
-    for _ in range(5):
-        client.post("/admin/login/", {"username": "admin", "password": "wrong-Password-1"},
-                    REMOTE_ADDR=HOME)
-    response = client.post("/admin/login/", {"username": "admin", "password": PASSWORD},
+def test_the_admin_has_no_login_of_its_own(client, cast):
+    """The Django admin sends people to the staff login (its lockout and second factor)."""
+    response = client.post("/admin/login/", {"username": "sysadmin", "password": PASSWORD},
                            REMOTE_ADDR=HOME)
-    assert response.status_code == 429 and "账号已锁定" in response.content.decode()
-    assert AuditEvent.objects.filter(action="login.failed", ip=HOME).count() == 6
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert "_auth_user_id" not in client.session
+    assert not AuditEvent.objects.filter(action="login").exists()
 
 
 def test_xuncha_unlock_refuses_a_name_nobody_has(cast):

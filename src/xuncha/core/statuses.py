@@ -148,7 +148,14 @@ ROLE = ChoiceSet(
     Choice("unit_editor", "被巡察单位联络员"),
     Choice("unit_leader", "被巡察单位负责人"),
     Choice("supervisor", "监督查看（纪委/组织部）"),
+    # 三员: the three administrators of 等保 三级, each kept apart from the others and from the
+    # business roles (ledger.services.accounts enforces it).
+    Choice("sys_admin", "系统管理员"),
+    Choice("security_admin", "安全管理员"),
+    Choice("audit_admin", "审计管理员"),
 )
+# One person holds at most one of these (ledger.services.accounts.check_separation).
+ADMIN_ROLES = frozenset({"sys_admin", "security_admin", "audit_admin"})
 
 # Findings whose measures are all finished: ready for sign-off.
 FINDING_READY_FOR_CLOSEOUT = frozenset({"done", "ongoing"})

@@ -32,7 +32,8 @@ class Actor:
 
 
 def actor_for(user, ip: str | None = None) -> Actor:
-    """The Actor for a logged-in user; superusers without a Staff row act as office admins."""
+    """The Actor for a logged-in user; an account without a Staff row may do nothing (a Django
+    superuser included: no role comes from that flag)."""
     if user is None or not user.is_authenticated:
         return Actor(user=None, role="anonymous", ip=ip)
     if get_user_model().staff.is_cached(user):  # loaded with the user (web.auth.StaffBackend)
@@ -40,8 +41,7 @@ def actor_for(user, ip: str | None = None) -> Actor:
     else:
         staff = Staff.objects.select_related("unit", "team").filter(user=user).first()
     if staff is None:
-        role = "office_admin" if user.is_superuser else "none"
-        return Actor(user=user, role=role, ip=ip)
+        return Actor(user=user, role="none", ip=ip)
     return Actor(user=user, role=staff.role, unit=staff.unit, team=staff.team, ip=ip,
                  display_name=staff.display_name)
 

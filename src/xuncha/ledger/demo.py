@@ -62,12 +62,18 @@ def _plan(first: Inspection) -> list[tuple[str, str, Unit | None, Team | None, s
         ("editor", "unit_editor", first.unit, None, "被巡察单位联络员", first.unit.name),
         ("leader", "unit_leader", first.unit, None, "被巡察单位负责人", first.unit.name),
         ("supervisor", "supervisor", None, None, "监督查看（纪委/组织部）", "全部（只读）"),
+        ("sysadmin", "sys_admin", None, None, "系统管理员", "账号、单位、巡察组、轮次"),
+        ("secadmin", "security_admin", None, None, "安全管理员", "角色、锁定、双因素认证"),
+        ("auditor", "audit_admin", None, None, "审计管理员", "审计记录（只读）"),
     ]
 
 
 USERNAMES = ("admin", "team", "editor", "leader", "supervisor")
 # The people behind the demo accounts: pages name people, and their role is shown beside the name.
 PEOPLE = {"admin": "赵明", "team": "钱进", "editor": "孙丽", "leader": "郑伟", "supervisor": "周正"}
+# 三员: three more people, one role each (a demo loaded before they existed gets them on its next run).
+ADMIN_USERNAMES = ("sysadmin", "secadmin", "auditor")
+PEOPLE.update({"sysadmin": "王芳", "secadmin": "冯涛", "auditor": "陈静"})
 
 
 @transaction.atomic
@@ -94,8 +100,13 @@ def renew_passwords() -> list[DemoAccount]:
     actor = system_actor()
     first = Inspection.objects.select_related("team", "unit").order_by("pk").first()
     renewed = []
-    for username, _role, _unit, _team, label, scope in _plan(first):
+    for username, role, unit, team, label, scope in _plan(first):
         password = passwords.generate(12)
-        accounts.set_password(actor, Staff.objects.get(user__username=username), password)
+        staff = Staff.objects.filter(user__username=username).first()
+        if staff is None:  # an account added to the demo since this folder was loaded
+            accounts.create_staff(actor, username, password, role, unit=unit, team=team,
+                                  display_name=PEOPLE[username])
+        else:
+            accounts.set_password(actor, staff, password)
         renewed.append(DemoAccount(username, password, label, scope))
     return renewed

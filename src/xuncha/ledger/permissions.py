@@ -26,14 +26,22 @@ ACTIONS: dict[str, dict[str, str]] = {
     "draft_notice": {"office_admin": ALL, "system": ALL, "unit_editor": UNIT},
     "approve_notice": {"office_admin": ALL, "system": ALL, "unit_leader": UNIT},
     "publish_notice": {"office_admin": ALL, "system": ALL},
-    "manage_inspections": {"office_admin": ALL, "system": ALL},
+    "manage_inspections": {"office_admin": ALL, "system": ALL, "sys_admin": ALL},
     # Batch 雷同 checks of uploaded documents (speeches, reports, plans) are the inspectors' tool.
     "check_reuse": {"office_admin": ALL, "system": ALL, "team_member": ALL, "supervisor": ALL},
     # The 后台任务 page (xuncha.jobs): the office watches it; the supervisor may look.
     "view_jobs": {"office_admin": ALL, "system": ALL, "supervisor": ALL},
     "retry_jobs": {"office_admin": ALL, "system": ALL},
     # Ending a login lockout early: the security administrator's, held by the office until then.
-    "release_lockout": {"office_admin": ALL, "system": ALL},
+    "release_lockout": {"security_admin": ALL, "system": ALL},
+    # 三员 (docs/security.md, "三员分立"): accounts are the system administrator's; roles, lockouts
+    # and second factors the security administrator's; neither touches the ledger.
+    "view_accounts": {"sys_admin": ALL, "security_admin": ALL, "system": ALL},
+    "manage_accounts": {"sys_admin": ALL, "system": ALL},
+    "manage_roles": {"security_admin": ALL, "system": ALL},
+    "reset_second_factor": {"security_admin": ALL, "system": ALL},
+    # Removing an evidence file after the finding's sign-off, with a reason (residual information).
+    "remove_evidence": {"sys_admin": ALL, "system": ALL},
 }
 
 DENIED_MESSAGES = {
@@ -52,6 +60,11 @@ DENIED_MESSAGES = {
     "view_jobs": "只有巡察办和监督部门可以查看后台任务。",
     "retry_jobs": "只有巡察办可以重试后台任务。",
     "release_lockout": "只有安全管理员可以解除账号锁定。",
+    "view_accounts": "只有系统管理员和安全管理员可以查看账号。",
+    "manage_accounts": "只有系统管理员可以新建、停用账号或重设密码。",
+    "manage_roles": "只有安全管理员可以更改账号的角色。",
+    "reset_second_factor": "只有安全管理员可以重置双因素认证。",
+    "remove_evidence": "只有系统管理员可以在销号后删除佐证材料。",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from xuncha.core.statuses import ROLE
 from xuncha.ledger import permissions
 from xuncha.ledger.actor import actor_for
+from xuncha.ledger.services import twofactor
 from xuncha.web.proxy import client_ip
 
 
@@ -21,4 +22,6 @@ def staff(request) -> dict:
     current = actor(request)
     return {"actor": current, "role_label": ROLE.label(current.role),
             "can_check_reuse": permissions.allowed(current, "check_reuse"),
-            "can_view_jobs": permissions.allowed(current, "view_jobs")}
+            "can_view_jobs": permissions.allowed(current, "view_jobs"),
+            "can_view_accounts": permissions.allowed(current, "view_accounts"),
+            "two_factor_on": twofactor.required_for(current.role)}

@@ -103,5 +103,6 @@ class PasswordExpiryMiddleware:
 
     @staticmethod
     def _exempt(path: str) -> bool:
-        allowed = (reverse("password-change"), reverse("logout"), settings.STATIC_URL)
+        allowed = (reverse("password-change"), reverse("logout"), settings.STATIC_URL,
+                   "/account/2fa/")  # the second factor is given before the password's age counts
         return path.startswith(allowed)

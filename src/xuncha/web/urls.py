@@ -2,6 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from xuncha.web.views import account, closeouts, files, imports, jobs, ledger, notices, reuse
+from xuncha.web.views import accounts_admin as staff_accounts
+from xuncha.web.views import twofactor as second_factor
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html",
@@ -44,4 +46,17 @@ urlpatterns = [
     # 后台任务 (xuncha.jobs)
     path("jobs/", jobs.job_list, name="jobs"),
     path("jobs/<int:pk>/retry", jobs.job_retry, name="job-retry"),
+    # 双因素认证 (second factor) and 账号管理 (staff accounts, by the 三员)
+    path("account/2fa/", second_factor.overview, name="two-factor"),
+    path("account/2fa/setup/", second_factor.setup, name="two-factor-setup"),
+    path("account/2fa/verify/", second_factor.verify, name="two-factor-verify"),
+    path("account/2fa/recovery", second_factor.recovery, name="two-factor-recovery"),
+    path("accounts/", staff_accounts.account_list, name="accounts"),
+    path("accounts/new", staff_accounts.account_create, name="account-create"),
+    path("accounts/<int:pk>/", staff_accounts.account_detail, name="account"),
+    path("accounts/<int:pk>/active", staff_accounts.account_active, name="account-active"),
+    path("accounts/<int:pk>/password", staff_accounts.account_password, name="account-password"),
+    path("accounts/<int:pk>/role", staff_accounts.account_role, name="account-role"),
+    path("accounts/<int:pk>/unlock", staff_accounts.account_unlock, name="account-unlock"),
+    path("accounts/<int:pk>/2fa-reset", staff_accounts.account_reset_2fa, name="account-2fa-reset"),
 ]

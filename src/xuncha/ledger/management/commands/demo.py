@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -31,6 +32,12 @@ class Command(BaseCommand):
     def handle(self, *args, load_only: bool, host: str, port: int, no_worker: bool = False,
                **options) -> None:
         call_command("migrate", verbosity=0, interactive=False)
+        if "XUNCHA_2FA" not in os.environ:
+            # The demo's accounts are shared by everyone trying it: no authenticator to enrol.
+            settings.TWO_FACTOR = "off"
+        if settings.TWO_FACTOR == "off":
+            self.stdout.write("演示环境：双因素认证已关闭（XUNCHA_2FA=off）；正式部署默认对巡察办、"
+                              "巡察组和三员开启（XUNCHA_2FA=office）。")
         if demo.is_loaded():
             accounts = demo.renew_passwords()
             self.stdout.write("演示数据已存在，未重新载入（make demo-reset 可清除后重新载入）。")
