@@ -64,3 +64,16 @@ def test_a_new_account_with_a_weak_password_is_refused_in_chinese(cast):
 def test_generated_passwords_pass_the_rules():
     for _ in range(200):
         validate_password(passwords.generate(12))
+
+
+def test_a_password_with_the_persons_chinese_name_is_refused():
+    user = get_user_model()(username="wf01", first_name="王芳")
+    assert "用户名、姓名或邮箱" in refusal("王芳-Secret-2025", user)
+    validate_password("长江-Yellow-88", user)
+
+
+def test_every_rule_has_chinese_help_text():
+    from django.contrib.auth.password_validation import password_validators_help_texts
+
+    texts = password_validators_help_texts()
+    assert len(texts) == 4 and all(any("\u4e00" <= c <= "\u9fff" for c in t) for t in texts)

@@ -64,11 +64,20 @@ class CommonPasswordValidator(django_rules.CommonPasswordValidator):
         return "不能使用常见密码。"
 
 
+def _shortest(part: str) -> int:
+    """A Chinese name is two or three characters, each one a syllable: two already name
+    the person ("王芳"); Latin parts shorter than three occur inside too many good passwords."""
+    return CJK_SHORTEST_PART if any("\u4e00" <= c <= "\u9fff" for c in part) else LATIN_SHORTEST_PART
+
+
+LATIN_SHORTEST_PART = 3
+CJK_SHORTEST_PART = 2
+
+
 class NameLikeValidator(django_rules.UserAttributeSimilarityValidator):
     """Refuses a password that contains, or closely resembles, the login name or the name."""
 
     DEFAULT_USER_ATTRIBUTES = ("username", "first_name", "last_name", "email")
-    SHORTEST_PART = 3  # shorter names ("li") occur inside too many good passwords
 
     def validate(self, password: str, user=None) -> None:
         if user is None:
@@ -78,7 +87,7 @@ class NameLikeValidator(django_rules.UserAttributeSimilarityValidator):
             value = getattr(user, name, None)
             if not isinstance(value, str) or not value:
                 continue
-            parts = [p for p in re.split(r"\W+", value.lower()) if len(p) >= self.SHORTEST_PART]
+            parts = [p for p in re.split(r"\W+", value.lower()) if len(p) >= _shortest(p)]
             if any(part in lowered for part in parts):
                 raise ValidationError(self.get_error_message(), code="password_too_similar")
         super().validate(password, user)

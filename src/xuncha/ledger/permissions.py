@@ -16,7 +16,8 @@ ALL, UNIT, TEAM = "all", "unit", "team"
 
 ACTIONS: dict[str, dict[str, str]] = {
     "view": {"office_admin": ALL, "supervisor": ALL, "system": ALL, "team_member": TEAM,
-             "unit_editor": UNIT, "unit_leader": UNIT},
+             "unit_editor": UNIT, "unit_leader": UNIT,
+             "sys_admin": ALL},  # reads the ledger it sets up (and removes evidence from); approves nothing
     "edit_findings": {"office_admin": ALL, "system": ALL, "team_member": TEAM},
     "edit_measures": {"office_admin": ALL, "system": ALL, "unit_editor": UNIT},
     "report_progress": {"office_admin": ALL, "system": ALL, "unit_editor": UNIT},

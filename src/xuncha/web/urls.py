@@ -3,6 +3,7 @@ from django.urls import path
 
 from xuncha.web.views import account, closeouts, files, imports, jobs, ledger, notices, reuse
 from xuncha.web.views import accounts_admin as staff_accounts
+from xuncha.web.views import evidence_removal as evidence_views
 from xuncha.web.views import twofactor as second_factor
 
 urlpatterns = [
@@ -59,4 +60,6 @@ urlpatterns = [
     path("accounts/<int:pk>/role", staff_accounts.account_role, name="account-role"),
     path("accounts/<int:pk>/unlock", staff_accounts.account_unlock, name="account-unlock"),
     path("accounts/<int:pk>/2fa-reset", staff_accounts.account_reset_2fa, name="account-2fa-reset"),
+    path("evidence/<int:pk>/withdraw", evidence_views.evidence_withdraw, name="evidence-withdraw"),
+    path("evidence/<int:pk>/remove", evidence_views.evidence_remove, name="evidence-remove"),
 ]

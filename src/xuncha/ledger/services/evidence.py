@@ -8,9 +8,13 @@ from dataclasses import dataclass
 import filetype
 from django.conf import settings
 from django.core.files import File
+from django.db import transaction
 
-from xuncha.ledger.errors import InvalidInput
-from xuncha.ledger.services import storage
+from xuncha.ledger import permissions
+from xuncha.ledger.errors import InvalidInput, InvalidMove, NotFound, PermissionDenied
+from xuncha.ledger.services import audit, storage
+
+FINDING_STATUS_CLOSED = "closed"
 
 # Sniffed MIME type → a plain word for people. Anything else is refused.
 ALLOWED_TYPES: dict[str, str] = {
@@ -105,3 +109,59 @@ def open_file(stored_name: str) -> File:
 def discard(stored_names: Iterable[str]) -> None:
     """Remove files written for a transaction that did not commit."""
     storage.delete(KIND, stored_names)
+
+
+# -- withdrawal and removal (剩余信息保护: a wrong upload does not stay in storage) -----------
+
+def _describe(evidence) -> dict:
+    return {"name": evidence.original_name, "sha256": evidence.sha256, "size": evidence.size,
+            "uploaded_by": evidence.uploaded_by_id, "report": evidence.report_id}
+
+
+def _locked(pk: int):
+    from xuncha.ledger.models import Evidence
+
+    evidence = (Evidence.objects.select_for_update().select_related("report__measure__finding")
+                .filter(pk=pk).first())
+    if evidence is None:
+        raise NotFound("佐证材料不存在，或已被撤回。")
+    return evidence
+
+
+def _forget(actor, evidence, action: str, summary: str, reason: str = "") -> None:
+    """Record the act while the row still names its finding, delete the row, and delete the
+    file once the transaction commits (a rollback keeps both)."""
+    audit.record(actor, action, evidence, summary[:300], before=_describe(evidence),
+                 after={"reason": reason} if reason else None)
+    stored_name = evidence.stored_name
+    evidence.delete()
+    storage.delete_after_commit(KIND, [stored_name])
+
+
+@transaction.atomic
+def withdraw(actor, pk: int) -> None:
+    """Its uploader withdraws an evidence file, while the finding is not yet signed off nor
+    waiting for a sign-off decision."""
+    evidence = _locked(pk)
+    finding = evidence.report.measure.finding
+    permissions.require(actor, "report_progress", finding.inspection)
+    if evidence.uploaded_by_id != actor.user_id:
+        raise PermissionDenied("只有上传人可以撤回佐证材料；销号后如需删除，请联系系统管理员。")
+    if finding.status == FINDING_STATUS_CLOSED:
+        raise InvalidMove("该问题已销号，佐证材料不能再撤回；如需删除，请联系系统管理员。")
+    if finding.closeouts.filter(state="requested").exists():
+        raise InvalidMove("该问题正在销号审核中，不能撤回佐证材料。")
+    _forget(actor, evidence, "evidence.withdraw",
+            f"撤回佐证材料“{evidence.original_name}”")
+
+
+@transaction.atomic
+def remove(actor, pk: int, reason: str) -> None:
+    """The system administrator removes an evidence file (after sign-off too), with a reason."""
+    permissions.require(actor, "remove_evidence")
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("请填写删除原因。", field="reason")
+    evidence = _locked(pk)
+    _forget(actor, evidence, "evidence.remove",
+            f"删除佐证材料“{evidence.original_name}”，原因：{reason}", reason=reason)
