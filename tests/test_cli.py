@@ -42,14 +42,15 @@ def test_demo_load_only_builds_the_ledger_from_the_sample_notices(tmp_path):
     result = run("demo", "--load-only", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "已从 5 份示例通报载入演示数据" in result.stdout
-    for username in ["admin", "team", "editor", "leader", "supervisor"]:
+    for username in ["admin", "team", "editor", "leader", "supervisor", "sysadmin", "secadmin", "auditor"]:
         assert f"用户名 {username}" in result.stdout
+    assert "双因素认证已关闭（XUNCHA_2FA=off）" in result.stdout
     first_passwords = re.findall(r"密码 (\S+)", result.stdout)
     again = run("demo", "--load-only", tmp_path=tmp_path)
     assert again.returncode == 0, again.stderr
     assert "未重新载入" in again.stdout and "已从" not in again.stdout
     second_passwords = re.findall(r"密码 (\S+)", again.stdout)
-    assert len(second_passwords) == 5 and not set(first_passwords) & set(second_passwords)
+    assert len(second_passwords) == 8 and not set(first_passwords) & set(second_passwords)
 
 
 def test_demo_refuses_a_data_folder_holding_other_data(tmp_path):

@@ -6,9 +6,9 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
-from django.core.management import CommandError, call_command
 
 from tests.conftest import PASSWORD
 from xuncha.core.statuses import ADMIN_ROLES, ROLE
@@ -85,7 +85,7 @@ def test_only_the_system_administrator_creates_accounts_and_it_is_audited(cast):
 def test_one_person_cannot_hold_two_of_the_three(cast):
     sysadmin = cast.actor("sysadmin")
     # cast.users["secadmin"] is the person named "secadmin": not also the audit administrator.
-    with pytest.raises(InvalidInput, match="同一人不能同时担任.*已是安全管理员"):
+    with pytest.raises(InvalidInput, match=r"同一人不能同时担任.*已是安全管理员"):
         accounts.create_staff(sysadmin, "secadmin2", NEW, "audit_admin", display_name="secadmin")
     # nor by a role change of another account of the same person
     other = accounts.create_staff(sysadmin, "secadmin3", NEW, "supervisor", display_name="secadmin")
