@@ -107,3 +107,24 @@ def test_the_lifetime_counts_from_the_login_form(client, cast, clock, settings):
         assert client.get(reverse("workbench")).status_code == 200, moment
     clock["offset"] = 3700
     assert client.get(reverse("workbench")).status_code == 302
+
+
+def test_the_expired_session_row_is_deleted_on_the_server(login, clock, settings):
+    from django.contrib.sessions.models import Session
+
+    settings.SESSION_MAX_SECONDS = 3600
+    client = login("editor")
+    client.get(reverse("workbench"))
+    key = client.session.session_key
+    for moment in (1200, 2400, 3660):  # active all along: only the lifetime ends it
+        clock["offset"] = moment
+        client.get(reverse("workbench"))
+    assert Session.objects.exists() and not Session.objects.filter(session_key=key).exists()
+    # (idle sessions expire in place and go with the daily 清理过期会话 job)
+
+
+def test_the_absolute_lifetime_is_eight_hours_unless_set(monkeypatch):
+    from xuncha import config
+
+    assert config.load({})["XUNCHA_SESSION_MAX_HOURS"] == 8
+    assert config.load({"XUNCHA_SESSION_MAX_HOURS": "4"})["XUNCHA_SESSION_MAX_HOURS"] == 4
