@@ -277,6 +277,9 @@ MIDDLEWARE += [
     "xuncha.web.middleware.PasswordExpiryMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a refused login into the lockout page
 ]
+# Refused writes (403/404/405 to a POST) are audit records; after auth, so the actor is known.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "xuncha.web.refusals.RefusalAuditMiddleware")
 # Axes first: it refuses a locked account before any password is checked.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
 LOCKOUT_MINUTES = CONFIG["XUNCHA_LOCKOUT_MINUTES"]
