@@ -34,6 +34,9 @@ ACTIONS: dict[str, dict[str, str]] = {
     "retry_jobs": {"office_admin": ALL, "system": ALL},
     # Ending a login lockout early: the security administrator's, held by the office until then.
     "release_lockout": {"office_admin": ALL, "system": ALL},
+    # 审计日志: the audit administrator, the office, and the supervisor (纪委) within its unit when
+    # it has one (xuncha.ledger.audit_selectors narrows it).
+    "view_audit": {"office_admin": ALL, "audit_admin": ALL, "supervisor": ALL, "system": ALL},
 }
 
 DENIED_MESSAGES = {
@@ -52,6 +55,7 @@ DENIED_MESSAGES = {
     "view_jobs": "只有巡察办和监督部门可以查看后台任务。",
     "retry_jobs": "只有巡察办可以重试后台任务。",
     "release_lockout": "只有安全管理员可以解除账号锁定。",
+    "view_audit": "只有审计管理员、巡察办和纪委监督人员可以查看审计日志。",
 }
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from xuncha.web.views import account, closeouts, files, imports, jobs, ledger, notices, reuse
+from xuncha.web.views import account, audit, closeouts, files, imports, jobs, ledger, notices, reuse
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html",
@@ -44,4 +44,7 @@ urlpatterns = [
     # 后台任务 (xuncha.jobs)
     path("jobs/", jobs.job_list, name="jobs"),
     path("jobs/<int:pk>/retry", jobs.job_retry, name="job-retry"),
+    # 审计日志
+    path("audit/", audit.audit_log, name="audit-log"),
+    path("audit/export.xlsx", audit.audit_export, name="audit-export"),
 ]
