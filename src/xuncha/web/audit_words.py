@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 
 from xuncha.core import statuses
 
@@ -27,10 +28,13 @@ ACTIONS: dict[str, str] = {
     "job.enqueue": "提交后台任务", "job.retry": "重试后台任务",
     "request.denied": "拒绝越权操作",
     "published_file.mismatch": "发布文件被改动",
+    "published.verify": "发布文件完整性校验", "files.purge_orphans": "删除无引用文件",
+    "imports.purge": "删除过期待导入文件", "reuse.reindex": "补建雷同索引",
+    "daily.run": "运行定时任务",
     "audit.verify": "审计日志完整性校验", "audit.archive": "归档审计日志", "audit.export": "导出审计日志",
 }
 
-RESULTS = {"ok": "成功", "denied": "已拒绝", "mismatch": "不一致", "broken": "异常"}
+RESULTS = {"ok": "成功", "denied": "已拒绝", "mismatch": "不一致", "broken": "异常", "failed": "未完成"}
 
 OBJECTS = {"finding": "问题", "measure": "整改措施", "progressreport": "整改进展", "evidence": "佐证材料",
            "closeout": "销号", "lookback": "回头看", "notice": "通报", "inspection": "巡察",
@@ -46,7 +50,9 @@ EXTRA_FIELDS = {
     "measures": "措施数", "finding_ids": "问题", "measure_ids": "措施", "progress_ids": "进展",
     "ok": "结果", "checked": "校验条数", "head_seq": "末条序号", "bad_seq": "问题序号",
     "first_seq": "起始序号", "through_seq": "截止序号", "last_hash": "末条哈希", "removed": "已从数据库移除",
-    "rows": "行数", "filters": "筛选条件", "count": "条数", "role": "角色", "text": "内容",
+    "rows": "行数", "mismatches": "不一致个数", "added": "新增", "day": "日期", "jobs": "任务",
+    "with_keys": "含密钥", "created_utc": "备份时间（UTC）", "evidence": "佐证材料", "notices": "通报文件",
+    "filters": "筛选条件", "count": "条数", "role": "角色", "text": "内容",
     "title": "标题", "description": "问题描述", "deadline": "完成时限", "lead": "责任领导",
     "owner": "责任部门/责任人", "kind": "类型", "version": "版本",
 }
@@ -76,7 +82,7 @@ def _model_label(object_type: str, name: str) -> str | None:
     try:
         model = apps.get_model("ledger", object_type) if object_type else None
         field = model._meta.get_field(name) if model else None
-    except LookupError:
+    except (LookupError, FieldDoesNotExist):
         return None
     label = str(getattr(field, "verbose_name", "") or "")
     return label if _chinese(label) else None

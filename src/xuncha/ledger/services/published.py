@@ -92,8 +92,11 @@ def verify_all(actor: Actor) -> tuple[int, list[Mismatch]]:
             if mismatch is not None:
                 found.append(mismatch)
                 _record(actor, mismatch, "定期校验发现")
-    AuditVerification.objects.create(
+    stored = AuditVerification.objects.create(
         at=clock.now(), ok=not found, checked=checked, bad_count=len(found), kind="published",
         problem="" if not found else f"{len(found)} 个发布文件与发布时不一致"
                                      f"（如：通报 {found[0].notice.pk} 的 {found[0].entry.get('name')}）")
+    audit.record_now(actor, "published.verify", stored,
+                     f"校验发布文件 {checked} 个，" + (f"{len(found)} 个不一致" if found else "全部一致"),
+                     after={"checked": checked, "mismatches": len(found)}, result="mismatch" if found else "ok")
     return checked, found
