@@ -45,8 +45,27 @@ CORE_COMMANDS = {"parse": "xuncha.commands.parse", "render": "xuncha.commands.re
                  "lint": "xuncha.commands.lint", "reuse": "xuncha.commands.reuse"}
 
 
+# Django commands that would change accounts or data behind the audit trail: refused here, with
+# the audited way to do the same thing (tests/test_audit_commands.py lists every command).
+BYPASSING_COMMANDS = {
+    "changepassword": "请使用员工站点的“修改密码”页面，或由管理员重设密码（均记入审计日志）。",
+    "createsuperuser": "请使用 xuncha createuser --role 创建账号（记入审计日志）。",
+    "flush": "清空数据库会一并清除审计日志，xuncha 不提供此操作；确需重建请删除数据库后重新迁移。",
+    "loaddata": "直接载入数据会绕过审计日志，xuncha 不提供此操作；请使用 xuncha import 或 xuncha restore。",
+    "axes_reset": "请使用 xuncha unlock USERNAME 解除锁定（记入审计日志）。",
+    "axes_reset_ip": "请使用 xuncha unlock USERNAME 解除锁定（记入审计日志）。",
+    "axes_reset_username": "请使用 xuncha unlock USERNAME 解除锁定（记入审计日志）。",
+    "axes_reset_ip_username": "请使用 xuncha unlock USERNAME 解除锁定（记入审计日志）。",
+    "axes_reset_logs": "登录记录按审计要求保存，xuncha 不提供手工删除。",
+    "axes_reset_failure_logs": "登录记录按审计要求保存，xuncha 不提供手工删除。",
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in BYPASSING_COMMANDS:
+        print(f"xuncha {argv[0]}：不可用。{BYPASSING_COMMANDS[argv[0]]}", file=sys.stderr)
+        return 2
     if argv and argv[0] in CORE_COMMANDS:
         import importlib
 

@@ -222,6 +222,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("XUNCHA_TRUSTED_PROXIES", "", parse_networks,
             "Reverse proxies (addresses or CIDR networks, comma separated) whose X-Forwarded-For "
             "and X-Forwarded-Proto are believed; from any other peer those headers are ignored."),
+    Setting("XUNCHA_AUDIT_ARCHIVE_DELETE", "false", parse_bool,
+            "Lets `xuncha audit archive` remove the records it wrote to the archive file (only "
+            "records older than 180 days); off: they are copied and kept."),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

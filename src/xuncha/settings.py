@@ -185,6 +185,7 @@ SECURE_HSTS_PRELOAD = HTTPS and CONFIG["XUNCHA_HSTS_PRELOAD"]
 SILENCED_SYSTEM_CHECKS = ["security.W021"] if HTTPS and not SECURE_HSTS_PRELOAD else []
 # X-Forwarded-For/-Proto count only from these peers (web/proxy.py strips them from any other).
 TRUSTED_PROXIES = CONFIG["XUNCHA_TRUSTED_PROXIES"]
+AUDIT_ARCHIVE_DELETE = CONFIG["XUNCHA_AUDIT_ARCHIVE_DELETE"]
 if TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -280,6 +281,9 @@ MIDDLEWARE += [
     "xuncha.web.middleware.PasswordExpiryMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a refused login into the lockout page
 ]
+# Refused writes (403/404/405 to a POST) are audit records; after auth, so the actor is known.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "xuncha.web.refusals.RefusalAuditMiddleware")
 # Axes first: it refuses a locked account before any password is checked.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
 LOCKOUT_MINUTES = CONFIG["XUNCHA_LOCKOUT_MINUTES"]

@@ -49,14 +49,16 @@ def test_anonymous_users_get_the_login_page_for_every_staff_url(client, cast, to
 def test_another_units_editor_can_neither_read_nor_change_anything_by_id(login, cast, today):
     evidence, request = with_evidence_and_request(cast)
     client = login("outsider")
-    before = (AuditEvent.objects.count(), Measure.objects.count(), ProgressReport.objects.count())
+    changes = AuditEvent.objects.exclude(result="denied")  # each refused POST is itself recorded
+    before = (changes.count(), Measure.objects.count(), ProgressReport.objects.count())
     for url in staff_urls(cast, evidence, request)["get"][4:]:
         assert client.get(url).status_code == 404, url
     form = {"title": "伪造问题", "text": "伪造措施", "kind": "ongoing", "comment": "同意", "status": "in_progress",
             "version": 99, "date": "2025-11-10", "result": "sustained"}
     for url in staff_urls(cast, evidence, request)["post"]:
         assert client.post(url, form).status_code == 404, url
-    assert (AuditEvent.objects.count(), Measure.objects.count(), ProgressReport.objects.count()) == before
+    assert (changes.count(), Measure.objects.count(), ProgressReport.objects.count()) == before
+    assert AuditEvent.objects.filter(result="denied", actor_name="outsider").count() == 10
     assert Closeout.objects.get(pk=request.pk).state == "requested"
 
 

@@ -333,6 +333,14 @@ class AuditEvent(models.Model):
     # Denormalised scope, so a finding's timeline and a unit's recent changes are single indexed queries.
     inspection_id = models.BigIntegerField(null=True)
     finding_id = models.BigIntegerField(null=True)
+    # The hash chain (ledger.services.audit_chain): position, the previous record's hash, this one's.
+    seq = models.BigIntegerField(unique=True, null=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
+    # ok (done), denied (refused for lack of permission), mismatch (a published file changed on disk).
+    result = models.CharField(max_length=20, default="ok")
+    # The unit path ("/1/5/12/") of the object's unit, so the viewer filters a sub-tree with a prefix.
+    unit_path = models.CharField(max_length=255, blank=True, db_index=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "审计记录"
@@ -340,4 +348,52 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["finding_id", "at"]),
             models.Index(fields=["inspection_id", "at"]),
+            models.Index(fields=["at", "seq"], name="audit_at_seq"),
         ]
+
+
+class AuditChainHead(models.Model):
+    """One row: the last record of the chain. Appending locks it, so writers queue and the chain
+    never forks; `xuncha audit verify` compares it with the last row, so a deleted tail shows."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计链末端"
+
+
+class AuditArchive(models.Model):
+    """One `xuncha audit archive` run: the records it wrote to a file, and the cut's anchor."""
+
+    at = models.DateTimeField()
+    before = models.DateField()
+    first_seq = models.BigIntegerField()
+    through_seq = models.BigIntegerField()
+    last_hash = models.CharField(max_length=64)  # the chain continues from here after removal
+    count = models.PositiveIntegerField()
+    file_name = models.CharField(max_length=500)
+    sha256 = models.CharField(max_length=64)
+    removed = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计归档"
+        ordering = ["-through_seq"]
+
+
+class AuditVerification(models.Model):
+    """The result of one chain verification (the daily task or `xuncha audit verify`)."""
+
+    at = models.DateTimeField()
+    ok = models.BooleanField()
+    checked = models.PositiveIntegerField(default=0)
+    head_seq = models.BigIntegerField(default=0)
+    head_hash = models.CharField(max_length=64, blank=True)
+    bad_seq = models.BigIntegerField(null=True, blank=True)
+    problem = models.CharField(max_length=300, blank=True)
+    bad_count = models.PositiveIntegerField(default=0)  # records (or published files) found wrong
+    kind = models.CharField(max_length=20, default="chain")  # chain | published
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计校验结果"
+        ordering = ["-at", "-id"]

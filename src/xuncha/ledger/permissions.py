@@ -43,6 +43,9 @@ ACTIONS: dict[str, dict[str, str]] = {
     "reset_second_factor": {"security_admin": ALL, "system": ALL},
     # Removing an evidence file after the finding's sign-off, with a reason (residual information).
     "remove_evidence": {"sys_admin": ALL, "system": ALL},
+    # 审计日志: the audit administrator, the office, and the supervisor (纪委) within its unit when
+    # it has one (xuncha.ledger.audit_selectors narrows it).
+    "view_audit": {"office_admin": ALL, "audit_admin": ALL, "supervisor": ALL, "system": ALL},
 }
 
 DENIED_MESSAGES = {
@@ -66,6 +69,7 @@ DENIED_MESSAGES = {
     "manage_roles": "只有安全管理员可以更改账号的角色。",
     "reset_second_factor": "只有安全管理员可以重置双因素认证。",
     "remove_evidence": "只有系统管理员可以在销号后删除佐证材料。",
+    "view_audit": "只有审计管理员、巡察办和纪委监督人员可以查看审计日志。",
 }
 
 

@@ -64,3 +64,21 @@ def imports_purge(day: str = "") -> None:
 def files_purge_orphans(day: str = "") -> None:
     removed = orphans.purge_orphans()
     log.info("removed orphan files: %s", removed)
+
+
+# The audit chain and the published files, checked every day; the viewer shows the latest result.
+@job("audit.verify", title="审计日志完整性校验", atomic=False)
+def audit_verify(day: str = "") -> None:
+    from xuncha.ledger.services import audit_chain
+
+    verdict, _ = audit_chain.verify_and_store()
+    log.info("audit chain check: %s", "sound" if verdict.ok else verdict.problem)
+
+
+@job("published.verify", title="发布文件完整性校验", atomic=False)
+def published_verify(day: str = "") -> None:
+    from xuncha.ledger.actor import system_actor
+    from xuncha.ledger.services import published
+
+    checked, mismatches = published.verify_all(system_actor())
+    log.info("published files: %s checked, %s mismatched", checked, len(mismatches))

@@ -1,10 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from xuncha.web.views import account, closeouts, files, imports, jobs, ledger, notices, reuse
 from xuncha.web.views import accounts_admin as staff_accounts
 from xuncha.web.views import evidence_removal as evidence_views
 from xuncha.web.views import twofactor as second_factor
+from xuncha.web.views import account, audit, closeouts, files, imports, jobs, ledger, notices, reuse
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html",
@@ -62,4 +62,7 @@ urlpatterns = [
     path("accounts/<int:pk>/2fa-reset", staff_accounts.account_reset_2fa, name="account-2fa-reset"),
     path("evidence/<int:pk>/withdraw", evidence_views.evidence_withdraw, name="evidence-withdraw"),
     path("evidence/<int:pk>/remove", evidence_views.evidence_remove, name="evidence-remove"),
+    # 审计日志
+    path("audit/", audit.audit_log, name="audit-log"),
+    path("audit/export.xlsx", audit.audit_export, name="audit-export"),
 ]

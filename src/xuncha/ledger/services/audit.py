@@ -1,4 +1,8 @@
-"""The audit trail. Every service calls `record` inside its own transaction."""
+"""The audit trail. Every service calls `record` inside its own transaction.
+
+Records are appended to a hash chain (ledger.services.audit_chain); nothing updates or deletes
+them (tests/ledger/test_audit_inventory.py), except `xuncha audit archive` when configured.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 
-from xuncha import clock
 from xuncha.ledger.actor import Actor
-from xuncha.ledger.models import AuditEvent, Finding, Inspection
+from xuncha.ledger.models import AuditEvent, Finding, Inspection, Staff, Unit
+from xuncha.ledger.services import audit_chain
 
 
 def plain(value: Any) -> Any:
@@ -44,11 +48,32 @@ def _scope_of(obj: models.Model) -> tuple[int | None, int | None]:
     return inspection.pk if inspection else None, finding.pk if finding else None
 
 
-def record(actor: Actor, action: str, obj: models.Model, summary: str = "",
-           before: dict | None = None, after: dict | None = None) -> AuditEvent:
-    inspection_id, finding_id = _scope_of(obj)
-    return AuditEvent.objects.create(
-        at=clock.now(), actor_id=actor.user_id, actor_name=actor.name, ip=actor.ip,
-        action=action, object_type=obj._meta.model_name, object_id=obj.pk, summary=summary[:300],
-        before=before, after=after, inspection_id=inspection_id, finding_id=finding_id,
+def _unit_path(obj: models.Model | None, inspection_id: int | None) -> str:
+    """The path of the unit the record concerns (for the viewer's unit filter and scope)."""
+    if isinstance(obj, Unit):
+        return obj.path
+    if isinstance(obj, Staff):
+        return obj.unit.path if obj.unit_id else ""
+    if inspection_id:
+        return Inspection.objects.filter(pk=inspection_id).values_list("unit__path", flat=True).first() or ""
+    return ""
+
+
+def record(actor: Actor, action: str, obj: models.Model | None, summary: str = "",
+           before: dict | None = None, after: dict | None = None, result: str = "ok") -> AuditEvent:
+    inspection_id, finding_id = _scope_of(obj) if obj is not None else (None, None)
+    return audit_chain.append(
+        actor_id=actor.user_id, actor_name=actor.name, ip=actor.ip, action=action,
+        object_type=obj._meta.model_name if obj is not None else "",
+        object_id=obj.pk if obj is not None else None, summary=summary, before=before, after=after,
+        inspection_id=inspection_id, finding_id=finding_id, result=result,
+        unit_path=_unit_path(obj, inspection_id),
     )
+
+
+def record_now(actor: Actor, action: str, obj: models.Model | None, summary: str = "",
+               before: dict | None = None, after: dict | None = None, result: str = "ok") -> AuditEvent:
+    """A record in its own transaction: for reads worth recording (exports, downloads) and for
+    refusals, whose service transaction was rolled back."""
+    with transaction.atomic():
+        return record(actor, action, obj, summary, before, after, result)

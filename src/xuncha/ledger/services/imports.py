@@ -362,6 +362,10 @@ def purge_staged_imports(now: dt.datetime | None = None) -> int:
     storage.delete(STAGED, old)
     if old:
         log.info("purged %d staged import(s) older than %s", len(old), cutoff.isoformat())
+        from xuncha.ledger.actor import system_actor
+
+        audit.record_now(system_actor(), "imports.purge", None,
+                         f"删除过期的待导入文件 {len(old)} 个", after={"files": len(old)})
     return len(old)
 
 

@@ -11,8 +11,9 @@ import datetime as dt
 import logging
 
 from xuncha import clock
+from xuncha.ledger.actor import system_actor
 from xuncha.ledger.models import Evidence, Notice
-from xuncha.ledger.services import notices, storage
+from xuncha.ledger.services import audit, notices, storage
 from xuncha.ledger.services.evidence import KIND as EVIDENCE
 
 log = logging.getLogger(__name__)
@@ -47,4 +48,8 @@ def purge_orphans(now: dt.datetime | None = None) -> dict[str, int]:
         removed[kind] = len(old)
         if old:
             log.info("purged %d orphaned %s file(s)", len(old), kind)
+    if any(removed.values()):
+        audit.record_now(system_actor(), "files.purge_orphans", None,
+                         f"删除无引用的存储文件：佐证材料 {removed.get(EVIDENCE, 0)} 个，"
+                         f"通报文件 {removed.get(notices.FILES, 0)} 个", after=removed)
     return removed

@@ -45,6 +45,11 @@ def run_action(request, fallback: str, call, success: str) -> HttpResponseRedire
         call()
     except NotFound:
         raise Http404("记录不存在，或您无权查看。") from None
+    except PermissionDenied as exc:
+        from xuncha.web.refusals import record_refusal
+
+        record_refusal(request, exc.message, 403)
+        messages.error(request, exc.message)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from django.http import FileResponse, Http404
 
 from xuncha.ledger import selectors
-from xuncha.ledger.services import storage
+from xuncha.ledger.services import audit, storage
 from xuncha.ledger.services.evidence import KIND as EVIDENCE
 from xuncha.web.views.common import staff_view
 
@@ -31,8 +31,11 @@ def stored_download(kind: str, name: str, filename: str, content_type: str) -> F
 @staff_view
 def evidence_download(request, actor, pk: int) -> FileResponse:
     evidence = selectors.evidence_for_download(actor, pk)
-    return stored_download(EVIDENCE, evidence.stored_name, evidence.original_name,
-                           evidence.content_type)
+    response = stored_download(EVIDENCE, evidence.stored_name, evidence.original_name,
+                               evidence.content_type)
+    audit.record_now(actor, "evidence.download", evidence, f"下载佐证材料：{evidence.original_name}"[:300],
+                     after={"file": evidence.original_name})
+    return response
 
 
 def download_name(text: str, suffix: str) -> str:

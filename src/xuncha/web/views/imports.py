@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from xuncha.core.ledger_xlsx import write_xlsx
 from xuncha.ledger import selectors
 from xuncha.ledger.errors import ServiceError
-from xuncha.ledger.services import imports, storage
+from xuncha.ledger.services import audit, imports, storage
 from xuncha.web import forms, uploads
 from xuncha.web.views.common import run_action, staff_view
 from xuncha.web.views.files import XLSX, download_name, quote_name
@@ -20,7 +20,10 @@ from xuncha.web.views.files import XLSX, download_name, quote_name
 @staff_view
 def ledger_export(request, actor, pk: int):
     inspection = selectors.get_inspection(actor, pk)
-    data = write_xlsx(selectors.ledger_rows(inspection), title=f"{inspection.unit.name}巡察整改台账")
+    rows = selectors.ledger_rows(inspection)
+    data = write_xlsx(rows, title=f"{inspection.unit.name}巡察整改台账")
+    audit.record_now(actor, "ledger.export", inspection, f"导出台账：{inspection.unit.name}",
+                     after={"format": "xlsx"})
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = (
         f"attachment; filename*=UTF-8''{quote_name(download_name(inspection.unit.name + '整改台账', '.xlsx'))}")

@@ -15,7 +15,7 @@ from xuncha.core.privacy import mask_number
 from xuncha.core.render import RENDERERS, PdfUnavailable, render_bytes
 from xuncha.core.render.compose import FreeParts, paragraphs
 from xuncha.ledger import permissions, selectors
-from xuncha.ledger.services import notices
+from xuncha.ledger.services import audit, notices, published
 from xuncha.web import forms
 from xuncha.web.notice_page import notice_page
 from xuncha.web.views.common import run_action, staff_view
@@ -127,6 +127,13 @@ def notice_download(request, actor, pk: int, fmt: str):
     name = download_name(notice.doc.get("title") or "通报", renderer.suffix)
     stored = next((f for f in notice.files if f["format"] == fmt), None)
     if notice.state == "published" and stored:
+        try:  # served only while it is the file that was published
+            published.ensure_unchanged(actor, notice, stored)
+        except published.PublishedFileChanged as exc:
+            messages.error(request, exc.message)
+            return redirect("notice", pk=pk)
+        audit.record_now(actor, "notice.download", notice, f"下载已发布通报（第{notice.version}版，{fmt}）",
+                         after={"format": fmt, "sha256": stored.get("sha256")})
         return stored_download(notices.FILES, notices.stored_name(notice, stored), name,
                                renderer.content_type)
     try:
@@ -134,6 +141,8 @@ def notice_download(request, actor, pk: int, fmt: str):
     except PdfUnavailable as exc:
         messages.error(request, exc.message)
         return redirect("notice", pk=pk)
+    audit.record_now(actor, "notice.download", notice, f"下载通报草稿（第{notice.version}版，{fmt}）",
+                     after={"format": fmt, "state": notice.state})
     response = HttpResponse(data, content_type=renderer.content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote_name(name)}"
     return response

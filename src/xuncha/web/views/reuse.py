@@ -11,7 +11,7 @@ from xuncha.core.reuse.report import CSS as REPORT_CSS
 from xuncha.core.reuse.report import html_report, summaries, xlsx_report
 from xuncha.ledger import permissions
 from xuncha.ledger.errors import InvalidInput, ServiceError
-from xuncha.ledger.services import reuse_checks
+from xuncha.ledger.services import audit, reuse_checks
 from xuncha.web.csp import allow_inline_style
 from xuncha.web.views.common import staff_view
 from xuncha.web.views.files import XLSX, download_name, quote_name
@@ -72,6 +72,8 @@ def check_export(request, actor, pk: int, fmt: str):
         messages.error(request, "检测尚未完成，完成后才能导出报告。")
         return redirect("reuse-check", pk=pk)
     index, pairs, common = _report(check)
+    audit.record_now(actor, "reuse.export", check, f"导出雷同检测报告：{check.title}"[:300],
+                     after={"format": "xlsx" if fmt == "xlsx" else "html"})
     if fmt == "xlsx":
         response = HttpResponse(xlsx_report(index, pairs, common), content_type=XLSX)
         name = download_name(f"雷同检测报告_{check.title}", ".xlsx")

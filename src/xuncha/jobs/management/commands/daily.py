@@ -23,10 +23,18 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"日期“{date}”无效，请写成 YYYY-MM-DD。") from None
         failed = 0
+        ran = {}
         for entry, job, outcome in schedule.run_day(day):
             note = "" if outcome != "skipped" else "（当天已运行过，未重复执行）"
             reason = f"：{job.error}" if job.error else ""
             self.stdout.write(f"{entry.title}：{JOB_STATE.label(job.state)}{note}{reason}")
             failed += job.state != JobState.DONE
+            ran[entry.name] = outcome
+        from xuncha.ledger.actor import system_actor
+        from xuncha.ledger.services import audit
+
+        audit.record_now(system_actor(), "daily.run", None,
+                         f"运行 {day} 的定时任务（{len(ran)} 项，未完成 {failed} 项）",
+                         after={"day": day.isoformat(), "jobs": ran}, result="ok" if not failed else "failed")
         if failed:
             raise CommandError(f"{day} 的定时任务有 {failed} 项未完成，详见后台任务页面。")

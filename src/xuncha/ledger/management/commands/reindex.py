@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from xuncha.ledger.services import reuse
+from xuncha.ledger.actor import system_actor
+from xuncha.ledger.services import audit, reuse
 
 
 class Command(BaseCommand):
@@ -12,4 +13,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         added = reuse.reindex()
+        audit.record_now(system_actor(), "reuse.reindex", None, f"补建雷同检测索引：新增 {added} 份文本",
+                         after={"added": added})
         self.stdout.write(f"雷同检测索引：新增 {added} 份文本，共 {reuse.store().documents} 份。")

@@ -1,0 +1,138 @@
+"""Audit records in words: Chinese names of actions and fields, before/after as sentences."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+
+from xuncha.core import statuses
+
+ACTIONS: dict[str, str] = {
+    "login": "登录", "logout": "退出", "login.failed": "登录失败", "login.locked": "登录被锁定",
+    "login.release": "解除登录锁定", "account.password": "修改本人密码",
+    "staff.create": "新建账号", "staff.password": "重设账号密码", "staff.update": "修改账号",
+    "unit.create": "新建单位", "unit.update": "修改单位", "team.create": "新建巡察组",
+    "team.update": "修改巡察组", "round.create": "新建巡察轮次", "round.update": "修改巡察轮次",
+    "inspection.create": "新建巡察安排",
+    "finding.create": "新增问题", "finding.update": "修改问题",
+    "measure.create": "新增整改措施", "measure.update": "修改整改措施", "measure.status": "变更措施状态",
+    "progress.report": "报送整改进展",
+    "closeout.request": "申请销号", "closeout.approve": "同意销号", "closeout.return": "退回销号申请",
+    "lookback.record": "回头看",
+    "notice.draft": "起草通报", "notice.edit": "修改通报", "notice.approve": "审定通报",
+    "notice.publish": "发布通报", "notice.mask": "隐去通报中的个人信息", "notice.download": "下载通报",
+    "notice.import": "导入通报", "ledger.import": "导入台账", "import.stage": "上传待导入文件",
+    "import.cancel": "取消导入", "ledger.export": "导出台账",
+    "evidence.download": "下载佐证材料",
+    "reuse.check": "提交雷同检测", "reuse.purge": "删除过期雷同检测", "reuse.export": "导出雷同检测报告",
+    "job.enqueue": "提交后台任务", "job.retry": "重试后台任务",
+    "request.denied": "拒绝越权操作",
+    "published_file.mismatch": "发布文件被改动",
+    "published.verify": "发布文件完整性校验", "files.purge_orphans": "删除无引用文件",
+    "imports.purge": "删除过期待导入文件", "reuse.reindex": "补建雷同索引",
+    "daily.run": "运行定时任务",
+    "audit.verify": "审计日志完整性校验", "audit.archive": "归档审计日志", "audit.export": "导出审计日志",
+}
+
+RESULTS = {"ok": "成功", "denied": "已拒绝", "mismatch": "不一致", "broken": "异常", "failed": "未完成"}
+
+OBJECTS = {"finding": "问题", "measure": "整改措施", "progressreport": "整改进展", "evidence": "佐证材料",
+           "closeout": "销号", "lookback": "回头看", "notice": "通报", "inspection": "巡察",
+           "round": "巡察轮次", "unit": "单位", "team": "巡察组", "staff": "工作人员", "user": "账号",
+           "reusecheck": "雷同检测", "job": "后台任务", "auditverification": "校验结果"}
+
+# Keys written by services that are not model fields.
+EXTRA_FIELDS = {
+    "state": "状态", "status": "状态", "finding_status": "问题状态", "comment": "意见", "files": "文件",
+    "file": "文件", "format": "格式", "sha256": "SHA-256", "size": "大小（字节）", "missing": "文件缺失",
+    "masks": "隐去处数", "override_reason": "强制发布理由", "errors": "体检错误", "method": "请求方式",
+    "path": "地址", "reason": "原因", "source": "来源", "staged": "待导入文件", "findings": "问题数",
+    "measures": "措施数", "finding_ids": "问题", "measure_ids": "措施", "progress_ids": "进展",
+    "ok": "结果", "checked": "校验条数", "head_seq": "末条序号", "bad_seq": "问题序号",
+    "first_seq": "起始序号", "through_seq": "截止序号", "last_hash": "末条哈希", "removed": "已从数据库移除",
+    "rows": "行数", "mismatches": "不一致个数", "added": "新增", "day": "日期", "jobs": "任务",
+    "with_keys": "含密钥", "created_utc": "备份时间（UTC）", "evidence": "佐证材料", "notices": "通报文件",
+    "filters": "筛选条件", "count": "条数", "role": "角色", "text": "内容",
+    "title": "标题", "description": "问题描述", "deadline": "完成时限", "lead": "责任领导",
+    "owner": "责任部门/责任人", "kind": "类型", "version": "版本",
+}
+
+# Values of these keys are codes of a choice set: shown by their labels.
+CHOICES = {
+    "status": (statuses.MEASURE_STATUS, statuses.FINDING_STATUS),
+    "finding_status": (statuses.FINDING_STATUS,),
+    "state": (statuses.NOTICE_STATE, statuses.CLOSEOUT_STATE),
+    "kind": (statuses.MEASURE_KIND, statuses.UNIT_KIND),
+    "source": (statuses.FINDING_SOURCE,),
+    "role": (statuses.ROLE,),
+    "type": (statuses.ROUND_TYPE,),
+}
+
+
+def action_label(action: str) -> str:
+    return ACTIONS.get(action, action)
+
+
+def _chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _model_label(object_type: str, name: str) -> str | None:
+    """The field's own Chinese name on the record's model (Measure.text is 整改措施)."""
+    try:
+        model = apps.get_model("ledger", object_type) if object_type else None
+        field = model._meta.get_field(name) if model else None
+    except (LookupError, FieldDoesNotExist):
+        return None
+    label = str(getattr(field, "verbose_name", "") or "")
+    return label if _chinese(label) else None
+
+
+def field_label(name: str, object_type: str = "") -> str:
+    return _model_label(object_type, name) or EXTRA_FIELDS.get(name) or name
+
+
+def value_words(key: str, value) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if isinstance(value, list):
+        if all(isinstance(v, int | str) for v in value) and len(value) <= 8:
+            return "、".join(str(v) for v in value) or "（无）"
+        return f"{len(value)} 项"
+    if isinstance(value, dict):
+        return "；".join(f"{field_label(str(k))}：{value_words(str(k), v)}" for k, v in value.items())
+    text = str(value)
+    for choice_set in CHOICES.get(key, ()):
+        if text in choice_set:
+            return choice_set.label(text)
+    return text if len(text) <= 120 else text[:120] + "…"
+
+
+def changes(before: dict | None, after: dict | None, object_type: str = "") -> list[str]:
+    """One sentence per field: "状态：正在整改 → 已完成", or "文件：notice-v1.txt" when only one side."""
+    before, after = before or {}, after or {}
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return [f"{value_words('', before)} → {value_words('', after)}"]
+    lines = []
+    for key in dict.fromkeys([*before, *after]):
+        label = field_label(key, object_type)
+        if key in before and key in after:
+            if before[key] == after[key]:
+                continue
+            lines.append(f"{label}：{value_words(key, before[key])} → {value_words(key, after[key])}")
+        elif key in after:
+            lines.append(f"{label}：{value_words(key, after[key])}")
+        else:
+            lines.append(f"{label}（原）：{value_words(key, before[key])}")
+    return lines
+
+
+def object_words(object_type: str, object_id) -> str:
+    if not object_type:
+        return ""
+    name = OBJECTS.get(object_type, object_type)
+    return f"{name} {object_id}" if object_id is not None else name
