@@ -21,4 +21,5 @@ def staff(request) -> dict:
     current = actor(request)
     return {"actor": current, "role_label": ROLE.label(current.role),
             "can_check_reuse": permissions.allowed(current, "check_reuse"),
-            "can_view_jobs": permissions.allowed(current, "view_jobs")}
+            "can_view_jobs": permissions.allowed(current, "view_jobs"),
+            "can_setup": permissions.allowed(current, "manage_setup")}

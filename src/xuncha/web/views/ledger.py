@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from xuncha.core.statuses import FINDING_STATUS
 from xuncha.ledger import permissions, selectors
-from xuncha.ledger.services import findings, measures
+from xuncha.ledger.services import exports, findings, measures
 from xuncha.web import forms, uploads
 from xuncha.web.views.common import paginate, staff_view, submit
 
@@ -34,7 +34,8 @@ def round_detail(request, actor, pk: int):
     search.is_valid()
     q, status = search.cleaned_data.get("q", ""), search.cleaned_data.get("status", "")
     context = {"round": round_, "q": q, "status": status, "statuses": FINDING_STATUS,
-               "inspections": paginate(request, selectors.round_inspections(actor, round_), "upage")}
+               "inspections": paginate(request, selectors.round_inspections(actor, round_), "upage"),
+               "exports": exports.export_jobs(actor, round_)}
     if q or status:
         context["page"] = paginate(request, selectors.search_findings(actor, round_, q, status))
     return render(request, "web/round_detail.html", context)
