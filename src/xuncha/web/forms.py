@@ -88,6 +88,8 @@ class NoticePartsForm(StaffForm):
     phones = forms.CharField(label="联系电话", max_length=200, required=False)
     emails = forms.CharField(label="电子邮箱", max_length=200, required=False)
     addresses = forms.CharField(label="通讯地址", max_length=300, required=False)
+    notice_date = forms.DateField(label="成文日期", required=False, widget=DATE_WIDGET,
+                                  help_text="留空则在审定时取审定当天")
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
