@@ -19,6 +19,7 @@ from xuncha.core import privacy
 from xuncha.core.document import Claim, DocFinding, NoticeDoc
 from xuncha.core.lint import Diagnostic, configured, lint
 from xuncha.core.lint.corpus import copied_from
+from xuncha.core.numerals import strip_marker
 from xuncha.core.render import RENDERERS, PdfUnavailable, render_bytes
 from xuncha.core.render.compose import FreeParts, compose, free_parts, mask_names
 from xuncha.core.render.outline import cn_number
@@ -52,7 +53,9 @@ def notice_doc_for(inspection: Inspection) -> NoticeDoc:
         else:
             path = ["二", f"（{cn_number(index)}）"]
         measures = [m.text for m in sorted(finding.measures.all(), key=lambda m: (m.position, m.pk))]
-        items.append(DocFinding(path=path, title=finding.title.rstrip("。"), category=finding.category or None,
+        # A category typed with its own marker (“一、……”) would print as “（一）一、……”.
+        category = strip_marker(finding.category) or None
+        items.append(DocFinding(path=path, title=finding.title.rstrip("。"), category=category,
                                 description=finding.description or None, status=DOC_STATUS[finding.status],
                                 measures=measures))
     done = sum(1 for f in items if f.status in {"done", "ongoing"})
