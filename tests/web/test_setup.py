@@ -83,6 +83,16 @@ def test_the_unit_tree_adds_renames_and_moves_units_but_refuses_a_cycle(login, c
     assert "天宝街道" in client.get(reverse("setup-units")).content.decode()
 
 
+def test_the_unit_picker_shows_one_level_of_the_tree_with_arranged_units_marked(login, cast):
+    client = login("admin")
+    url = reverse("setup-round", args=[cast.inspection.round_id])
+    top = client.get(url).content.decode()
+    assert "示范区委" in top and "天宝社区" not in top.split('id="unit-picker"')[1].split("</fieldset>")[0]
+    street = client.get(url, {"under": cast.street.pk}).content.decode()
+    picker = street.split('id="unit-picker"')[1].split("</fieldset>")[0]
+    assert "天宝社区" in picker and "已安排" in picker  # team 4 inspects it in this round
+
+
 def test_teams_are_made_and_members_assigned_from_existing_accounts(login, cast):
     client = login("admin")
     client.post(reverse("setup-team-create"), {"name": "区委第五巡察组"})
@@ -102,9 +112,10 @@ SETUP_PAGES = {
     "setup-teams": lambda cast: reverse("setup-teams"),
     "setup-round": lambda cast: reverse("setup-round", args=[cast.inspection.round_id]),
 }
-# Session and user, then the page's own reads: rounds; the tree and the parent choices; teams
-# and their members; the round, its inspections and the five choice lists of the two forms.
-SETUP_QUERY_BASELINE = {"setup": 3, "setup-units": 4, "setup-teams": 4, "setup-round": 9}
+# Session and user, then the page's own reads: rounds; the tree's count and page and the parent
+# choices; teams and their members; the round, its inspections counted and paged, one level of
+# the unit picker and which of it is arranged, and the four choice lists of the forms.
+SETUP_QUERY_BASELINE = {"setup": 3, "setup-units": 5, "setup-teams": 4, "setup-round": 11}
 
 
 def _grow(cast, extra: int) -> None:

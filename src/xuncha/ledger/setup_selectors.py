@@ -40,6 +40,7 @@ def get_round(actor: Actor, pk: int) -> Round:
 
 
 def round_inspections(round_: Round) -> QuerySet[Inspection]:
+    """Paged by the caller: a round of a province has hundreds of units."""
     return Inspection.objects.filter(round=round_).select_related("unit", "team").order_by("unit__path")
 
 
@@ -53,10 +54,13 @@ class TreeUnit:
     depth: int
 
 
-def unit_tree(actor: Actor) -> list[TreeUnit]:
-    """Every unit under its parent, in one query (the materialised path orders the tree)."""
+def unit_tree(actor: Actor) -> QuerySet[Unit]:
+    """Every unit under its parent (the materialised path orders the tree); paged by the caller."""
     permissions.require(actor, ACTION)
-    units = Unit.objects.annotate(inspection_count=Count("inspections")).order_by("path")
+    return Unit.objects.annotate(inspection_count=Count("inspections")).order_by("path")
+
+
+def tree_rows(units) -> list[TreeUnit]:
     return [TreeUnit(u, u.path.count("/") - 2) for u in units]
 
 
@@ -84,3 +88,25 @@ def team_member_accounts() -> QuerySet[Staff]:
 
 def get_staff(actor: Actor, pk: int) -> Staff:
     return _get(actor, Staff.objects.select_related("user", "team"), pk)
+
+
+@dataclass
+class UnitPicker:
+    """One level of the unit tree for ticking units: where it is, and the children there."""
+
+    under: Unit | None
+    crumbs: list[Unit]  # from the top down to `under`
+    children: list[Unit]  # each with child_count, and arranged=True when the round has it
+
+
+def unit_picker(round_: Round, under: int | None) -> UnitPicker:
+    parent = Unit.objects.filter(pk=under).first() if under else None
+    ids = [int(part) for part in parent.path.strip("/").split("/")] if parent else []
+    crumbs = sorted(Unit.objects.filter(pk__in=ids), key=lambda u: len(u.path))
+    children = list(Unit.objects.filter(parent=parent).annotate(child_count=Count("children"))
+                    .order_by("name", "id"))
+    arranged = set(Inspection.objects.filter(round=round_, unit__in=[u.pk for u in children])
+                   .values_list("unit_id", flat=True))
+    for unit in children:
+        unit.arranged = unit.pk in arranged
+    return UnitPicker(parent, crumbs, children)

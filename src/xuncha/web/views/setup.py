@@ -18,7 +18,7 @@ from xuncha.ledger import setup_selectors as reads
 from xuncha.ledger.errors import ServiceError
 from xuncha.ledger.services import setup
 from xuncha.web import setup_forms as f
-from xuncha.web.views.common import staff_view
+from xuncha.web.views.common import paginate, staff_view
 
 
 def _save(request, form, call: Callable, success: str, done: str | Callable[[object], str],
@@ -65,8 +65,12 @@ def round_create(request, actor):
 def _round_page(request, actor, round_, forms: dict | None = None) -> HttpResponse:
     initial = {"name": round_.name, "level": round_.level, "type": round_.type, "start": round_.start,
                "end": round_.end, "rectification_months": round_.rectification_months}
+    under = request.GET.get("under", "")
+    bulk = (forms or {}).get("bulk_form")
+    ticked = set(bulk.data.getlist("units")) if bulk is not None and bulk.is_bound else set()
     context = {
-        "round": round_, "inspections": reads.round_inspections(round_),
+        "round": round_, "inspections": paginate(request, reads.round_inspections(round_)),
+        "picker": reads.unit_picker(round_, int(under) if under.isdigit() else None), "ticked": ticked,
         "round_form": f.RoundForm(initial=initial, auto_id="round_%s"),
         "inspection_form": f.InspectionForm(initial={"round": round_.pk}, auto_id="one_%s"),
         "bulk_form": f.BulkInspectionForm(auto_id="bulk_%s"),
@@ -159,7 +163,8 @@ def inspection_update(request, actor, pk: int):
 # ---- the unit tree --------------------------------------------------------------------------
 
 def _units_page(request, actor, forms: dict | None = None) -> HttpResponse:
-    context = {"tree": reads.unit_tree(actor), "unit_form": f.UnitForm(), **(forms or {})}
+    page = paginate(request, reads.unit_tree(actor))
+    context = {"page": page, "tree": reads.tree_rows(page), "unit_form": f.UnitForm(), **(forms or {})}
     return render(request, "web/setup_units.html", context)
 
 
