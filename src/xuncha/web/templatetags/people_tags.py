@@ -14,7 +14,7 @@ def person(user) -> str:
     accounts.create_staff sets to the same name; the login name only for an unnamed account."""
     if user is None:
         return "系统"
-    if get_user_model().staff.is_cached(user) and getattr(user, "staff", None) is not None:
-        if user.staff.display_name:
-            return user.staff.display_name
+    staff = getattr(user, "staff", None) if get_user_model().staff.is_cached(user) else None
+    if staff is not None and staff.display_name:
+        return staff.display_name
     return user.get_full_name() or user.get_username()
