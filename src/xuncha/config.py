@@ -202,6 +202,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest notice or ledger file accepted for import, in MB."),
     Setting("XUNCHA_IMPORT_BACKGROUND_ROWS", "1000", parse_positive_int,
             "An import of at least this many measures runs as a background job."),
+    Setting("XUNCHA_EXPORT_BACKGROUND_MEASURES", "2000", parse_positive_int,
+            "A round export (导出台账) of at least this many measures is built by a background job."),
     Setting("XUNCHA_IMPORT_STAGING_HOURS", "24", parse_positive_int,
             "An uploaded import not confirmed or cancelled within this many hours is deleted."),
     Setting("XUNCHA_STORAGE", "local", parse_storage,

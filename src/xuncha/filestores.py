@@ -17,6 +17,8 @@ KINDS: dict[str, str] = {
     "notices": "notices",
     "imports": "imports",  # uploads waiting in the import preview
     "reuse": "reuse-checks",  # batch 雷同 checks: <check>/files/<name> and <check>/texts.json
+    "thumbs": "thumbnails",  # evidence image thumbnails, made on first view: <evidence stored name>.jpg
+    "exports": "exports",  # round workbooks built by a job: round-<round>-<token>.xlsx
 }
 
 

@@ -68,3 +68,10 @@ def test_a_second_publish_of_the_same_version_is_refused_and_leaves_no_files(cas
     with pytest.raises(InvalidMove):
         notices.publish(cast.actor("admin"), Notice.objects.get(pk=stale.pk))
     assert sorted(storage.walk(notices.FILES)) == sorted(f["key"] for f in published.files)
+
+
+def test_a_category_typed_with_its_marker_is_numbered_once_in_the_notice(cast):
+    from xuncha.ledger.services.notices import notice_doc_for
+
+    doc = notice_doc_for(cast.inspection)
+    assert doc.findings[0].category == "集中整改期内已完成的整改事项"

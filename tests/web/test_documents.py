@@ -160,7 +160,7 @@ def test_a_notice_with_a_disciplined_persons_name_is_held_until_masked(login, ca
     describe(cast.system, cast.finding, "社区负责安全工作人员李建新受到政务警告处分。")
     notice = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
     page = login("editor").get(reverse("notice", args=[notice.pk])).content.decode()
-    assert 'id="lint-results"' in page and "personal-info" in page and '<mark class="lint-span"' in page
+    assert 'id="lint-results"' in page and "personal-info" in page and '<mark class="lint-span' in page
     assert "将“李建新”改为“李某”" in page
     notice = notices.approve(cast.actor("leader"), notice)
     response = login("admin").post(reverse("notice-publish", args=[notice.pk]), follow=True)

@@ -51,7 +51,7 @@ def test_the_second_view_of_a_notice_page_runs_no_lint_and_no_index_query(login,
     assert work == {"lint": 1, "index": 1}
     second = client.get(reverse("notice", args=[notice.pk])).content.decode()
     assert work == {"lint": 1, "index": 1}
-    assert "personal-info" in second and '<mark class="lint-span"' in second
+    assert "personal-info" in second and '<mark class="lint-span' in second
     assert first.count('class="lint lint-') == second.count('class="lint lint-') > 0
 
 
@@ -100,3 +100,31 @@ def test_a_broken_cache_only_costs_time(cast, today, monkeypatch):
 
     monkeypatch.setattr(notice_checks.django_cache, "get", broken)
     assert "personal-info" in {d.rule for d in notice_checks.page_checks(notice)}
+
+
+def test_the_notice_text_is_shown_once_with_rule_names_beside_the_marks(login, cast, today):
+    from xuncha.ledger.services import notices
+
+    notice = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
+    page = login("editor").get(reverse("notice", args=[notice.pk])).content.decode()
+    assert page.count('id="lint-text"') + page.count('id="notice-preview"') == 1
+    if 'id="lint-text"' in page:
+        assert 'class="lint-tag' in page
+    assert "缺少公开要素" in page or "措施" in page
+
+
+def test_the_notice_form_sets_the_date_written(login, cast, today):
+    from xuncha.ledger.models import Notice
+    from xuncha.ledger.services import notices
+
+    notice = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
+    client = login("editor")
+    page = client.get(reverse("notice", args=[notice.pk])).content.decode()
+    assert 'name="notice_date"' in page and "成文日期" in page
+    client.post(reverse("notice-edit", args=[notice.pk]), {
+        "overview": "总体情况", "plans": "", "phones": "", "emails": "", "addresses": "",
+        "notice_date": "2025-11-18", "version": notice.row_version})
+    notice = Notice.objects.get(pk=notice.pk)
+    assert notice.doc["notice_date"] == "2025-11-18" and "2025年11月18日" in notice.doc["text"]
+    notice = notices.approve(cast.actor("leader"), notice)
+    assert notice.doc["notice_date"] == "2025-11-18"  # approval keeps the date written

@@ -112,29 +112,53 @@ def _deadline_text(row: LedgerRow) -> str | dt.date:
     return row.deadline or ""
 
 
-def write_xlsx(rows: list[LedgerRow], title: str = "巡察整改台账") -> bytes:
+def _workbook(out: io.BytesIO):
     import xlsxwriter
 
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+    return xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
                                      "strings_to_urls": False})
-    sheet = book.add_worksheet("整改台账")
-    base = {"border": 1, "border_color": "#999999", "valign": "top", "text_wrap": True, "font_size": 10}
-    title_format = book.add_format({"font_name": "黑体", "font_size": 16, "align": "center", "valign": "vcenter"})
-    header = book.add_format({**base, "font_name": "黑体", "font_size": 11, "bg_color": "#E8EEF4",
-                              "align": "center", "valign": "vcenter"})
-    cell = book.add_format(base)
-    date = book.add_format({**base, "num_format": "yyyy-mm-dd"})
+
+
+class _Formats:
+    """The cell formats of one workbook (xlsxwriter formats belong to the book that made them)."""
+
+    def __init__(self, book) -> None:
+        base = {"border": 1, "border_color": "#999999", "valign": "top", "text_wrap": True, "font_size": 10}
+        self.title = book.add_format({"font_name": "黑体", "font_size": 16, "align": "center",
+                                      "valign": "vcenter"})
+        self.header = book.add_format({**base, "font_name": "黑体", "font_size": 11, "bg_color": "#E8EEF4",
+                                       "align": "center", "valign": "vcenter"})
+        self.cell = book.add_format(base)
+        self.date = book.add_format({**base, "num_format": "yyyy-mm-dd"})
+        self.number = book.add_format({**base, "num_format": "0"})
+        self.percent = book.add_format({**base, "num_format": "0.0%"})
+
+
+def _write_cell(sheet, row: int, column: int, value, formats: _Formats) -> None:
+    if isinstance(value, dt.date):
+        sheet.write_datetime(row, column, dt.datetime(value.year, value.month, value.day), formats.date)
+    elif isinstance(value, float):
+        sheet.write_number(row, column, value, formats.percent)
+    elif isinstance(value, int):
+        sheet.write_number(row, column, value, formats.number)
+    else:
+        sheet.write_string(row, column, str(value), formats.cell)
+
+
+def _ledger_sheet(book, formats: _Formats, name: str, rows: list[LedgerRow], title: str) -> None:
+    """One 台账 sheet: title, header, a row per measure, the finding cells merged."""
+    sheet = book.add_worksheet(name)
+    cell = formats.cell
     last_column = len(COLUMNS) - 1
-    sheet.merge_range(0, 0, 0, last_column, title, title_format)
+    sheet.merge_range(0, 0, 0, last_column, title, formats.title)
     sheet.set_row(0, 30)
-    sheet.write_row(1, 0, COLUMNS, header)
+    sheet.write_row(1, 0, COLUMNS, formats.header)
     for index, row in enumerate(rows, start=2):
         values = [row.number, row.category, row.finding, row.measure, row.lead, row.owner, _deadline_text(row),
                   row.progress, MEASURE_STATUS.label(row.status), row.completed_on or "", row.evidence, row.remarks]
         for column, value in enumerate(values):
             if isinstance(value, dt.date):
-                sheet.write_datetime(index, column, dt.datetime(value.year, value.month, value.day), date)
+                _write_cell(sheet, index, column, value, formats)
             else:
                 sheet.write_string(index, column, str(value), cell)
     # Merge the finding cells over each finding's consecutive rows.
@@ -158,6 +182,96 @@ def write_xlsx(rows: list[LedgerRow], title: str = "巡察整改台账") -> byte
     sheet.repeat_rows(1)
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
+
+
+def write_xlsx(rows: list[LedgerRow], title: str = "巡察整改台账") -> bytes:
+    out = io.BytesIO()
+    book = _workbook(out)
+    _ledger_sheet(book, _Formats(book), "整改台账", rows, title)
+    book.set_properties({"title": title})
+    book.close()
+    return out.getvalue()
+
+
+# ---- a round: one workbook, a summary sheet and a sheet per unit -----------------------------
+
+SUMMARY_SHEET = "汇总"
+SUMMARY_COLUMNS = ("序号", "被巡察单位", "巡察组", "反馈日期", "集中整改期截止", "反馈问题", "完成整改",
+                   "已销号", "整改措施", "措施完成", "逾期未完成措施", "问题整改完成率", "工作表")
+SUMMARY_WIDTHS = (6, 28, 18, 12, 14, 10, 10, 8, 10, 10, 14, 14, 24)
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+SHEET_NAME_MAX = 31  # Excel's limit
+
+
+@dataclass
+class UnitLedger:
+    """One unit's part of a round's workbook: its summary figures and its 台账 rows."""
+
+    unit: str
+    team: str = ""
+    feedback_date: dt.date | None = None
+    rectification_end: dt.date | None = None
+    findings_total: int = 0
+    findings_finished: int = 0
+    findings_closed: int = 0
+    measures_total: int = 0
+    measures_finished: int = 0
+    measures_overdue: int = 0
+    rows: list[LedgerRow] = field(default_factory=list)
+
+
+def sheet_name(name: str, used: set[str]) -> str:
+    """A legal, unique sheet name: no []:*?/\\, at most 31 characters, "(2)" etc. on a clash."""
+    base = SHEET_NAME_FORBIDDEN.sub("_", name).strip("'").strip() or "单位"
+    candidate, counter = base[:SHEET_NAME_MAX], 1
+    while candidate.casefold() in {u.casefold() for u in used} or candidate == SUMMARY_SHEET:
+        counter += 1
+        suffix = f"({counter})"
+        candidate = base[:SHEET_NAME_MAX - len(suffix)] + suffix
+    used.add(candidate)
+    return candidate
+
+
+def _summary_sheet(book, formats: _Formats, units: list[UnitLedger], names: list[str], title: str) -> None:
+    sheet = book.add_worksheet(SUMMARY_SHEET)
+    sheet.merge_range(0, 0, 0, len(SUMMARY_COLUMNS) - 1, title, formats.title)
+    sheet.set_row(0, 30)
+    sheet.write_row(1, 0, SUMMARY_COLUMNS, formats.header)
+    for index, (unit, name) in enumerate(zip(units, names, strict=True), start=2):
+        share = unit.findings_finished / unit.findings_total if unit.findings_total else ""
+        values = [index - 1, unit.unit, unit.team, unit.feedback_date or "", unit.rectification_end or "",
+                  unit.findings_total, unit.findings_finished, unit.findings_closed, unit.measures_total,
+                  unit.measures_finished, unit.measures_overdue, share]
+        for column, value in enumerate(values):
+            _write_cell(sheet, index, column, value, formats)
+        sheet.write_url(index, len(values), f"internal:'{name}'!A1", string=name)
+    total_row = len(units) + 2
+    sheet.write_string(total_row, 1, "合计", formats.header)
+    for column in range(5, 11):
+        letter = chr(ord("A") + column)
+        total = sum(_summary_value(u, column) for u in units)
+        sheet.write_formula(total_row, column, f"=SUM({letter}3:{letter}{total_row})", formats.number, total)
+    for position, width in enumerate(SUMMARY_WIDTHS):
+        sheet.set_column(position, position, width)
+    sheet.freeze_panes(2, 2)
+
+
+def _summary_value(unit: UnitLedger, column: int) -> int:
+    return [unit.findings_total, unit.findings_finished, unit.findings_closed, unit.measures_total,
+            unit.measures_finished, unit.measures_overdue][column - 5]
+
+
+def write_round_xlsx(units: list[UnitLedger], title: str = "巡察整改台账") -> bytes:
+    """A round's workbook: the 汇总 sheet first, then one 台账 sheet per unit, laid out as
+    `write_xlsx` lays out one inspection's."""
+    out = io.BytesIO()
+    book = _workbook(out)
+    formats = _Formats(book)
+    used: set[str] = set()
+    names = [sheet_name(u.unit, used) for u in units]
+    _summary_sheet(book, formats, units, names, title)
+    for unit, name in zip(units, names, strict=True):
+        _ledger_sheet(book, formats, name, unit.rows, f"{unit.unit}巡察整改台账")
     book.set_properties({"title": title})
     book.close()
     return out.getvalue()

@@ -6,6 +6,8 @@ The written form is the one notices use: 十二 (not 一十二) at the start, �
 
 from __future__ import annotations
 
+import re
+
 DIGITS = "零一二三四五六七八九"
 PLACES = {"十": 10, "百": 100, "千": 1000}
 GROUPS = {"万": 10**4, "亿": 10**8}
@@ -67,3 +69,14 @@ def parse_cn_number(text: str) -> int | None:
     written = cn_number(value)
     older = "一" + written if written.startswith("十") else written  # 一十二 for 十二
     return value if text in (written, older) else None
+
+
+# A heading marker typed at the start of a heading: 一、 （一） 1. 1、 （1）.
+LEADING_MARKER = re.compile(
+    rf"^\s*(?:[{CHARACTERS}]+\s*、|[（(]\s*[{CHARACTERS}\d]+\s*[）)]|\d{{1,3}}\s*[.．、](?!\d))\s*")
+
+
+def strip_marker(text: str) -> str:
+    """The heading text without a marker people typed: the system numbers headings itself, so
+    a typed one would print twice (“（一）一、……”)."""
+    return LEADING_MARKER.sub("", text, count=1).strip()

@@ -103,6 +103,18 @@ class Round(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        # The Django admin checks the same rule as the staff site (one home: services.setup).
+        from django.core.exceptions import ValidationError
+
+        from xuncha.ledger.errors import InvalidInput
+        from xuncha.ledger.services.setup import check_round_dates
+
+        try:
+            check_round_dates(self.start, self.end)
+        except InvalidInput as exc:
+            raise ValidationError({exc.field or "__all__": exc.message}) from None
+
 
 class Inspection(models.Model):
     """One team inspecting one unit in one round."""

@@ -28,6 +28,8 @@ ACTIONS: dict[str, dict[str, str]] = {
     "approve_notice": {"office_admin": ALL, "system": ALL, "unit_leader": UNIT},
     "publish_notice": {"office_admin": ALL, "system": ALL},
     "manage_inspections": {"office_admin": ALL, "system": ALL, "sys_admin": ALL},
+    # 巡察安排: rounds, the unit tree, teams and inspections.
+    "manage_setup": {"office_admin": ALL, "system": ALL, "sys_admin": ALL},
     # Batch 雷同 checks of uploaded documents (speeches, reports, plans) are the inspectors' tool.
     "check_reuse": {"office_admin": ALL, "system": ALL, "team_member": ALL, "supervisor": ALL},
     # The 后台任务 page (xuncha.jobs): the office watches it; the supervisor may look.
@@ -60,6 +62,7 @@ DENIED_MESSAGES = {
     "approve_notice": "只有本单位负责人或巡察办可以审定通报。",
     "publish_notice": "只有巡察办可以发布通报。",
     "manage_inspections": "只有巡察办可以管理巡察轮次和巡察安排。",
+    "manage_setup": "只有巡察办或系统管理员可以进行巡察安排。",
     "check_reuse": "只有巡察办、巡察组和监督部门可以使用雷同检测。",
     "view_jobs": "只有巡察办和监督部门可以查看后台任务。",
     "retry_jobs": "只有巡察办可以重试后台任务。",

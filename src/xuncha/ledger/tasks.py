@@ -9,7 +9,7 @@ from django.conf import settings
 
 from xuncha.jobs.registry import job
 from xuncha.jobs.runner import step
-from xuncha.ledger.services import imports, orphans, reuse, reuse_checks
+from xuncha.ledger.services import exports, imports, orphans, reuse, reuse_checks
 
 log = logging.getLogger(__name__)
 
@@ -82,3 +82,8 @@ def published_verify(day: str = "") -> None:
 
     checked, mismatches = published.verify_all(system_actor())
     log.info("published files: %s checked, %s mismatched", checked, len(mismatches))
+# Writes a file, so not atomic; idempotent: a rerun finds the file already stored.
+@job("ledger.round_export", title="导出台账", max_attempts=3, atomic=False)
+def round_export(round: int, user: int, name: str, ip: str = "") -> None:
+    step("生成工作簿")
+    exports.build_export(round, user, name, ip)

@@ -25,4 +25,5 @@ def staff(request) -> dict:
             "can_view_jobs": permissions.allowed(current, "view_jobs"),
             "can_view_accounts": permissions.allowed(current, "view_accounts"),
             "two_factor_on": twofactor.required_for(current.role),
-            "can_view_audit": permissions.allowed(current, "view_audit")}
+            "can_view_audit": permissions.allowed(current, "view_audit"),
+            "can_setup": permissions.allowed(current, "manage_setup")}

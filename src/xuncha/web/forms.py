@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from xuncha.core.numerals import strip_marker
 from xuncha.core.statuses import FINDING_SOURCE, LOOKBACK_RESULT, MEASURE_KIND, MEASURE_STATUS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -31,11 +32,28 @@ class StaffForm(forms.Form):
 
 
 class FindingForm(StaffForm):
-    category = forms.CharField(label="问题类别", max_length=300, required=False)
-    number = forms.CharField(label="编号", max_length=60, required=False)
+    """The category is picked from the inspection's own list or typed as a new one; the number
+    is made by the system (services.numbering)."""
+
+    category = forms.CharField(label="问题类别", max_length=300, required=False, widget=forms.Select)
+    new_category = forms.CharField(label="或新增类别", max_length=300, required=False,
+                                   help_text="不必写“一、”“（一）”等序号，系统自动编号")
     title = forms.CharField(label="问题", max_length=500)
     description = forms.CharField(label="具体表现", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     source = forms.ChoiceField(label="来源", choices=FINDING_SOURCE.django_choices(), initial="feedback")
+
+    def __init__(self, *args, categories: list[str] | tuple = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        current = self.initial.get("category", "")
+        names = list(dict.fromkeys([*categories, *([current] if current else [])]))
+        self.fields["category"].widget.choices = [("", "（不分类）"), *((c, c) for c in names)]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        new = strip_marker(data.pop("new_category", "") or "")
+        if new:
+            data["category"] = new
+        return data
 
 
 class MeasureForm(StaffForm):
@@ -88,6 +106,8 @@ class NoticePartsForm(StaffForm):
     phones = forms.CharField(label="联系电话", max_length=200, required=False)
     emails = forms.CharField(label="电子邮箱", max_length=200, required=False)
     addresses = forms.CharField(label="通讯地址", max_length=300, required=False)
+    notice_date = forms.DateField(label="成文日期", required=False, widget=DATE_WIDGET,
+                                  help_text="留空则在审定时取审定当天")
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 

@@ -35,7 +35,8 @@ def parts_initial(notice: Notice) -> dict:
     parts = notices.stored_parts(notice)
     return {"overview": "\n".join(parts.overview), "plans": "\n".join(parts.plans),
             "phones": "、".join(parts.contacts.phones), "emails": "、".join(parts.contacts.emails),
-            "addresses": "、".join(parts.contacts.addresses)}
+            "addresses": "、".join(parts.contacts.addresses),
+            "notice_date": notice.doc.get("notice_date") or None}
 
 
 def _html(notice: Notice, doc: NoticeDoc) -> dict:

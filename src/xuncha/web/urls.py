@@ -1,10 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from xuncha.web.views import account, audit, closeouts, evidence_removal, files, imports, jobs, ledger, notices, reuse
 from xuncha.web.views import accounts_admin as staff_accounts
-from xuncha.web.views import evidence_removal as evidence_views
+from xuncha.web.views import evidence as evidence_views
+from xuncha.web.views import setup as setup_views
 from xuncha.web.views import twofactor as second_factor
-from xuncha.web.views import account, audit, closeouts, files, imports, jobs, ledger, notices, reuse
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html",
@@ -29,7 +30,11 @@ urlpatterns = [
          name="closeout-approve"),
     path("closeouts/<int:pk>/return", closeouts.closeout_decide, {"decision": "return"}, name="closeout-return"),
     path("evidence/<int:pk>/download", files.evidence_download, name="evidence-download"),
+    path("evidence/<int:pk>/thumbnail", evidence_views.evidence_thumbnail, name="evidence-thumbnail"),
+    path("evidence/<int:pk>/view", evidence_views.evidence_inline, name="evidence-inline"),
     path("inspections/<int:pk>/ledger.xlsx", imports.ledger_export, name="ledger-export"),
+    path("rounds/<int:pk>/ledger.xlsx", imports.round_export, name="round-export"),
+    path("exports/<int:job>/download", imports.round_export_download, name="round-export-download"),
     path("inspections/<int:pk>/import", imports.import_upload, name="import"),
     path("inspections/<int:pk>/import/confirm", imports.import_confirm, name="import-confirm"),
     path("inspections/<int:pk>/import/cancel", imports.import_cancel, name="import-cancel"),
@@ -60,9 +65,29 @@ urlpatterns = [
     path("accounts/<int:pk>/role", staff_accounts.account_role, name="account-role"),
     path("accounts/<int:pk>/unlock", staff_accounts.account_unlock, name="account-unlock"),
     path("accounts/<int:pk>/2fa-reset", staff_accounts.account_reset_2fa, name="account-2fa-reset"),
-    path("evidence/<int:pk>/withdraw", evidence_views.evidence_withdraw, name="evidence-withdraw"),
-    path("evidence/<int:pk>/remove", evidence_views.evidence_remove, name="evidence-remove"),
+    path("evidence/<int:pk>/withdraw", evidence_removal.evidence_withdraw, name="evidence-withdraw"),
+    path("evidence/<int:pk>/remove", evidence_removal.evidence_remove, name="evidence-remove"),
     # 审计日志
     path("audit/", audit.audit_log, name="audit-log"),
     path("audit/export.xlsx", audit.audit_export, name="audit-export"),
+    # 巡察安排 (xuncha.web.views.setup)
+    path("setup/", setup_views.home, name="setup"),
+    path("setup/rounds/new", setup_views.round_create, name="setup-round-create"),
+    path("setup/rounds/<int:pk>/", setup_views.round_page, name="setup-round"),
+    path("setup/rounds/<int:pk>/edit", setup_views.round_update, name="setup-round-update"),
+    path("setup/rounds/<int:pk>/inspections/bulk", setup_views.inspections_bulk, name="setup-inspections-bulk"),
+    path("setup/inspections/new", setup_views.inspection_create, name="setup-inspection-create"),
+    path("setup/inspections/<int:pk>/", setup_views.inspection_page, name="setup-inspection"),
+    path("setup/inspections/<int:pk>/edit", setup_views.inspection_update, name="setup-inspection-update"),
+    path("setup/units/", setup_views.units, name="setup-units"),
+    path("setup/units/new", setup_views.unit_create, name="setup-unit-create"),
+    path("setup/units/<int:pk>/", setup_views.unit_page, name="setup-unit"),
+    path("setup/units/<int:pk>/edit", setup_views.unit_update, name="setup-unit-update"),
+    path("setup/teams/", setup_views.teams, name="setup-teams"),
+    path("setup/teams/new", setup_views.team_create, name="setup-team-create"),
+    path("setup/teams/<int:pk>/", setup_views.team_page, name="setup-team"),
+    path("setup/teams/<int:pk>/rename", setup_views.team_rename, name="setup-team-rename"),
+    path("setup/teams/<int:pk>/members/add", setup_views.member_add, name="setup-member-add"),
+    path("setup/teams/<int:pk>/members/<int:staff_pk>/remove", setup_views.member_remove,
+         name="setup-member-remove"),
 ]

@@ -10,7 +10,7 @@ from xuncha.ledger import derived, permissions
 from xuncha.ledger.actor import Actor
 from xuncha.ledger.errors import InvalidInput
 from xuncha.ledger.models import Finding, Inspection
-from xuncha.ledger.services import audit
+from xuncha.ledger.services import audit, numbering
 from xuncha.ledger.services.cas import swap
 
 EDITABLE = ["category", "number", "title", "description", "source", "previous"]
@@ -34,7 +34,8 @@ def create_finding(actor: Actor, inspection: Inspection, title: str, description
     position = (Finding.objects.filter(inspection=inspection).aggregate(m=Max("position"))["m"] or 0) + 1
     finding = Finding.objects.create(
         inspection=inspection, title=title.strip(), description=description.strip(), category=category.strip(),
-        number=number.strip(), source=source, previous=previous, position=position)
+        number=number.strip() or numbering.next_number(inspection, category.strip()), source=source,
+        previous=previous, position=position)
     derived.refresh_inspection(inspection.pk)
     audit.record(actor, "finding.create", finding, f"新增问题：{finding.title}",
                  after=audit.snapshot(finding, EDITABLE))

@@ -7,6 +7,7 @@ yet; if its transaction fails they are removed, so the same version can be publi
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from xuncha.core import privacy
 from xuncha.core.document import Claim, DocFinding, NoticeDoc
 from xuncha.core.lint import Diagnostic, configured, lint
 from xuncha.core.lint.corpus import copied_from
+from xuncha.core.numerals import strip_marker
 from xuncha.core.render import RENDERERS, PdfUnavailable, render_bytes
 from xuncha.core.render.compose import FreeParts, compose, free_parts, mask_names
 from xuncha.core.render.outline import cn_number
@@ -51,7 +53,9 @@ def notice_doc_for(inspection: Inspection) -> NoticeDoc:
         else:
             path = ["二", f"（{cn_number(index)}）"]
         measures = [m.text for m in sorted(finding.measures.all(), key=lambda m: (m.position, m.pk))]
-        items.append(DocFinding(path=path, title=finding.title.rstrip("。"), category=finding.category or None,
+        # A category typed with its own marker (“一、……”) would print as “（一）一、……”.
+        category = strip_marker(finding.category) or None
+        items.append(DocFinding(path=path, title=finding.title.rstrip("。"), category=category,
                                 description=finding.description or None, status=DOC_STATUS[finding.status],
                                 measures=measures))
     done = sum(1 for f in items if f.status in {"done", "ongoing"})
@@ -113,12 +117,13 @@ def draft_from_ledger(actor: Actor, inspection: Inspection, parts: FreeParts | N
 
 
 @transaction.atomic
-def update_draft(actor: Actor, notice: Notice, parts: FreeParts, expected_row_version: int) -> Notice:
-    """Rewrite the free parts; findings and counts are taken afresh from the ledger."""
+def update_draft(actor: Actor, notice: Notice, parts: FreeParts, expected_row_version: int,
+                 notice_date: dt.date | None = None) -> Notice:
+    """Rewrite the free parts and the 成文日期; findings and counts are taken afresh from the ledger."""
     permissions.require(actor, "draft_notice", notice.inspection)
     if notice.state != "draft":
         raise InvalidMove("只有草稿状态的通报可以修改；已审定或已发布的通报如需更正，请另起新版本。")
-    doc = _compose(notice.inspection, parts, masks=notice.masks)
+    doc = _compose(notice.inspection, parts, notice_date=notice_date, masks=notice.masks)
     swap(Notice, notice.pk, {"row_version": expected_row_version, "state": "draft"}, version_field="row_version",
          doc=doc)
     notice.refresh_from_db()
@@ -133,7 +138,9 @@ def approve(actor: Actor, notice: Notice) -> Notice:
     permissions.require(actor, "approve_notice", notice.inspection)
     if notice.state != "draft":
         raise InvalidMove("只有草稿状态的通报可以审定。")
-    doc = mask_names(compose(NoticeDoc.from_dict({**notice.doc, "notice_date": clock.today().isoformat()}),
+    # A 成文日期 set in the draft stays; without one the notice takes the day it is approved.
+    notice_date = notice.doc.get("notice_date") or clock.today().isoformat()
+    doc = mask_names(compose(NoticeDoc.from_dict({**notice.doc, "notice_date": notice_date}),
                              stored_parts(notice)), notice.masks).to_dict()
     swap(Notice, notice.pk, {"row_version": notice.row_version, "state": "draft"}, version_field="row_version",
          state="approved", approved_by=actor.user, approved_at=clock.now(), doc=doc)

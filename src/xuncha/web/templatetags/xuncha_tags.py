@@ -18,6 +18,7 @@ SETS = {
     "notice": statuses.NOTICE_STATE,
     "source": statuses.FINDING_SOURCE,
     "round_type": statuses.ROUND_TYPE,
+    "unit_kind": statuses.UNIT_KIND,
 }
 
 

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 from xuncha.core.ledger_xlsx import write_xlsx
 from xuncha.ledger import selectors
 from xuncha.ledger.errors import ServiceError
-from xuncha.ledger.services import audit, imports, storage
+from xuncha.ledger.services import audit, exports, imports, storage
 from xuncha.web import forms, uploads
 from xuncha.web.views.common import run_action, staff_view
-from xuncha.web.views.files import XLSX, download_name, quote_name
+from xuncha.web.views.files import XLSX, download_name, quote_name, stored_download
 
 
 @staff_view
@@ -28,6 +28,28 @@ def ledger_export(request, actor, pk: int):
     response["Content-Disposition"] = (
         f"attachment; filename*=UTF-8''{quote_name(download_name(inspection.unit.name + '整改台账', '.xlsx'))}")
     return response
+
+
+@require_POST
+@staff_view
+def round_export(request, actor, pk: int) -> HttpResponse:
+    """导出台账 of a round: the workbook at once, or a job when the round is large."""
+    round_ = selectors.get_round(actor, pk)
+    if exports.is_large(actor, round_):
+        exports.request_export(actor, round_)
+        messages.info(request, "本轮台账较大，已提交后台任务生成；完成后可在本页或“后台任务”页下载。")
+        return redirect(reverse("round", args=[pk]) + "#exports")
+    data = exports.round_workbook(actor, round_)
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote_name(download_name(round_.name + '整改台账', '.xlsx'))}")
+    return response
+
+
+@staff_view
+def round_export_download(request, actor, job: int):
+    found = exports.export_file(actor, job)
+    return stored_download(exports.KIND, found.name, download_name(found.filename[:-5], ".xlsx"), XLSX)
 
 
 def _import_page(request, inspection, form, status: int = 200, **extra) -> HttpResponse:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from xuncha.core.statuses import FINDING_STATUS
 from xuncha.ledger import permissions, selectors
-from xuncha.ledger.services import findings, measures
+from xuncha.ledger.services import exports, findings, measures, numbering
 from xuncha.web import forms, uploads
 from xuncha.web.views.common import paginate, staff_view, submit
 
@@ -34,7 +34,8 @@ def round_detail(request, actor, pk: int):
     search.is_valid()
     q, status = search.cleaned_data.get("q", ""), search.cleaned_data.get("status", "")
     context = {"round": round_, "q": q, "status": status, "statuses": FINDING_STATUS,
-               "inspections": paginate(request, selectors.round_inspections(actor, round_), "upage")}
+               "inspections": paginate(request, selectors.round_inspections(actor, round_), "upage"),
+               "exports": exports.export_jobs(actor, round_)}
     if q or status:
         context["page"] = paginate(request, selectors.search_findings(actor, round_, q, status))
     return render(request, "web/round_detail.html", context)
@@ -59,7 +60,8 @@ def inspection_detail(request, actor, pk: int):
     return render(request, "web/inspection_detail.html", {
         "inspection": inspection, "p": page, "tree": page.tree,
         "actions": permissions.actions_for(actor, inspection),
-        "finding_form": forms.FindingForm(), "notices": selectors.inspection_notices(inspection),
+        "finding_form": forms.FindingForm(categories=[c.name for c in page.categories if c.name]),
+        "notices": selectors.inspection_notices(inspection),
     })
 
 
@@ -72,8 +74,8 @@ def finding_detail(request, actor, pk: int):
     return render(request, "web/finding_detail.html", {
         "p": page, "finding": page.finding, "actions": page.actions,
         "measure_form": forms.MeasureForm(), "lookback_form": forms.LookbackForm(),
-        "finding_form": forms.FindingForm(initial={
-            "category": page.finding.category, "number": page.finding.number, "title": page.finding.title,
+        "finding_form": forms.FindingForm(categories=numbering.categories(page.finding.inspection), initial={
+            "category": page.finding.category, "title": page.finding.title,
             "description": page.finding.description, "source": page.finding.source}),
 
         "here": reverse("finding", args=[pk]),

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xuncha.core.document import Contacts, NoticeDoc
+from xuncha.core.lint.names import rule_name
 from xuncha.core.privacy import mask_number
 from xuncha.core.render import RENDERERS, PdfUnavailable, render_bytes
 from xuncha.core.render.compose import FreeParts, paragraphs
@@ -36,16 +37,20 @@ def notice_create(request, actor, pk: int):
 
 
 def highlighted(text: str, diagnostics) -> str:
-    """The notice text as HTML paragraphs, each diagnostic's span marked and anchored."""
+    """The notice text as HTML paragraphs, each diagnostic's span marked and anchored, with the
+    rule's Chinese name beside it (linking back to the diagnostic in the list)."""
     from django.utils.html import escape
 
-    marks = sorted((d.span[0], d.span[1], index) for index, d in enumerate(diagnostics, start=1) if d.span)
+    marks = sorted((d.span[0], d.span[1], index, d) for index, d in enumerate(diagnostics, start=1)
+                   if d.span)
     out, position = [], 0
-    for start, end, index in marks:
+    for start, end, index, diagnostic in marks:
         if start < position:
             continue  # overlapping spans: the first one wins
         out.append(escape(text[position:start]))
-        out.append(f'<mark class="lint-span" id="lint-{index}">{escape(text[start:end])}</mark>')
+        out.append(f'<mark class="lint-span lint-{diagnostic.severity}" id="lint-{index}">'
+                   f'{escape(text[start:end])}</mark><a class="lint-tag lint-{diagnostic.severity}" '
+                   f'href="#diag-{index}">{index} {escape(rule_name(diagnostic.rule))}</a>')
         position = end
     out.append(escape(text[position:]))
     return "".join(f"<p>{line}</p>" for line in "".join(out).split("\n") if line.strip())
@@ -64,6 +69,7 @@ def notice_detail(request, actor, pk: int):
         "diagnostics": diagnostics, "marked_text": highlighted(doc.text, diagnostics), "names": names,
         "numbers": [(n, mask_number(n)) for n in dict.fromkeys(numbers)],
         "has_errors": any(d.severity == "error" for d in diagnostics), "form_fields": page.form,
+        "has_spans": any(d.span for d in diagnostics),
         "actions": permissions.actions_for(actor, notice.inspection), "formats": RENDERERS,
     })
 
@@ -85,7 +91,8 @@ def notice_edit(request, actor, pk: int):
                       contacts=Contacts(phones=_split(data["phones"]), emails=_split(data["emails"]),
                                         addresses=_split(data["addresses"])))
     return run_action(request, reverse("notice", args=[pk]),
-                      lambda: notices.update_draft(actor, notice, parts, data["version"]), "已保存通报草稿。")
+                      lambda: notices.update_draft(actor, notice, parts, data["version"],
+                                                   notice_date=data["notice_date"]), "已保存通报草稿。")
 
 
 @require_POST

@@ -1,0 +1,81 @@
+"""Every staff page at 390 px: the menu folds behind a button, nothing runs off the side.
+
+With XUNCHA_SCREENSHOTS=<folder> each page is also saved at 390 and 1280 px for people to look at.
+"""
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+from xuncha.ledger.models import Evidence, Finding
+from xuncha.ledger.services import closeouts, exports, measures, notices
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
+
+
+def log_in(page, base, username):
+    page.goto(f"{base}{reverse('login')}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_selector("text=工作台")
+
+
+def staff_pages(cast) -> dict[str, str]:
+    import io
+
+    from PIL import Image
+
+    photo = io.BytesIO()
+    Image.new("RGB", (900, 600), "#4a7").save(photo, "PNG")
+    editor = cast.actor("editor")
+    measures.report_progress(editor, cast.measure, dt.date(2025, 11, 10), "巡察期间召开支部会议5次。",
+                             [("会议记录.pdf", [b"%PDF-1.4 x"]), ("现场照片.png", [photo.getvalue()])],
+                             mark="done")
+    closeouts.request_closeout(editor, Finding.objects.get(pk=cast.finding.pk))
+    notice = notices.draft_from_ledger(editor, cast.inspection)
+    exports.request_export(cast.actor("admin"), cast.inspection.round)
+    round_id = cast.inspection.round_id
+    return {
+        "workbench": reverse("workbench"), "rounds": reverse("rounds"), "round": reverse("round", args=[round_id]),
+        "findings": reverse("findings"), "inspection": reverse("inspection", args=[cast.inspection.pk]),
+        "finding": reverse("finding", args=[cast.finding.pk]), "notice": reverse("notice", args=[notice.pk]),
+        "import": reverse("import", args=[cast.inspection.pk]), "reuse": reverse("reuse-checks"),
+        "jobs": reverse("jobs"), "password": reverse("password-change"), "setup": reverse("setup"),
+        "setup-round": reverse("setup-round", args=[round_id]), "setup-units": reverse("setup-units"),
+        "setup-unit": reverse("setup-unit", args=[cast.tianbao.pk]), "setup-teams": reverse("setup-teams"),
+        "setup-team": reverse("setup-team", args=[cast.team4.pk]),
+        "setup-inspection": reverse("setup-inspection", args=[cast.inspection.pk]),
+    }
+
+
+def test_every_staff_page_fits_a_phone_and_the_menu_folds(page, live_server, cast):
+    shots = os.environ.get("XUNCHA_SCREENSHOTS")
+    urls = staff_pages(cast)
+    assert Evidence.objects.count() == 2
+    log_in(page, live_server.url, "admin")
+    for name, url in urls.items():
+        page.set_viewport_size(PHONE)
+        page.goto(f"{live_server.url}{url}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{name}: the page is {width} px wide at 390"
+        assert not page.locator("#main-nav").is_visible(), name
+        if shots:
+            page.screenshot(path=str(Path(shots) / f"{name}-390.png"), full_page=True)
+            page.set_viewport_size(DESKTOP)
+            page.screenshot(path=str(Path(shots) / f"{name}-1280.png"), full_page=True)
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}{urls['workbench']}")
+    page.click(".menu-button")
+    assert page.locator("#main-nav >> text=巡察安排").is_visible()
+    assert page.locator(".menu-button").get_attribute("aria-expanded") == "true"
+    if shots:
+        page.screenshot(path=str(Path(shots) / "menu-open-390.png"))
+    page.set_viewport_size(DESKTOP)
+    assert page.locator("#main-nav").is_visible() and not page.locator(".menu-button").is_visible()

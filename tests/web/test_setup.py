@@ -1,0 +1,141 @@
+"""巡察安排 in the staff site: the office sets up without the admin; others are refused."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from xuncha.ledger.models import AuditEvent, Inspection, Round, Staff, Unit
+from xuncha.ledger.services import setup
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_nav_shows_the_setup_item_to_the_office_only(login, cast):
+    assert ">巡察安排</a>" in login("admin").get(reverse("workbench")).content.decode()
+    for name in ("editor", "team_member", "supervisor"):
+        client = login(name)
+        assert "巡察安排" not in client.get(reverse("workbench")).content.decode()
+        assert client.get(reverse("setup")).status_code == 403
+        assert client.post(reverse("setup-round-create"), {"name": "x", "type": "regular"}).status_code == 403
+    assert not Round.objects.filter(name="x").exists()
+
+
+def test_the_office_creates_a_round_and_a_backwards_one_is_refused_with_the_text_kept(login, cast):
+    client = login("admin")
+    response = client.post(reverse("setup-round-create"), {
+        "name": "2026年区委第一轮巡察", "level": "区委", "type": "regular", "start": "2026-03-01",
+        "end": "2026-02-01", "rectification_months": "3"})
+    page = response.content.decode()
+    assert response.status_code == 400 and "轮次结束日期不能早于开始日期" in page
+    assert 'value="2026年区委第一轮巡察"' in page  # what was typed is still there
+    response = client.post(reverse("setup-round-create"), {
+        "name": "2026年区委第一轮巡察", "level": "区委", "type": "regular", "start": "2026-03-01",
+        "end": "2026-04-30", "rectification_months": "3"})
+    round_ = Round.objects.get(name="2026年区委第一轮巡察")
+    assert response["Location"] == reverse("setup-round", args=[round_.pk])
+    assert (round_.level, round_.rectification_months) == ("区委", 3)
+
+
+def test_the_inspection_form_uses_the_models_field_names_and_checks_dates(login, cast):
+    client = login("admin")
+    round_ = setup.create_round(cast.system, "第四轮")
+    page = client.get(reverse("setup-round", args=[round_.pk])).content.decode()
+    for name in ("round", "team", "unit", "start", "end", "feedback_date", "rectification_end"):
+        assert f'name="{name}"' in page, name
+    form = {"round": round_.pk, "team": cast.team4.pk, "unit": cast.street.pk, "start": "2026-03-02",
+            "end": "2026-04-10", "feedback_date": "2026-04-01"}
+    response = client.post(reverse("setup-inspection-create"), form)
+    assert response.status_code == 400 and "反馈日期不能早于结束日期" in response.content.decode()
+    response = client.post(reverse("setup-inspection-create"), {**form, "feedback_date": "2026-05-10"})
+    assert response.status_code == 302
+    inspection = Inspection.objects.get(round=round_)
+    assert inspection.rectification_end == dt.date(2026, 7, 10)
+    response = client.post(reverse("setup-inspection-create"), {**form, "feedback_date": "2026-05-10"})
+    assert "天宝街道党工委在第四轮中已有巡察安排" in response.content.decode()
+
+
+def test_several_units_are_arranged_at_once_or_none_with_unknown_names_listed(login, cast):
+    client = login("admin")
+    round_ = setup.create_round(cast.system, "第四轮")
+    url = reverse("setup-inspections-bulk", args=[round_.pk])
+    form = {"team": cast.team2.pk, "units": [cast.street.pk], "names": "天宝社区\n幸福社区",
+            "feedback_date": "2026-05-10"}
+    page = client.post(url, form).content.decode()
+    assert "未找到" in page and "幸福社区" in page and "天宝社区\n幸福社区</textarea>" in page
+    assert not Inspection.objects.filter(round=round_).exists()
+    client.post(url, {**form, "names": "天宝社区\n建设社区"})
+    assert Inspection.objects.filter(round=round_).count() == 3
+
+
+def test_the_unit_tree_adds_renames_and_moves_units_but_refuses_a_cycle(login, cast):
+    client = login("admin")
+    client.post(reverse("setup-unit-create"), {"name": "幸福村", "kind": "village", "parent": cast.street.pk})
+    village = Unit.objects.get(name="幸福村")
+    assert village.path.startswith(cast.street.path)
+    form = {"name": "天宝街道", "kind": "street", "parent": cast.tianbao.pk}
+    response = client.post(reverse("setup-unit-update", args=[cast.street.pk]), form)
+    assert "不能把天宝街道党工委移到它自己或它的下级单位之下" in response.content.decode()
+    client.post(reverse("setup-unit-update", args=[cast.street.pk]), {**form, "parent": cast.jianshe.pk})
+    assert Unit.objects.get(pk=village.pk).path.startswith(f"{cast.district.path}{cast.jianshe.pk}/")
+    assert "天宝街道" in client.get(reverse("setup-units")).content.decode()
+
+
+def test_the_unit_picker_shows_one_level_of_the_tree_with_arranged_units_marked(login, cast):
+    client = login("admin")
+    url = reverse("setup-round", args=[cast.inspection.round_id])
+    top = client.get(url).content.decode()
+    assert "示范区委" in top and "天宝社区" not in top.split('id="unit-picker"')[1].split("</fieldset>")[0]
+    street = client.get(url, {"under": cast.street.pk}).content.decode()
+    picker = street.split('id="unit-picker"')[1].split("</fieldset>")[0]
+    assert "天宝社区" in picker and "已安排" in picker  # team 4 inspects it in this round
+
+
+def test_teams_are_made_and_members_assigned_from_existing_accounts(login, cast):
+    client = login("admin")
+    client.post(reverse("setup-team-create"), {"name": "区委第五巡察组"})
+    team = cast.team4.__class__.objects.get(name="区委第五巡察组")
+    member = Staff.objects.get(user=cast.users["team_member"])
+    client.post(reverse("setup-member-add", args=[team.pk]), {"staff": member.pk})
+    assert Staff.objects.get(pk=member.pk).team_id == team.pk
+    editor = Staff.objects.get(user=cast.users["editor"])
+    response = client.post(reverse("setup-member-add", args=[team.pk]), {"staff": editor.pk})
+    assert response.status_code == 400  # not a team member's account: not even offered
+    assert AuditEvent.objects.filter(action="staff.team").count() == 1
+
+
+SETUP_PAGES = {
+    "setup": lambda cast: reverse("setup"),
+    "setup-units": lambda cast: reverse("setup-units"),
+    "setup-teams": lambda cast: reverse("setup-teams"),
+    "setup-round": lambda cast: reverse("setup-round", args=[cast.inspection.round_id]),
+}
+# Session and user, then the page's own reads: rounds; the tree's count and page and the parent
+# choices; teams and their members; the round, its inspections counted and paged, one level of
+# the unit picker and which of it is arranged, and the four choice lists of the forms.
+SETUP_QUERY_BASELINE = {"setup": 3, "setup-units": 5, "setup-teams": 4, "setup-round": 11}
+
+
+def _grow(cast, extra: int) -> None:
+    round_ = cast.inspection.round
+    for _ in range(extra):
+        unit = setup.create_unit(cast.system, f"社区{Unit.objects.count()}", parent=cast.street)
+        team = setup.create_team(cast.system, f"巡察组{unit.pk}")
+        setup.create_round(cast.system, f"轮次{unit.pk}")
+        setup.create_inspection(cast.system, round_, team, unit)
+
+
+@pytest.mark.parametrize("page", sorted(SETUP_PAGES))
+def test_setup_pages_keep_their_query_count_whatever_the_rows(login, cast, page):
+    client = login("admin")
+    client.get(SETUP_PAGES[page](cast))
+    counts = []
+    for extra in (3, 20):
+        _grow(cast, extra)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(SETUP_PAGES[page](cast)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], f"{page}: {counts[0]} queries, then {counts[1]}"
+    assert counts[0] <= SETUP_QUERY_BASELINE[page], f"{page}: {counts[0]} > {SETUP_QUERY_BASELINE[page]}"
