@@ -21,8 +21,10 @@ def test_the_workbench_shows_my_overdue_measures_and_pending_sign_offs(login, ca
 
 
 def test_the_office_sees_pending_sign_offs_on_its_workbench(login, cast, today):
-    measures.report_progress(cast.actor("editor"), cast.measure, today, "完成", mark="done")
-    closeouts.request_closeout(cast.actor("editor"), Finding.objects.get(pk=cast.finding.pk))
+    measures.report_progress(cast.actor("editor"), cast.measure, today, "已召开5次支部会议，均落实第一议题。",
+                             mark="done")
+    request = closeouts.request_closeout(cast.actor("editor"), Finding.objects.get(pk=cast.finding.pk))
+    closeouts.endorse_closeout(cast.actor("leader"), request)
     page = login("admin").get(reverse("workbench")).content.decode()
     assert 'id="pending-closeouts"' in page and "“第一议题”落实不到位" in page
 
@@ -107,7 +109,7 @@ def test_list_pages_keep_their_query_count_whatever_the_rows(login, cast, page, 
 
 def test_an_editor_edits_a_measure_and_a_stale_copy_is_refused(login, cast, today):
     client = login("editor")
-    form = {"text": "每次支部会议第一项学习", "owner": "社区党委书记", "kind": "deadline", "deadline": "2025-12-15",
+    form = {"text": "每次支部会议第一项学习", "owner": "社区党委书记", "kind": "deadline", "deadline": "2025-11-15",
             "version": cast.measure.version}
     response = client.post(reverse("measure-update", args=[cast.measure.pk]), form, follow=True)
     assert "已保存整改措施" in response.content.decode()

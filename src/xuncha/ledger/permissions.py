@@ -34,6 +34,10 @@ ACTIONS: dict[str, dict[str, str]] = {
     "retry_jobs": {"office_admin": ALL, "system": ALL},
     # Ending a login lockout early: the security administrator's, held by the office until then.
     "release_lockout": {"office_admin": ALL, "system": ALL},
+    # 销号 policy (transitions.CLOSEOUT) and 延期 (transitions.EXTENSION).
+    "endorse_closeout": {"system": ALL, "unit_leader": UNIT},
+    "request_extension": {"office_admin": ALL, "system": ALL, "unit_editor": UNIT},
+    "decide_extension": {"office_admin": ALL, "system": ALL},
 }
 
 DENIED_MESSAGES = {
@@ -52,6 +56,9 @@ DENIED_MESSAGES = {
     "view_jobs": "只有巡察办和监督部门可以查看后台任务。",
     "retry_jobs": "只有巡察办可以重试后台任务。",
     "release_lockout": "只有安全管理员可以解除账号锁定。",
+    "endorse_closeout": "只有本单位负责人可以审核销号申请。",
+    "request_extension": "只有本单位联络员或巡察办可以申请延期。",
+    "decide_extension": "只有巡察办可以审核延期申请。",
 }
 
 
