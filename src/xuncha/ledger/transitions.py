@@ -264,6 +264,35 @@ def open_closeout(finding):
     return finding._open_closeout
 
 
+def _closeout_ready(finding) -> str | None:
+    """Ready for sign-off: every measure finished (a reopened finding: with new work since)."""
+    from xuncha.ledger import derived  # derived writes history rows through this module
+
+    if derived.ready_for_closeout(finding):
+        return None
+    if finding.status == "reopened":
+        return "该问题因回头看发现反弹而重新打开，须补充并完成新的整改措施后才能再次销号。"
+    return f"该问题当前为“{FINDING_STATUS.label(finding.status)}”，还有整改措施未完成，不能销号。"
+
+
+def _closeout_requestable(finding) -> str | None:
+    if open_closeout(finding) is not None:
+        return "该问题已有待审核的销号申请。"
+    return _closeout_ready(finding)
+
+
+def _extendable(measure) -> str | None:
+    if measure.deadline is None:
+        return "只有有完成时限的措施可以申请延期。"
+    if hasattr(measure, "pending_extension"):  # pages load it with the measure
+        pending = measure.pending_extension is not None
+    else:
+        pending = measure.extensions.filter(state="requested").exists()
+    if pending:
+        return "该措施已有待审核的延期申请。"
+    return None
+
+
 def _ongoing_only(measure) -> str | None:
     return None if measure.kind == "ongoing" else "只有“长期坚持”类措施可以标为长期坚持。"
 
@@ -322,6 +351,9 @@ MEASURE = register(Table(
         Move("finish", _S({"planned", "in_progress", "ongoing"}), "done", "已完成", "report_progress"),
         Move("sustain", _S({"planned", "in_progress"}), "ongoing", "长期坚持", "report_progress",
              guard=_ongoing_only),
+        # 延期: a request, decided by the office (EXTENSION below); the status stays.
+        Move("extend", _S({"planned", "in_progress"}), None, "申请延期", "request_extension", reason=True,
+             guard=_extendable, wrong_state="只有尚未完成的措施可以申请延期。"),
     )))
 
 CLOSEOUT = register(Table(
@@ -349,8 +381,9 @@ FINDING = register(Table(
     kind="finding", title="问题状态", model=Finding, choices=FINDING_STATUS,
     inspection=lambda f: f.inspection, finding_id=lambda f: f.pk, evidence=_finding_evidence,
     moves=(
-        Move("request_closeout", READY, None, "申请销号", "request_closeout", evidence=True),
-        Move("close", READY, "closed", "销号", "decide_closeout"),
+        Move("request_closeout", READY, None, "申请销号", "request_closeout", evidence=True,
+             guard=_closeout_requestable, wrong_state="该问题还有整改措施未完成，不能申请销号。"),
+        Move("close", READY, "closed", "销号", "decide_closeout", guard=_closeout_ready),
         Move("return", READY, "returned", "退回补充", "decide_closeout", reason=True),
         Move("lookback", _S({"closed"}), None, "回头看", "lookback", wrong_state=LOOKBACK_ONLY_CLOSED),
         Move("reopen", _S({"closed"}), "reopened", "问题反弹，重新打开", "lookback", reason=True,

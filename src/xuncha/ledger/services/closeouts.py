@@ -13,20 +13,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from xuncha import clock
-from xuncha.core.statuses import CLOSEOUT_OPEN, FINDING_STATUS, LOOKBACK_RESULT
+from xuncha.core.statuses import CLOSEOUT_OPEN, LOOKBACK_RESULT
 from xuncha.ledger import derived, permissions, transitions
 from xuncha.ledger.actor import Actor
 from xuncha.ledger.errors import Conflict, InvalidInput, InvalidMove
 from xuncha.ledger.models import Closeout, Finding, Lookback
 from xuncha.ledger.services import audit
-
-
-def _require_ready(finding: Finding) -> None:
-    if derived.ready_for_closeout(finding):
-        return
-    if finding.status == "reopened":
-        raise InvalidMove("该问题因回头看发现反弹而重新打开，须补充并完成新的整改措施后才能再次销号。")
-    raise InvalidMove(f"该问题当前为“{FINDING_STATUS.label(finding.status)}”，还有整改措施未完成，不能销号。")
 
 
 def request_closeout(actor: Actor, finding: Finding, comment: str = "", root_cause: str = "",
@@ -40,9 +32,6 @@ def request_closeout(actor: Actor, finding: Finding, comment: str = "", root_cau
     try:
         with transaction.atomic():
             finding = Finding.objects.select_for_update().select_related("inspection__unit").get(pk=finding.pk)
-            if finding.closeouts.filter(state__in=CLOSEOUT_OPEN).exists():
-                raise InvalidMove("该问题已有待审核的销号申请。")
-            _require_ready(finding)
             transitions.check(actor, finding, "request_closeout")
             closeout = Closeout.objects.create(
                 finding=finding, requested_by=actor.user, requested_at=clock.now(),
@@ -89,7 +78,6 @@ def approve_closeout(actor: Actor, closeout: Closeout, comment: str = "") -> Clo
     if (closeout.state == "requested" and settings.CLOSEOUT_ENDORSEMENT
             and permissions.allowed(actor, "decide_closeout", finding.inspection)):
         raise InvalidMove("该销号申请尚待单位负责人审核，审核同意后巡察办才能销号。")
-    _require_ready(finding)
     transitions.apply(actor, closeout, "approve", comment, changes=_decided(actor, comment))
     # The finding's own move states its real previous status (done, ongoing, reopened …).
     transitions.apply(actor, finding, "close", comment, cascade=True,

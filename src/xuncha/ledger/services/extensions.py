@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from xuncha import clock
 from xuncha.ledger import derived, permissions, transitions
 from xuncha.ledger.actor import Actor
-from xuncha.ledger.errors import Conflict, InvalidInput, InvalidMove
+from xuncha.ledger.errors import Conflict, InvalidInput
 from xuncha.ledger.models import ExtensionRequest, Measure
 from xuncha.ledger.services import audit
 from xuncha.ledger.services.measures import _lock_changeable
@@ -28,14 +28,12 @@ def request_extension(actor: Actor, measure: Measure, new_deadline: dt.date | No
         raise InvalidInput("请填写申请延至的日期。", field="new_deadline")
     try:
         with transaction.atomic():
-            measure.finding = _lock_changeable(measure.finding_id)
-            measure = Measure.objects.select_related("finding__inspection").get(pk=measure.pk)
-            if measure.status in {"done", "ongoing"} or measure.deadline is None:
-                raise InvalidMove("只有有完成时限且尚未完成的措施可以申请延期。")
+            finding = _lock_changeable(measure.finding_id)
+            measure = Measure.objects.get(pk=measure.pk)
+            measure.finding = finding
+            transitions.check(actor, measure, "extend", reason)
             if new_deadline <= measure.deadline:
                 raise InvalidInput("申请延至的日期应晚于现在的完成时限。", field="new_deadline")
-            if measure.extensions.filter(state="requested").exists():
-                raise InvalidMove("该措施已有待审核的延期申请。")
             request = ExtensionRequest.objects.create(
                 measure=measure, old_deadline=measure.deadline, new_deadline=new_deadline, reason=reason.strip(),
                 requested_by=actor.user, requested_at=clock.now())
