@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from xuncha.ledger.models import Closeout, Finding, Measure, ProgressReport
-from xuncha.ledger.services import closeouts, findings, measures, setup
+from xuncha.ledger.services import findings, measures, setup
 
 pytestmark = pytest.mark.django_db
 
