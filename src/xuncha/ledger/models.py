@@ -193,7 +193,8 @@ class Measure(models.Model):
         indexes = [
             models.Index(fields=["status", "deadline"]),
             # The measure list's urgency order (unfinished by deadline) read straight from an index.
-            models.Index(fields=["deadline", "id"], condition=models.Q(status__in=["planned", "in_progress"]),
+            # (The status list is spelled as the query spells it, sorted: SQLite matches it textually.)
+            models.Index(fields=["deadline", "id"], condition=models.Q(status__in=["in_progress", "planned"]),
                          name="measure_open_by_deadline"),
         ]
 

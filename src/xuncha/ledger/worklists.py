@@ -113,6 +113,10 @@ class MeasureFilters:
         return urlencode(pairs)
 
 
+ROW_FIELDS = ("id", "finding_id", "position", "text", "lead", "owner", "kind", "deadline", "status",
+              "completed_on", "original_deadline", "finding__inspection_id")
+
+
 def _inspections(actor: Actor, filters: MeasureFilters) -> QuerySet[Inspection] | None:
     """The visible inspections the filters keep (None: every visible one, no filter needed)."""
     chosen = Q()
@@ -163,8 +167,10 @@ def measure_list(actor: Actor, filters: MeasureFilters) -> QuerySet[Measure]:
         measures = measures.filter(status=status).order_by("deadline", "id")
     else:  # all
         measures = measures.order_by("deadline", "id")
-    return measures.select_related("finding__inspection__unit", "finding__inspection__round",
-                                   "finding__inspection__team")
+    # Only the columns a row shows: findings' and units' long texts stay in the database.
+    return measures.select_related("finding__inspection__unit", "finding__inspection__round").only(
+        *ROW_FIELDS, "finding__inspection__round__name", "finding__inspection__round__warning_days",
+        "finding__inspection__unit__name", "finding__title")
 
 
 def decorate(measures: list[Measure]) -> list[Measure]:
