@@ -29,7 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 PG_ADMIN_URL = os.environ.get("XUNCHA_BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
-PG_DB = "xuncha_bench"
+PG_DB = os.environ.get("XUNCHA_BENCH_PG_DB", "xuncha_bench")
 PASSWORD = "bench-only-Password-1"
 
 
@@ -90,24 +90,42 @@ def child(engine: str, scale_factor: float, requests: int, regenerate: bool) -> 
         info = province.generate(scale, log=lambda m: print(f"[{engine}]{m}", file=sys.stderr))
         province.create_bench_users(info["editor_unit"], PASSWORD)
         marker.write_text(json.dumps(info))
-    from xuncha.ledger.models import Inspection, Round
+    import datetime as dt
 
-    client = Client()
     from django.contrib.auth import get_user_model
+    from django.utils import timezone
 
-    client.force_login(get_user_model().objects.get(username="bench-admin"))
+    from xuncha import clock
+    from xuncha.ledger.models import Inspection, Round, Unit
+
+    # The province's deadlines are spread around its own "today": the pages see that day too.
+    moment = timezone.make_aware(dt.datetime.combine(province.TODAY, dt.time(12)))
+    clock.now = lambda: moment
+    admin, editor = Client(), Client()
+    admin.force_login(get_user_model().objects.get(username="bench-admin"))
+    editor.force_login(get_user_model().objects.get(username="bench-editor"))
     round_id = Round.objects.order_by("id").values_list("id", flat=True).first()
     step = max(1, Inspection.objects.count() // 50)
     inspection_ids = list(Inspection.objects.order_by("id").values_list("id", flat=True))[::step]
+    districts = list(Unit.objects.filter(parent_id=1).order_by("id").values_list("id", flat=True))
     pages = {
         "bare": lambda i: "/_bench/bare",
         "workbench": lambda i: "/",
         "round": lambda i: f"/rounds/{round_id}/?upage={1 + i % 5}",
         "inspection": lambda i: f"/inspections/{inspection_ids[i % len(inspection_ids)]}/",
         "findings": lambda i: f"/findings/?page={1 + i % 20}",
+        # The measure list (/measures/): urgency order, then with filters a 工作台 count links to.
+        "measures": lambda i: f"/measures/?page={1 + i % 20}",
+        "measures_red_unit": lambda i: f"/measures/?colour=red&unit={districts[i % len(districts)]}",
+        "measures_round_yellow": lambda i: f"/measures/?round={1 + i % 4}&colour=yellow",
+        "measures_owner_all": lambda i: f"/measures/?owner=%E7%A4%BE%E5%8C%BA&status=all&page={1 + i % 5}",
+        "todo": lambda i: "/todo/lookbacks-due/",
+        "workbench_editor": lambda i: "/",
     }
+    clients = {"workbench_editor": editor}
     results: dict = {}
     for name, url in pages.items():
+        client = clients.get(name, admin)
         for i in range(5):
             assert client.get(url(i)).status_code == 200, url(i)
         queries: list[str] = []

@@ -181,11 +181,11 @@ def generate(scale: Scale, seed: int = 7, log=print) -> dict:
                                   if s not in MEASURE_FINISHED and d is not None]
                 finding_rows.append((finding_id, inspection[0], rng.choice(pools["category"]),
                                      f"一/（{position}）", position, rng.choice(pools["title"]),
-                                     rng.choice(pools["description"]), "feedback", None, status, False,
+                                     rng.choice(pools["description"]), "feedback", None, status, False, False,
                                      min(open_deadlines) if open_deadlines else None, 1, now))
                 if closed:
                     closeout_rows.append((len(closeout_rows) + 1, finding_id, "approved", system.pk, now, "",
-                                          system.pk, now, "同意销号"))
+                                          system.pk, now, "同意销号", "", "", "", 1))
                 inspection[8] += 1
                 inspection[9] += status in {"done", "ongoing", "closed"}
                 inspection[10] += status == "closed"
@@ -196,14 +196,15 @@ def generate(scale: Scale, seed: int = 7, log=print) -> dict:
                                      "findings_closed", "measures_total", "measures_finished"],
                         (tuple(row) for row in inspections))
         _copy_or_insert(Finding, ["id", "inspection_id", "category", "number", "position", "title",
-                                  "description", "source", "previous_id", "status", "reopened", "next_deadline",
-                                  "version", "updated_at"], finding_rows)
+                                  "description", "source", "previous_id", "status", "reopened", "returned",
+                                  "next_deadline", "version", "updated_at"], finding_rows)
         log(f"  {len(finding_rows)} findings: {time.perf_counter() - started:.1f}s")
         _copy_or_insert(Measure, ["id", "finding_id", "position", "text", "lead", "owner", "kind", "deadline",
                                   "status", "completed_on", "version", "updated_at"], measure_rows)
         log(f"  {len(measure_rows)} measures: {time.perf_counter() - started:.1f}s")
         _copy_or_insert(Closeout, ["id", "finding_id", "state", "requested_by_id", "requested_at",
-                                   "request_comment", "decided_by_id", "decided_at", "decision_comment"],
+                                   "request_comment", "decided_by_id", "decided_at", "decision_comment",
+                                   "root_cause", "lessons", "endorse_comment", "version"],
                         closeout_rows)
         finding_inspection = [row[1] for row in finding_rows]
         del measure_rows, finding_rows

@@ -39,8 +39,14 @@ def test_an_editor_reports_progress_and_the_office_signs_the_finding_off(page, l
     page.wait_for_selector("text=已提交销号申请")
     page.click("button:has-text('退出')")
 
+    log_in(page, base, "leader")  # 单位负责人审核 comes first
+    page.locator("#task-closeouts-to-endorse a", has_text="“第一议题”落实不到位").click()
+    page.click("button:has-text('同意并报巡察办')")
+    page.wait_for_selector("text=已审核同意")
+    page.click("button:has-text('退出')")
+
     log_in(page, base, "admin")
-    pending = page.locator("#pending-closeouts")
+    pending = page.locator("#task-closeouts-to-decide")
     assert "“第一议题”落实不到位" in pending.inner_text()
     pending.locator("a").first.click()
     page.fill("#closeout-decision textarea[name=comment]", "佐证材料齐全，同意销号。")
@@ -49,8 +55,8 @@ def test_an_editor_reports_progress_and_the_office_signs_the_finding_off(page, l
     assert "已销号" in page.locator("#finding-status").inner_text()
 
     page.goto(f"{base}{reverse('workbench')}")
-    assert "同意销号" in page.locator("#recent-changes").inner_text()
-    assert page.locator("#pending-closeouts").count() == 0
+    assert "已销号" in page.locator("#recent-changes").inner_text()
+    assert page.locator("#task-closeouts-to-decide").count() == 0
     page.goto(f"{base}{reverse('inspection', args=[cast.inspection.pk])}")
     item = page.locator(f"#finding-{cast.finding.pk}")
     assert "已销号" in item.inner_text()

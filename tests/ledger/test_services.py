@@ -17,6 +17,11 @@ def finish(cast, actor_name="editor"):
                                     "已召开5次支部会议，均落实第一议题。", mark="done")
 
 
+def endorse(cast, request):
+    """The unit leader endorses a sign-off request (单位负责人审核), as the default policy asks."""
+    return closeouts.endorse_closeout(cast.actor("leader"), request)
+
+
 def test_it_moves_a_planned_measure_to_in_progress_on_the_first_report(cast, today):
     measures.report_progress(cast.actor("editor"), cast.measure, today, "正在梳理会议记录。")
     cast.measure.refresh_from_db()
@@ -76,6 +81,7 @@ def test_it_refuses_sign_off_while_measures_are_not_done(cast, today):
 def test_it_signs_off_a_finished_finding_and_freezes_its_measures(cast, today):
     finish(cast)
     request = closeouts.request_closeout(cast.actor("editor"), Finding.objects.get(pk=cast.finding.pk), "已整改")
+    endorse(cast, request)
     closeouts.approve_closeout(cast.actor("admin"), request, "同意")
     finding = Finding.objects.get(pk=cast.finding.pk)
     assert finding.status == "closed"
@@ -101,12 +107,13 @@ def test_it_returns_a_request_only_with_a_reason(cast, today):
         closeouts.return_closeout(cast.actor("admin"), request, "  ")
     closeouts.return_closeout(cast.actor("admin"), request, "佐证材料不足")
     assert Closeout.objects.get(pk=request.pk).state == "returned"
-    assert Finding.objects.get(pk=cast.finding.pk).status == "done"
+    assert Finding.objects.get(pk=cast.finding.pk).status == "returned"  # 待补充, never 已完成
 
 
 def test_it_refuses_to_decide_a_request_twice(cast, today):
     finish(cast)
     request = closeouts.request_closeout(cast.actor("editor"), Finding.objects.get(pk=cast.finding.pk))
+    endorse(cast, request)
     stale = Closeout.objects.get(pk=request.pk)
     closeouts.approve_closeout(cast.actor("admin"), request)
     with pytest.raises(Conflict, match="已被他人处理"):
@@ -116,6 +123,7 @@ def test_it_refuses_to_decide_a_request_twice(cast, today):
 def test_a_rebounded_lookback_reopens_the_finding_until_signed_off_again(cast, today):
     finish(cast)
     request = closeouts.request_closeout(cast.actor("editor"), Finding.objects.get(pk=cast.finding.pk))
+    endorse(cast, request)
     closeouts.approve_closeout(cast.actor("admin"), request)
     with pytest.raises(InvalidInput, match="说明"):
         closeouts.record_lookback(cast.actor("team_member"), Finding.objects.get(pk=cast.finding.pk),
@@ -125,9 +133,10 @@ def test_a_rebounded_lookback_reopens_the_finding_until_signed_off_again(cast, t
     finding = Finding.objects.get(pk=cast.finding.pk)
     assert finding.status == "reopened"
     measure = measures.create_measure(cast.actor("editor"), finding, "建立会议议程审核制度", deadline=today)
-    measures.report_progress(cast.actor("editor"), measure, today, "已建立", mark="done")
+    measures.report_progress(cast.actor("editor"), measure, today, "已建立会议议程审核制度并印发执行", mark="done")
     assert Finding.objects.get(pk=cast.finding.pk).status == "reopened"
     request = closeouts.request_closeout(cast.actor("editor"), Finding.objects.get(pk=cast.finding.pk))
+    endorse(cast, request)
     closeouts.approve_closeout(cast.actor("admin"), request)
     assert Finding.objects.get(pk=cast.finding.pk).status == "closed"
 
@@ -176,6 +185,8 @@ def test_only_the_inspecting_team_and_the_office_edit_findings(cast, who):
 def test_only_the_office_decides_sign_off(cast, today, who):
     finish(cast)
     request = closeouts.request_closeout(cast.actor("editor"), Finding.objects.get(pk=cast.finding.pk))
+    if who != "leader":
+        endorse(cast, request)
     with pytest.raises(PermissionDenied):
         closeouts.approve_closeout(cast.actor(who), request)
 

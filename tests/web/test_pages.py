@@ -21,10 +21,12 @@ def test_the_workbench_shows_my_overdue_measures_and_pending_sign_offs(login, ca
 
 
 def test_the_office_sees_pending_sign_offs_on_its_workbench(login, cast, today):
-    measures.report_progress(cast.actor("editor"), cast.measure, today, "完成", mark="done")
-    closeouts.request_closeout(cast.actor("editor"), Finding.objects.get(pk=cast.finding.pk))
+    measures.report_progress(cast.actor("editor"), cast.measure, today, "已召开5次支部会议，均落实第一议题。",
+                             mark="done")
+    request = closeouts.request_closeout(cast.actor("editor"), Finding.objects.get(pk=cast.finding.pk))
+    closeouts.endorse_closeout(cast.actor("leader"), request)
     page = login("admin").get(reverse("workbench")).content.decode()
-    assert 'id="pending-closeouts"' in page and "“第一议题”落实不到位" in page
+    assert 'id="task-closeouts-to-decide"' in page and "“第一议题”落实不到位" in page
 
 
 def test_the_inspection_page_shows_the_findings_tree_with_statuses(login, cast, today):
@@ -83,13 +85,18 @@ PAGES = {
     "round": lambda cast: reverse("round", args=[cast.inspection.round_id]),
     "inspection": lambda cast: reverse("inspection", args=[cast.inspection.pk]),
     "findings": lambda cast: reverse("findings"),
+    "measures": lambda cast: reverse("measures") + "?status=all",
+    "todo": lambda cast: reverse("todo", args=["lookbacks-due"]),
 }
 # The query-count baseline of each list page: the same for 10 rows as for 100.
 # Sessions are no longer written on every request (3 queries fewer on SQLite), and the staff row
 # comes with the user (1 fewer). The inspection page: categories, finding count and page, their
 # measures and sign-offs, copied progress, notices.
 # The round page: +1 for the viewer's recent round exports (导出台账).
-QUERY_BASELINE = {"workbench": 7, "round": 6, "inspection": 10, "findings": 7}
+# The 工作台 is a to-do list per role: each task is a count and its first rows (the office's:
+# sign-offs to decide, 延期 requests, overdue measures, returned findings, overdue by unit).
+# The round page counts overdue measures per unit (one grouped query).
+QUERY_BASELINE = {"workbench": 15, "round": 7, "inspection": 10, "findings": 7, "measures": 9, "todo": 5}
 
 
 @pytest.mark.parametrize("page", sorted(PAGES))
@@ -106,16 +113,24 @@ def test_list_pages_keep_their_query_count_whatever_the_rows(login, cast, page, 
     assert counts[0] <= QUERY_BASELINE[page], f"{page}: {counts[0]} queries, baseline {QUERY_BASELINE[page]}"
 
 
-def test_an_editor_edits_a_measure_and_a_stale_copy_is_refused(login, cast, today):
+def test_an_editor_edits_a_measure_and_a_stale_copy_shows_both_versions_keeping_the_typed_text(login, cast,
+                                                                                               today):
     client = login("editor")
-    form = {"text": "每次支部会议第一项学习", "owner": "社区党委书记", "kind": "deadline", "deadline": "2025-12-15",
+    form = {"text": "每次支部会议第一项学习", "owner": "社区党委书记", "kind": "deadline", "deadline": "2025-11-15",
             "version": cast.measure.version}
     response = client.post(reverse("measure-update", args=[cast.measure.pk]), form, follow=True)
     assert "已保存整改措施" in response.content.decode()
     assert Measure.objects.get(pk=cast.measure.pk).owner == "社区党委书记"
-    response = client.post(reverse("measure-update", args=[cast.measure.pk]), {**form, "owner": "旧值"}, follow=True)
-    assert "已被他人修改" in response.content.decode()
+    response = client.post(reverse("measure-update", args=[cast.measure.pk]),
+                           {**form, "owner": "我刚输入的责任人"})
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert 'id="edit-conflict"' in page
+    assert "社区党委书记" in page  # the saved version
+    assert "我刚输入的责任人" in page  # what the user typed, kept in the form
     assert Measure.objects.get(pk=cast.measure.pk).owner == "社区党委书记"
+    current = Measure.objects.get(pk=cast.measure.pk).version
+    assert f'name="version" value="{current}"' in page  # saving the kept form is a deliberate overwrite
 
 
 def test_the_team_edits_a_finding(login, cast):

@@ -17,7 +17,7 @@ from html import unescape
 
 from xuncha.core import safezip
 from xuncha.core.dates import parse_date
-from xuncha.core.statuses import MEASURE_STATUS
+from xuncha.core.statuses import MEASURE_STATUS, measure_status_word
 
 COLUMNS = ("序号", "问题类别", "反馈问题", "整改措施", "责任领导", "责任部门/责任人", "完成时限", "整改进展",
            "整改状态", "完成时间", "佐证材料", "备注")
@@ -154,8 +154,9 @@ def _ledger_sheet(book, formats: _Formats, name: str, rows: list[LedgerRow], tit
     sheet.set_row(0, 30)
     sheet.write_row(1, 0, COLUMNS, formats.header)
     for index, row in enumerate(rows, start=2):
+        status = measure_status_word(row.status, row.deadline, row.completed_on)  # 逾期完成 when late
         values = [row.number, row.category, row.finding, row.measure, row.lead, row.owner, _deadline_text(row),
-                  row.progress, MEASURE_STATUS.label(row.status), row.completed_on or "", row.evidence, row.remarks]
+                  row.progress, status, row.completed_on or "", row.evidence, row.remarks]
         for column, value in enumerate(values):
             if isinstance(value, dt.date):
                 _write_cell(sheet, index, column, value, formats)

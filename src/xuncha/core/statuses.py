@@ -64,6 +64,7 @@ FINDING_STATUS = ChoiceSet(
     Choice("ongoing", "长期坚持", "teal"),
     Choice("closed", "已销号", "purple"),
     Choice("reopened", "已重新打开", "red"),
+    Choice("returned", "待补充", "orange"),
 )
 
 MEASURE_KIND = ChoiceSet(
@@ -102,6 +103,15 @@ CLOSEOUT_STATE = ChoiceSet(
     Choice("requested", "待审核", "orange"),
     Choice("approved", "已销号", "green"),
     Choice("returned", "已退回", "red"),
+    Choice("endorsed", "单位负责人已审核", "blue"),
+)
+# A sign-off request not yet decided by the office.
+CLOSEOUT_OPEN = frozenset({"requested", "endorsed"})
+
+EXTENSION_STATE = ChoiceSet(
+    Choice("requested", "待审核", "orange"),
+    Choice("approved", "已同意延期", "green"),
+    Choice("refused", "未同意延期", "red"),
 )
 
 LOOKBACK_RESULT = ChoiceSet(
@@ -164,6 +174,19 @@ MEASURE_FINISHED = frozenset({"done", "ongoing"})
 MEASURE_UNFINISHED = frozenset(MEASURE_STATUS.values()) - MEASURE_FINISHED
 
 
+def finished_late(status: str, deadline: date | None, completed_on: date | None) -> bool:
+    """逾期完成: done, but after the deadline."""
+    return status == "done" and deadline is not None and completed_on is not None and completed_on > deadline
+
+
+LATE_LABEL = "逾期完成"
+
+
+def measure_status_word(status: str, deadline: date | None, completed_on: date | None) -> str:
+    """The status word of a measure as the ledger, the export and the notice write it."""
+    return LATE_LABEL if finished_late(status, deadline, completed_on) else MEASURE_STATUS.label(status)
+
+
 class WarningLevel(StrEnum):
     RED = "red"
     YELLOW = "yellow"
@@ -199,15 +222,19 @@ class WarningWindow:
         return WarningLevel.GREEN
 
 
-def derive_finding_status(measure_statuses: list[str], closed: bool, reopened: bool) -> str:
+def derive_finding_status(measure_statuses: list[str], closed: bool, reopened: bool,
+                          returned: bool = False) -> str:
     """A finding's status follows from its measures and its sign-off, never from a form.
 
-    closed wins; a finding reopened by a look-back stays reopened until signed off again.
+    closed wins; a finding reopened by a look-back stays reopened until signed off again; one
+    whose sign-off was returned stays 待补充 until it is requested again.
     """
     if closed:
         return "closed"
     if reopened:
         return "reopened"
+    if returned:
+        return "returned"
     if not measure_statuses or all(s == "planned" for s in measure_statuses):
         return "open"
     if all(s == "done" for s in measure_statuses):

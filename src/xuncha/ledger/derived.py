@@ -12,17 +12,25 @@ from xuncha.core.statuses import FINDING_READY_FOR_CLOSEOUT, MEASURE_FINISHED, d
 from xuncha.ledger.models import Closeout, Finding, Inspection, Measure
 
 
-def refresh_finding(finding_id: int) -> Finding:
-    """Re-derive a finding's status from its measures and sign-off; lock it while doing so."""
+def refresh_finding(finding_id: int, actor=None) -> Finding:
+    """Re-derive a finding's status from its measures and sign-off; lock it while doing so.
+
+    With the acting `actor`, a changed status also gets its history row (StatusChange).
+    """
     finding = Finding.objects.select_for_update().get(pk=finding_id)
     rows = list(Measure.objects.filter(finding_id=finding_id).values_list("status", "deadline"))
     closed = Closeout.objects.filter(finding_id=finding_id, state="approved").exists() and not finding.reopened
-    status = derive_finding_status([s for s, _ in rows], closed=closed, reopened=finding.reopened)
+    status = derive_finding_status([s for s, _ in rows], closed=closed, reopened=finding.reopened,
+                                   returned=finding.returned)
     deadlines = [d for s, d in rows if s not in MEASURE_FINISHED and d is not None]
     next_deadline = min(deadlines) if deadlines and status != "closed" else None
     if (status, next_deadline) != (finding.status, finding.next_deadline):
         Finding.objects.filter(pk=finding_id).update(
             status=status, next_deadline=next_deadline, version=finding.version + 1)
+        if actor is not None and status != finding.status:
+            from xuncha.ledger import transitions
+
+            transitions.record_derived(actor, "finding", finding, finding.status, status)
         finding.status, finding.next_deadline, finding.version = status, next_deadline, finding.version + 1
     refresh_inspection(finding.inspection_id)
     return finding
@@ -51,6 +59,9 @@ def ready_for_closeout(finding: Finding) -> bool:
     """May this finding be signed off? A reopened one needs new work since the rebound."""
     if finding.status in FINDING_READY_FOR_CLOSEOUT:
         return True
+    if finding.status == "returned":
+        statuses = list(Measure.objects.filter(finding=finding).values_list("status", flat=True))
+        return bool(statuses) and all(s in MEASURE_FINISHED for s in statuses)
     if finding.status != "reopened":
         return False
     statuses = list(Measure.objects.filter(finding=finding).values_list("status", flat=True))

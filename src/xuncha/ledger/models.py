@@ -9,6 +9,7 @@ from django.db.models.functions import Concat, Substr
 
 from xuncha.core.statuses import (
     CLOSEOUT_STATE,
+    EXTENSION_STATE,
     FINDING_SOURCE,
     FINDING_STATUS,
     LOOKBACK_RESULT,
@@ -95,6 +96,9 @@ class Round(models.Model):
     end = models.DateField("结束日期", null=True, blank=True)
     rectification_months = models.PositiveSmallIntegerField(
         "集中整改期（月）", null=True, blank=True, help_text="留空则使用系统默认值")
+    # 红黄绿 thresholds of this round's measures; empty: XUNCHA_WARNING_DAYS.
+    warning_days = models.PositiveSmallIntegerField(
+        "黄色预警天数", null=True, blank=True, help_text="完成时限前多少天显示黄色预警；留空则使用系统默认值")
 
     class Meta:
         verbose_name = verbose_name_plural = "巡察轮次"
@@ -160,6 +164,8 @@ class Finding(models.Model):
     status = models.CharField("整改状态", max_length=20, choices=FINDING_STATUS.django_choices(),
                               default="open", editable=False, db_index=True)
     reopened = models.BooleanField(default=False, editable=False)
+    # A sign-off request was returned (待补充) and not yet requested again.
+    returned = models.BooleanField(default=False, editable=False)
     # Earliest deadline among unfinished measures: the finding's warning level follows from it.
     next_deadline = models.DateField(null=True, blank=True, editable=False, db_index=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -188,13 +194,21 @@ class Measure(models.Model):
     status = models.CharField("状态", max_length=20, choices=MEASURE_STATUS.django_choices(),
                               default="planned", editable=False, db_index=True)
     completed_on = models.DateField("完成日期", null=True, blank=True, editable=False)
+    # The first deadline, kept when a 延期 request moves it (shown beside the current one).
+    original_deadline = models.DateField("原完成时限", null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "整改措施"
         ordering = ["finding", "position", "id"]
-        indexes = [models.Index(fields=["status", "deadline"])]
+        indexes = [
+            models.Index(fields=["status", "deadline"]),
+            # The measure list's urgency order (unfinished by deadline) read straight from an index.
+            # (The status list is spelled as the query spells it, sorted: SQLite matches it textually.)
+            models.Index(fields=["deadline", "id"], condition=models.Q(status__in=["in_progress", "planned"]),
+                         name="measure_open_by_deadline"),
+        ]
 
     def __str__(self) -> str:
         return self.text[:40]
@@ -247,14 +261,48 @@ class Closeout(models.Model):
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_comment = models.TextField(blank=True)
+    # 销号 sheet: optional analysis, and the unit leader's endorsement (单位负责人审核).
+    root_cause = models.TextField("问题根源", blank=True)
+    lessons = models.TextField("举一反三", blank=True)
+    endorsed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    endorsed_at = models.DateTimeField(null=True, blank=True)
+    endorse_comment = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "销号"
         ordering = ["-requested_at", "-id"]
         constraints = [
             # At most one open request per finding, enforced by the database itself.
-            models.UniqueConstraint(fields=["finding"], condition=models.Q(state="requested"),
-                                    name="one_pending_closeout_per_finding"),
+            models.UniqueConstraint(fields=["finding"], condition=models.Q(state__in=["requested", "endorsed"]),
+                                    name="one_open_closeout_per_finding"),
+        ]
+
+
+class ExtensionRequest(models.Model):
+    """A request to move a measure's deadline (延期), decided by the office."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="extensions")
+    state = models.CharField(max_length=20, choices=EXTENSION_STATE.django_choices(), default="requested",
+                             db_index=True)
+    old_deadline = models.DateField("原完成时限")
+    new_deadline = models.DateField("申请延至")
+    reason = models.TextField("延期理由")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_comment = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "延期申请"
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure"], condition=models.Q(state="requested"),
+                                    name="one_open_extension_per_measure"),
         ]
 
 
@@ -409,3 +457,39 @@ class AuditVerification(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "审计校验结果"
         ordering = ["-at", "-id"]
+class StatusChange(models.Model):
+    """One status move of a ledger object (a history row, written by ledger.transitions only).
+
+    Timelines and "as of date X" counts read these rows, not audit JSON.
+    """
+
+    object_kind = models.CharField(max_length=30)  # a transitions table: measure, closeout, finding, …
+    object_id = models.BigIntegerField()
+    move = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=20)
+    to_status = models.CharField(max_length=20)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    actor_name = models.CharField(max_length=150)
+    at = models.DateTimeField()
+    reason = models.TextField(blank=True)
+    event = models.ForeignKey(AuditEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes")
+    # Denormalised scope, like AuditEvent's: a finding's timeline is one indexed query.
+    inspection_id = models.BigIntegerField(null=True)
+    finding_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "状态变更"
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["object_kind", "object_id", "at"]),
+            models.Index(fields=["finding_id", "at"]),
+        ]
+
+
+class FormSubmission(models.Model):
+    """A one-time form token already used: a resubmitted form (back, double click) creates nothing twice."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(db_index=True)

@@ -48,6 +48,10 @@ ACTIONS: dict[str, dict[str, str]] = {
     # 审计日志: the audit administrator, the office, and the supervisor (纪委) within its unit when
     # it has one (xuncha.ledger.audit_selectors narrows it).
     "view_audit": {"office_admin": ALL, "audit_admin": ALL, "supervisor": ALL, "system": ALL},
+    # 销号 policy (transitions.CLOSEOUT) and 延期 (transitions.EXTENSION).
+    "endorse_closeout": {"system": ALL, "unit_leader": UNIT},
+    "request_extension": {"office_admin": ALL, "system": ALL, "unit_editor": UNIT},
+    "decide_extension": {"office_admin": ALL, "system": ALL},
 }
 
 DENIED_MESSAGES = {
@@ -73,6 +77,9 @@ DENIED_MESSAGES = {
     "reset_second_factor": "只有安全管理员可以重置双因素认证。",
     "remove_evidence": "只有系统管理员可以在销号后删除佐证材料。",
     "view_audit": "只有审计管理员、巡察办和纪委监督人员可以查看审计日志。",
+    "endorse_closeout": "只有本单位负责人可以审核销号申请。",
+    "request_extension": "只有本单位联络员或巡察办可以申请延期。",
+    "decide_extension": "只有巡察办可以审核延期申请。",
 }
 
 

@@ -18,24 +18,29 @@ from xuncha import clock
 from xuncha.core.ledger_xlsx import LedgerRow
 from xuncha.core.lint.ledger import LedgerItem, LedgerMeasure, LedgerSnapshot, lint_ledger
 from xuncha.core.statuses import (
+    CLOSEOUT_OPEN,
     FINDING_READY_FOR_CLOSEOUT,
+    FINDING_SOURCE,
     MEASURE_FINISHED,
-    MEASURE_UNFINISHED,
+    MEASURE_KIND,
     WarningWindow,
+    finished_late,
 )
-from xuncha.ledger import derived, permissions
+from xuncha.ledger import permissions, transitions
 from xuncha.ledger.actor import Actor
-from xuncha.ledger.errors import NotFound
+from xuncha.ledger.errors import NotFound, PermissionDenied, ServiceError
 from xuncha.ledger.models import (
     AuditEvent,
     Closeout,
     Evidence,
+    ExtensionRequest,
     Finding,
     Inspection,
     Measure,
     Notice,
     ProgressReport,
     Round,
+    StatusChange,
 )
 
 
@@ -83,44 +88,21 @@ def get_closeout(actor: Actor, pk: int) -> Closeout:
     return closeout
 
 
+def get_extension(actor: Actor, pk: int) -> ExtensionRequest:
+    extension = (ExtensionRequest.objects.filter(permissions.scope_filter(actor, via="measure__finding__inspection__"))
+                 .select_related("measure__finding__inspection__unit").filter(pk=pk).first())
+    if extension is None:
+        raise NotFound()
+    return extension
+
+
 # ---- 工作台 -------------------------------------------------------------------------------
 
-URGENT_COUNT_CAP = 1000
+# Each role's to-do list and the measure list live in ledger.worklists; these names stay here.
+def workbench(actor: Actor):
+    from xuncha.ledger import worklists
 
-
-@dataclass
-class Workbench:
-    totals: dict
-    urgent_measures: list
-    urgent_count: int
-    pending_closeouts: list
-    recent: list
-    window: WarningWindow
-    urgent_cap: int = URGENT_COUNT_CAP
-
-
-def workbench(actor: Actor, limit: int = 15) -> Workbench:
-    """The actor's 工作台. Totals come from the inspections' maintained summaries, not counts."""
-    window = warning_window()
-    totals = permissions.visible_inspections(actor).aggregate(
-        findings_total=Sum("findings_total"), findings_finished=Sum("findings_finished"),
-        findings_closed=Sum("findings_closed"), measures_total=Sum("measures_total"),
-        measures_finished=Sum("measures_finished"))
-    totals = {k: v or 0 for k, v in totals.items()}
-    urgent = (measures_in_scope(actor).exclude(status__in=MEASURE_FINISHED)
-              .filter(deadline__lte=window.yellow_until).order_by("deadline", "id"))
-    urgent_measures = list(urgent.select_related("finding__inspection__unit")[:limit])
-    # Counting every overdue measure of a province is slow and says no more than "over a thousand".
-    # A positive status list lets the database count from the (status, deadline) index.
-    urgent_count = (measures_in_scope(actor).filter(status__in=MEASURE_UNFINISHED, deadline__lte=window.yellow_until)
-                    .order_by()[:URGENT_COUNT_CAP + 1].count())
-    for measure in urgent_measures:
-        measure.warning = window.level(measure.deadline, finished=False)
-    pending = (Closeout.objects.filter(state="requested")
-               .filter(permissions.scope_filter(actor, via="finding__inspection__"))
-               .select_related("finding__inspection__unit", "requested_by").order_by("requested_at")[:limit])
-    return Workbench(totals=totals, urgent_measures=urgent_measures, urgent_count=urgent_count,
-                     pending_closeouts=list(pending), recent=recent_changes(actor, limit), window=window)
+    return worklists.workbench(actor)
 
 
 def recent_changes(actor: Actor, limit: int = 15) -> list[AuditEvent]:
@@ -187,7 +169,7 @@ def findings_tree(inspection: Inspection,
                   findings: QuerySet[Finding] | None = None) -> list[Category]:
     """category → finding → measures, in document order, with warning levels and ledger 体检
     filled in. `findings` (one page of them, say) defaults to all of the inspection's."""
-    window = warning_window()
+    window = WarningWindow.on(clock.today(), inspection.round.warning_days or settings.WARNING_DAYS)
     measures = Measure.objects.order_by("position", "id").annotate(
         report_count=Count("reports", distinct=True), evidence_count=Count("reports__evidence", distinct=True))
     if findings is None:
@@ -286,6 +268,14 @@ def ledger_snapshot(inspection: Inspection, findings: list[Finding]) -> LedgerSn
 
 
 @dataclass
+class TimelineEntry:
+    at: object
+    actor_name: str
+    summary: str
+    changes: list[str] = field(default_factory=list)
+
+
+@dataclass
 class FindingPage:
     finding: Finding
     measures: list
@@ -295,25 +285,111 @@ class FindingPage:
     pending_closeout: Closeout | None
     actions: set
     ready_for_closeout: bool
+    frozen: str | None = None  # why measures cannot change now
+    finding_moves: set = field(default_factory=set)  # names of the finding's possible moves
+    closeout_moves: list = field(default_factory=list)  # Move objects on the pending request
+    closeout_refusal: str = ""  # why sign-off cannot be requested yet (shown to who may request)
 
 
 def finding_page(actor: Actor, pk: int) -> FindingPage:
     finding = get_finding(actor, pk)
-    window = warning_window()
+    days = finding.inspection.round.warning_days or settings.WARNING_DAYS
+    window = WarningWindow.on(clock.today(), days)
     finding.warning = window.level(finding.next_deadline, finished=finding.status == "closed")
+    closeouts = list(finding.closeouts.select_related("requested_by__staff", "decided_by__staff",
+                                                      "endorsed_by__staff"))
+    pending = next((c for c in closeouts if c.state in CLOSEOUT_OPEN), None)
+    finding._open_closeout = pending  # transitions asks once per measure otherwise
+    if pending is not None:
+        pending.finding = finding
     measures = list(finding.measures.order_by("position", "id").prefetch_related(
-        "reports__evidence", "reports__author"))
+        "reports__evidence", "reports__author__staff",
+        Prefetch("extensions", queryset=ExtensionRequest.objects.select_related("requested_by__staff"))))
     for measure in measures:
+        measure.finding = finding
         measure.warning = window.level(measure.deadline, finished=measure.status in MEASURE_FINISHED)
-    closeouts = list(finding.closeouts.select_related("requested_by", "decided_by"))
+        measure.late = finished_late(measure.status, measure.deadline, measure.completed_on)
+        measure.pending_extension = next((e for e in measure.extensions.all() if e.state == "requested"), None)
+        moves = transitions.available_moves(actor, measure)
+        measure.moves = [m for m in moves if m.target]  # the status choices of the progress form
+        measure.can_extend = any(m.name == "extend" for m in moves)
+        if measure.pending_extension is not None:
+            measure.pending_extension.measure = measure
+            measure.extension_moves = transitions.available_moves(actor, measure.pending_extension)
+    frozen = transitions.MEASURE.frozen(Measure(finding=finding))
+    finding_moves = transitions.move_names(actor, finding)
+    refusal = ""
+    if "request_closeout" not in finding_moves and pending is None and finding.status != "closed":
+        try:
+            transitions.check(actor, finding, "request_closeout")
+        except ServiceError as exc:
+            refusal = exc.message if not isinstance(exc, PermissionDenied) else ""
     return FindingPage(
         finding=finding, measures=measures, closeouts=closeouts,
-        lookbacks=list(finding.lookbacks.select_related("checked_by")),
-        timeline=list(AuditEvent.objects.filter(finding_id=finding.pk).order_by("-at", "-id")[:200]),
-        pending_closeout=next((c for c in closeouts if c.state == "requested"), None),
+        lookbacks=list(finding.lookbacks.select_related("checked_by__staff")),
+        timeline=finding_timeline(finding.pk),
+        pending_closeout=pending,
         actions=permissions.actions_for(actor, finding.inspection),
-        ready_for_closeout=derived.ready_for_closeout(finding),
+        ready_for_closeout="request_closeout" in finding_moves,
+        frozen=frozen, finding_moves=finding_moves,
+        closeout_moves=transitions.available_moves(actor, pending) if pending is not None else [],
+        closeout_refusal=refusal,
     )
+
+
+# Field names of audit before/after → how the timeline names them; values of choice fields by label.
+FIELD_LABELS = {"text": "措施内容", "lead": "责任领导", "owner": "责任部门/责任人", "kind": "措施类型",
+                "deadline": "完成时限", "completed_on": "完成日期", "title": "问题", "category": "问题类别",
+                "number": "编号", "description": "具体表现", "source": "来源", "original_deadline": "原完成时限"}
+FIELD_CHOICES = {"kind": MEASURE_KIND, "source": FINDING_SOURCE}
+STATUS_KEYS = {"status", "state"}
+
+
+def _shown(name: str, value) -> str:
+    if value in (None, ""):
+        return "（空）"
+    if name in FIELD_CHOICES:
+        return FIELD_CHOICES[name].label(value)
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _diff(before: dict | None, after: dict | None) -> list[str]:
+    """"完成时限：2025-11-15 → 2025-12-31" for each field an audit record says changed."""
+    if not before or not after:
+        return []
+    return [f"{FIELD_LABELS[k]}：{_shown(k, before[k])} → {_shown(k, after[k])}"
+            for k in FIELD_LABELS if k in before and k in after and before[k] != after[k]]
+
+
+def _status_line(change: StatusChange) -> str:
+    table = transitions.REGISTRY.get(change.object_kind)
+    if table is None:
+        return f"{change.from_status} → {change.to_status}"
+    old = table.choices.label(change.from_status) if change.from_status else "（新建）"
+    line = f"{table.title}：{old} → {table.choices.label(change.to_status)}"
+    return line + (f"（理由：{change.reason}）" if change.reason else "")
+
+
+def finding_timeline(finding_id: int, limit: int = 200) -> list[TimelineEntry]:
+    """What happened to a finding and what changed, newest first: the audit records with their
+    before/after, and the history rows of every status move (its own and its measures')."""
+    events = list(AuditEvent.objects.filter(finding_id=finding_id).order_by("-at", "-id")[:limit])
+    changes = list(StatusChange.objects.filter(finding_id=finding_id).order_by("-at", "-id")[:limit])
+    by_event: dict[int, list[StatusChange]] = {}
+    entries = []
+    for change in changes:
+        if change.event_id is None:
+            entries.append((change.at, change.pk, TimelineEntry(change.at, change.actor_name, _status_line(change))))
+        else:
+            by_event.setdefault(change.event_id, []).append(change)
+    for event in events:
+        lines = [_status_line(c) for c in by_event.get(event.pk, [])]
+        summary = lines.pop(0) if lines and event.summary.startswith(lines[0].split("：")[0]) else event.summary
+        entries.append((event.at, event.pk, TimelineEntry(event.at, event.actor_name, summary,
+                                                          lines + _diff(event.before, event.after))))
+    entries.sort(key=lambda e: (e[0], e[1]), reverse=True)
+    return [entry for _, _, entry in entries[:limit]]
 
 
 def evidence_for_download(actor: Actor, pk: int) -> Evidence:
@@ -341,7 +417,9 @@ def ledger_rows(inspection: Inspection) -> list[LedgerRow]:
                 measure=measure.text, lead=measure.lead, owner=measure.owner, deadline=measure.deadline,
                 ongoing=measure.kind == "ongoing", progress=reports[-1].text if reports else "",
                 status=measure.status, completed_on=measure.completed_on,
-                evidence="、".join(e.original_name for r in reports for e in r.evidence.all())))
+                evidence="、".join(e.original_name for r in reports for e in r.evidence.all()),
+                remarks=(f"原完成时限{measure.original_deadline:%Y-%m-%d}，已延期"
+                         if measure.original_deadline else "")))
     return rows
 
 

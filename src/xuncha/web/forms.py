@@ -89,6 +89,39 @@ class CommentForm(StaffForm):
     comment = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+class CloseoutRequestForm(StaffForm):
+    """The 销号 sheet: a statement, and the optional 问题根源 and 举一反三."""
+
+    comment = forms.CharField(label="申请说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    root_cause = forms.CharField(label="问题根源", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    lessons = forms.CharField(label="举一反三", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ExtensionForm(StaffForm):
+    new_deadline = forms.DateField(label="申请延至", widget=DATE_WIDGET)
+    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MeasureFilterForm(StaffForm):
+    """Filters of the measure list; unknown values are dropped, never an error page."""
+
+    round = forms.IntegerField(label="轮次", required=False)
+    unit = forms.IntegerField(label="单位", required=False)
+    team = forms.IntegerField(label="巡察组", required=False)
+    colour = forms.ChoiceField(label="预警", required=False, choices=[("", "全部"), ("red", "红色（已逾期）"),
+                                                                     ("yellow", "黄色（临期）"),
+                                                                     ("green", "绿色（正常）")])
+    owner = forms.CharField(label="责任人", required=False, max_length=100)
+    kind = forms.ChoiceField(label="类型", required=False, choices=[("", "全部"), *MEASURE_KIND.django_choices()])
+    status = forms.CharField(label="状态", required=False, max_length=20)
+    evidence = forms.CharField(required=False, max_length=10)
+
+    def filters(self) -> dict:
+        self.is_valid()
+        data = {name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors}
+        return {k: v for k, v in data.items() if v not in (None, "")}
+
+
 class LookbackForm(StaffForm):
     date = forms.DateField(label="日期", widget=DATE_WIDGET)
     result = forms.ChoiceField(label="结论", choices=LOOKBACK_RESULT.django_choices())

@@ -10,22 +10,15 @@ from django.db.models import Max
 
 from xuncha import clock
 from xuncha.core.statuses import MEASURE_KIND, MEASURE_STATUS
-from xuncha.ledger import derived, permissions
+from xuncha.ledger import derived, permissions, transitions
 from xuncha.ledger.actor import Actor
 from xuncha.ledger.errors import InvalidInput, InvalidMove
-from xuncha.ledger.models import Evidence, Finding, Measure, ProgressReport
+from xuncha.ledger.models import Evidence, Finding, Inspection, Measure, ProgressReport
 from xuncha.ledger.services import audit, reuse, storage
 from xuncha.ledger.services import evidence as evidence_files
 from xuncha.ledger.services.cas import swap
 
 EDITABLE = ["text", "lead", "owner", "kind", "deadline"]
-
-# The legal moves of a measure's status; anything else is refused.
-MOVES: frozenset[tuple[str, str]] = frozenset({
-    ("planned", "in_progress"), ("planned", "done"), ("planned", "ongoing"),
-    ("in_progress", "done"), ("in_progress", "ongoing"),
-    ("done", "in_progress"), ("ongoing", "in_progress"), ("ongoing", "done"),
-})
 
 UploadedFile = tuple[str, Iterable[bytes]]  # (original name, chunks)
 
@@ -35,23 +28,46 @@ def today() -> dt.date:
     return clock.today()
 
 
+def frozen_reason(finding: Finding) -> str | None:
+    """Why the finding's measures cannot change now (signed off, or awaiting sign-off), if so."""
+    return transitions.MEASURE.frozen(Measure(finding=finding))
+
+
 def _lock_changeable(finding_id: int) -> Finding:
-    """Lock the finding; measures of a signed-off finding, or one awaiting sign-off, are frozen."""
-    finding = Finding.objects.select_for_update().get(pk=finding_id)
-    if finding.status == "closed":
-        raise InvalidMove("该问题已销号，不能再修改整改措施；如问题反弹，请通过回头看重新打开。")
-    if finding.closeouts.filter(state="requested").exists():
-        raise InvalidMove("该问题正在等待销号审核，审核完成前不能修改整改措施。")
+    """Lock the finding; refuse when its measures are frozen (the rule is in transitions)."""
+    finding = Finding.objects.select_for_update().select_related("inspection").get(pk=finding_id)
+    message = frozen_reason(finding)
+    if message:
+        raise InvalidMove(message)
     return finding
 
 
-def _check_fields(text: str, kind: str, deadline: dt.date | None) -> None:
+def earliest_deadline(inspection: Inspection, kind: str) -> dt.date | None:
+    """A deadline may not come before the feedback date; a 立行立改 measure may date from the
+    inspection's start (it was fixed while the team was there)."""
+    if kind == "immediate":
+        return inspection.start or inspection.feedback_date
+    return inspection.feedback_date
+
+
+def _check_fields(inspection: Inspection, text: str, kind: str, deadline: dt.date | None) -> None:
     if not text.strip():
         raise InvalidInput("整改措施内容不能为空。", field="text")
     if kind not in MEASURE_KIND:
         raise InvalidInput("措施类型应为立行立改、限期整改或长期坚持。", field="kind")
     if deadline is None and kind != "ongoing":
         raise InvalidInput("请填写完成时限（长期坚持的措施可以不填）。", field="deadline")
+    earliest = earliest_deadline(inspection, kind)
+    if deadline is not None and earliest is not None and deadline < earliest:
+        what = "巡察进驻日期" if kind == "immediate" and inspection.start else "反馈日期"
+        raise InvalidInput(f"完成时限不能早于{what}（{earliest:%Y年%-m月%-d日}）。", field="deadline")
+
+
+def _check_report_date(inspection: Inspection, date: dt.date, what: str = "进展日期") -> None:
+    if date > today():
+        raise InvalidInput(f"{what}不能晚于今天。", field="date")
+    if inspection.start is not None and date < inspection.start:
+        raise InvalidInput(f"{what}不能早于巡察进驻日期（{inspection.start:%Y年%-m月%-d日}）。", field="date")
 
 
 @transaction.atomic
@@ -59,11 +75,11 @@ def create_measure(actor: Actor, finding: Finding, text: str, lead: str = "", ow
                    kind: str = "deadline", deadline: dt.date | None = None) -> Measure:
     permissions.require(actor, "edit_measures", finding.inspection)
     finding = _lock_changeable(finding.pk)
-    _check_fields(text, kind, deadline)
+    _check_fields(finding.inspection, text, kind, deadline)
     position = (Measure.objects.filter(finding=finding).aggregate(m=Max("position"))["m"] or 0) + 1
     measure = Measure.objects.create(finding=finding, text=text.strip(), lead=lead.strip(), owner=owner.strip(),
                                      kind=kind, deadline=deadline, position=position)
-    derived.refresh_finding(finding.pk)
+    derived.refresh_finding(finding.pk, actor)
     audit.record(actor, "measure.create", measure, f"新增整改措施：{measure.text[:60]}",
                  after=audit.snapshot(measure, EDITABLE))
     return measure
@@ -75,13 +91,15 @@ def update_measure(actor: Actor, measure: Measure, expected_version: int, **fiel
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise InvalidInput(f"不能修改这些字段：{', '.join(sorted(unknown))}")
-    _lock_changeable(measure.finding_id)
+    finding = _lock_changeable(measure.finding_id)
     merged = {name: fields.get(name, getattr(measure, name)) for name in EDITABLE}
-    _check_fields(merged["text"], merged["kind"], merged["deadline"])
+    _check_fields(finding.inspection, merged["text"], merged["kind"], merged["deadline"])
+    if measure.deadline is not None and merged["deadline"] not in (None, measure.deadline):
+        raise InvalidMove("完成时限一经确定，调整须提出延期申请，写明理由，由巡察办审核。")
     before = audit.snapshot(measure, EDITABLE)
     swap(Measure, measure.pk, {"version": expected_version}, **fields)
     measure.refresh_from_db()
-    derived.refresh_finding(measure.finding_id)
+    derived.refresh_finding(measure.finding_id, actor)
     audit.record(actor, "measure.update", measure, "修改整改措施", before=before,
                  after=audit.snapshot(measure, EDITABLE))
     return measure
@@ -89,35 +107,29 @@ def update_measure(actor: Actor, measure: Measure, expected_version: int, **fiel
 
 def _move(actor: Actor, measure: Measure, new: str, expected_version: int | None,
           completed_on: dt.date | None) -> None:
-    """The one place a measure's status changes."""
+    """The one place a measure's status changes: through its transitions table."""
     old = measure.status
     if new not in MEASURE_STATUS:
         raise InvalidInput("未知的措施状态。", field="status")
-    if (old, new) not in MOVES:
+    move = next((m for m in transitions.MEASURE.moves if m.target == new and old in m.sources), None)
+    if move is None:
         raise InvalidMove(f"措施状态不能从“{MEASURE_STATUS.label(old)}”改为“{MEASURE_STATUS.label(new)}”。")
-    if new == "ongoing" and measure.kind != "ongoing":
-        raise InvalidMove("只有“长期坚持”类措施可以标为长期坚持。")
     if new == "done":
         completed_on = completed_on or today()
-        if completed_on > today():
-            raise InvalidInput("完成日期不能晚于今天。", field="completed_on")
+        _check_report_date(measure.finding.inspection, completed_on, "完成日期")
     else:
         completed_on = None
-    swap(Measure, measure.pk, {"version": expected_version, "status": old},
-         status=new, completed_on=completed_on)
-    measure.status, measure.completed_on = new, completed_on
-    audit.record(actor, "measure.status", measure,
-                 f"措施状态：{MEASURE_STATUS.label(old)} → {MEASURE_STATUS.label(new)}",
-                 before={"status": old}, after={"status": new, "completed_on": audit.plain(completed_on)})
+    transitions.apply(actor, measure, move.name, changes={"completed_on": completed_on},
+                      expected_version=expected_version)
 
 
 @transaction.atomic
 def change_measure_status(actor: Actor, measure: Measure, new: str, expected_version: int | None = None,
                           completed_on: dt.date | None = None) -> Measure:
     permissions.require(actor, "report_progress", measure.finding.inspection)
-    _lock_changeable(measure.finding_id)
+    measure.finding = _lock_changeable(measure.finding_id)
     _move(actor, measure, new, expected_version, completed_on)
-    derived.refresh_finding(measure.finding_id)
+    derived.refresh_finding(measure.finding_id, actor)
     measure.refresh_from_db()
     return measure
 
@@ -126,7 +138,7 @@ def change_measure_status(actor: Actor, measure: Measure, new: str, expected_ver
 def _report(actor: Actor, measure: Measure, date: dt.date, text: str, stored: list,
             mark: str | None, expected_version: int | None) -> ProgressReport:
     copied = reuse.copied_sources(text, measure.finding.inspection)  # before the lock: it reads files
-    _lock_changeable(measure.finding_id)
+    measure.finding = _lock_changeable(measure.finding_id)
     report = ProgressReport.objects.create(
         measure=measure, date=date, text=text, author=actor.user,
         copied_share=copied[0].share if copied else None, copied_from=copied[0].label[:200] if copied else "")
@@ -142,7 +154,7 @@ def _report(actor: Actor, measure: Measure, date: dt.date, text: str, stored: li
     target = mark or ("in_progress" if measure.status == "planned" else None)
     if target and target != measure.status:
         _move(actor, measure, target, expected_version, date if target == "done" else None)
-    derived.refresh_finding(measure.finding_id)
+    derived.refresh_finding(measure.finding_id, actor)
     return report
 
 
@@ -159,8 +171,7 @@ def report_progress(actor: Actor, measure: Measure, date: dt.date, text: str,
     text = text.strip()
     if not text:
         raise InvalidInput("请填写进展情况。", field="text")
-    if date > today():
-        raise InvalidInput("进展日期不能晚于今天。", field="date")
+    _check_report_date(measure.finding.inspection, date)
     if mark is not None and mark not in MEASURE_STATUS:
         raise InvalidInput("未知的措施状态。", field="mark")
     stored: list = []

@@ -23,7 +23,8 @@ from xuncha.core.numerals import strip_marker
 from xuncha.core.render import RENDERERS, PdfUnavailable, render_bytes
 from xuncha.core.render.compose import FreeParts, compose, free_parts, mask_names
 from xuncha.core.render.outline import cn_number
-from xuncha.ledger import permissions
+from xuncha.core.statuses import LATE_LABEL, finished_late
+from xuncha.ledger import permissions, transitions
 from xuncha.ledger.actor import Actor
 from xuncha.ledger.errors import InvalidInput, InvalidMove
 from xuncha.ledger.models import Finding, Inspection, Measure, Notice
@@ -32,10 +33,18 @@ from xuncha.ledger.services.cas import swap
 
 # A finding's ledger status → what the notice says of it.
 DOC_STATUS = {"done": "done", "closed": "done", "partly": "partly", "ongoing": "ongoing", "not_done": "not_done",
-              "open": "not_done", "reopened": "not_done"}
+              "open": "not_done", "reopened": "not_done", "returned": "not_done"}
 DEFAULT_PLANS = ["一是巩固整改成果，定期开展“回头看”，防止问题反弹。",
                  "二是建立健全长效机制，对照问题修订完善制度，规范工作流程。"]
 PUBLISHED_FORMATS = ("html", "docx", "pdf", "txt")
+
+
+def _extended(measure: Measure) -> str:
+    """A measure whose deadline was moved by 延期 says so, with the original deadline."""
+    if measure.original_deadline is None or measure.deadline is None:
+        return ""
+    return (f"（完成时限由{measure.original_deadline:%Y年%-m月%-d日}"
+            f"延期至{measure.deadline:%Y年%-m月%-d日}）")
 
 
 def notice_doc_for(inspection: Inspection) -> NoticeDoc:
@@ -52,11 +61,15 @@ def notice_doc_for(inspection: Inspection) -> NoticeDoc:
                     str(counters[finding.category])]
         else:
             path = ["二", f"（{cn_number(index)}）"]
-        measures = [m.text for m in sorted(finding.measures.all(), key=lambda m: (m.position, m.pk))]
+        ordered = sorted(finding.measures.all(), key=lambda m: (m.position, m.pk))
+        measures = [m.text + _extended(m) for m in ordered]
+        late = any(finished_late(m.status, m.deadline, m.completed_on) for m in ordered)
+        status = DOC_STATUS[finding.status]
         # A category typed with its own marker (“一、……”) would print as “（一）一、……”.
         category = strip_marker(finding.category) or None
         items.append(DocFinding(path=path, title=finding.title.rstrip("。"), category=category,
-                                description=finding.description or None, status=DOC_STATUS[finding.status],
+                                description=finding.description or None, status=status,
+                                status_text=LATE_LABEL if late and status == "done" else None,
                                 measures=measures))
     done = sum(1 for f in items if f.status in {"done", "ongoing"})
     partly = sum(1 for f in items if f.status == "partly")
@@ -142,12 +155,11 @@ def approve(actor: Actor, notice: Notice) -> Notice:
     notice_date = notice.doc.get("notice_date") or clock.today().isoformat()
     doc = mask_names(compose(NoticeDoc.from_dict({**notice.doc, "notice_date": notice_date}),
                              stored_parts(notice)), notice.masks).to_dict()
-    swap(Notice, notice.pk, {"row_version": notice.row_version, "state": "draft"}, version_field="row_version",
-         state="approved", approved_by=actor.user, approved_at=clock.now(), doc=doc)
+    transitions.apply(actor, notice, "approve", changes={
+        "approved_by": actor.user, "approved_at": clock.now(), "doc": doc},
+        expected_version=notice.row_version, audit_after={"version": notice.version})
     notice.refresh_from_db()
     _index(notice)
-    audit.record(actor, "notice.approve", notice, f"审定通报（第{notice.version}版）",
-                 before={"state": "draft"}, after={"state": "approved"})
     return notice
 
 
@@ -271,13 +283,10 @@ def publish(actor: Actor, notice: Notice, override_reason: str = "") -> Notice:
     except PdfUnavailable as exc:
         raise InvalidMove(exc.message) from None
     files = _store_files(notice, rendered)
-    swap(Notice, notice.pk, {"row_version": notice.row_version, "state": "approved"},
-         version_field="row_version", state="published", published_by=actor.user,
-         published_at=clock.now(), files=files)
+    transitions.apply(
+        actor, notice, "publish", changes={"published_by": actor.user, "published_at": clock.now(), "files": files},
+        expected_version=notice.row_version,
+        audit_after={"version": notice.version, "override_reason": override_reason.strip() or None,
+                     "errors": [{"rule": d.rule, "message": d.message} for d in errors]})
     notice.refresh_from_db()
-    audit.record(actor, "notice.publish", notice, f"发布通报（第{notice.version}版）"
-                 + ("，体检有错误，强制发布" if errors else ""),
-                 before={"state": "approved"},
-                 after={"state": "published", "files": files, "override_reason": override_reason.strip() or None,
-                        "errors": [{"rule": d.rule, "message": d.message} for d in errors]})
     return notice

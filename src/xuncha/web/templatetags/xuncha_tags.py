@@ -19,6 +19,7 @@ SETS = {
     "source": statuses.FINDING_SOURCE,
     "round_type": statuses.ROUND_TYPE,
     "unit_kind": statuses.UNIT_KIND,
+    "extension": statuses.EXTENSION_STATE,
 }
 
 
@@ -46,3 +47,40 @@ def percent(part, whole) -> str:
         return "—"
     return f"{100 * (part or 0) / whole:.1f}%"
 
+
+
+@register.simple_tag
+def measure_badge(measure) -> str:
+    """A measure's status; 逾期完成 when it was finished after its deadline."""
+    if statuses.finished_late(measure.status, measure.deadline, measure.completed_on):
+        return format_html('<span class="badge badge-orange">{}</span>', statuses.LATE_LABEL)
+    return badge(measure.status, "measure")
+
+
+@register.simple_tag
+def deadline_text(measure) -> str:
+    """完成时限, with the original one beside it when a 延期 moved it."""
+    if measure.deadline is None:
+        return "长期坚持" if measure.kind == "ongoing" else "—"
+    shown = measure.deadline.strftime("%Y-%m-%d")
+    if measure.original_deadline and measure.original_deadline != measure.deadline:
+        return format_html('{} <small class="muted">（原 {}，已延期）</small>', shown,
+                           measure.original_deadline.strftime("%Y-%m-%d"))
+    return shown
+
+
+@register.simple_tag
+def form_token() -> str:
+    """A one-time token: the same form posted twice (back, double click) is saved once."""
+    import secrets
+
+    return format_html('<input type="hidden" name="form_token" value="{}">', secrets.token_urlsafe(24))
+
+
+@register.simple_tag
+def person(user) -> str:
+    """A person by name (the staff account's display name), the login name only without one."""
+    if user is None:
+        return ""
+    staff = getattr(user, "staff", None)
+    return (staff.display_name if staff and staff.display_name else "") or user.first_name or user.get_username()

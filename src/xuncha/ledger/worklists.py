@@ -1,0 +1,379 @@
+"""Each role's 工作台 as its to-do list, and the full lists its counts link to.
+
+Every count is capped (counting a province's overdue measures says no more than "over ten
+thousand") and every list is built with a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, Length
+from django.urls import reverse
+
+from xuncha import clock
+from xuncha.core.statuses import CLOSEOUT_OPEN, MEASURE_FINISHED, MEASURE_UNFINISHED, WarningWindow
+from xuncha.ledger import permissions
+from xuncha.ledger.actor import Actor
+from xuncha.ledger.models import (
+    Closeout,
+    Evidence,
+    ExtensionRequest,
+    Finding,
+    Inspection,
+    Lookback,
+    Measure,
+    Notice,
+    ProgressReport,
+    Round,
+    Unit,
+)
+
+COUNT_CAP = 10_000
+PREVIEW_ROWS = 8
+
+
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP + 1 rows: a page number past that is clamped, not counted."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[:COUNT_CAP + 1].count()
+
+
+def capped_count(queryset: QuerySet) -> int:
+    return queryset.order_by()[:COUNT_CAP + 1].count()
+
+
+# ---- 红黄绿 per round ---------------------------------------------------------------------
+
+def round_days() -> dict[int, int]:
+    """Each round's yellow-warning days (its own, or XUNCHA_WARNING_DAYS): a handful of rows."""
+    default = settings.WARNING_DAYS
+    return {pk: days or default for pk, days in Round.objects.values_list("pk", "warning_days")}
+
+
+def window_for(days: int, today: dt.date | None = None) -> WarningWindow:
+    return WarningWindow.on(today or clock.today(), days)
+
+
+def _colour_q(colour: str, today: dt.date) -> Q:
+    """Unfinished measures of one colour, each round with its own threshold. Rounds sharing the
+    default need no join: one date range over the (partial) deadline index."""
+    by_days: dict[int, list[int]] = {}
+    for pk, days in round_days().items():
+        by_days.setdefault(days, []).append(pk)
+    if colour == "red":
+        return Q(deadline__lt=today)
+    parts = Q(pk__in=[])
+    for days, rounds in by_days.items():
+        limit = today + dt.timedelta(days=days)
+        span = (Q(deadline__gte=today, deadline__lte=limit) if colour == "yellow"
+                else Q(deadline__gt=limit) | Q(deadline__isnull=True))
+        if len(by_days) > 1:
+            span &= Q(finding__inspection__round_id__in=rounds)
+        parts |= span
+    return parts
+
+
+# ---- the measure list (/measures/) ---------------------------------------------------------
+
+STATUS_FILTERS = {
+    "": "未完成",  # the default: what still needs doing, most urgent first
+    "all": "全部",
+    "planned": "未开始",
+    "in_progress": "正在整改",
+    "done": "已完成",
+    "late": "逾期完成",
+    "ongoing": "长期坚持",
+}
+COLOURS = {"red": "红色（已逾期）", "yellow": "黄色（临期）", "green": "绿色（正常）"}
+
+
+@dataclass
+class MeasureFilters:
+    round: int | None = None
+    unit: int | None = None
+    team: int | None = None
+    colour: str = ""
+    owner: str = ""
+    kind: str = ""
+    status: str = ""
+    evidence: str = ""  # "none": finished without evidence or written account
+
+    def query(self) -> str:
+        from urllib.parse import urlencode
+
+        pairs = {k: v for k, v in vars(self).items() if v not in (None, "")}
+        return urlencode(pairs)
+
+
+ROW_FIELDS = ("id", "finding_id", "position", "text", "lead", "owner", "kind", "deadline", "status",
+              "completed_on", "original_deadline", "finding__inspection_id")
+
+
+def _inspections(actor: Actor, filters: MeasureFilters) -> QuerySet[Inspection] | None:
+    """The visible inspections the filters keep (None: every visible one, no filter needed)."""
+    chosen = Q()
+    if filters.round:
+        chosen &= Q(round_id=filters.round)
+    if filters.team:
+        chosen &= Q(team_id=filters.team)
+    if filters.unit:
+        unit = Unit.objects.filter(pk=filters.unit).values_list("path", flat=True).first()
+        chosen &= Q(unit__path__startswith=unit) if unit else Q(pk__in=[])
+    if not chosen and permissions.ACTIONS["view"].get(actor.role) == permissions.ALL:
+        return None
+    return Inspection.objects.filter(permissions.scope_filter(actor)).filter(chosen)
+
+
+def _unfinished_order(queryset: QuerySet[Measure]) -> QuerySet[Measure]:
+    # Most overdue first, then the nearest deadline: the partial index measure_open_by_deadline.
+    return queryset.filter(status__in=sorted(MEASURE_UNFINISHED), deadline__isnull=False).order_by("deadline", "id")
+
+
+def measure_list(actor: Actor, filters: MeasureFilters) -> QuerySet[Measure]:
+    """Measures the actor may see, filtered, in order of urgency."""
+    today = clock.today()
+    measures = Measure.objects.all()
+    inspections = _inspections(actor, filters)
+    if inspections is not None:
+        measures = measures.filter(finding__inspection__in=inspections.values("pk"))
+    if filters.kind:
+        measures = measures.filter(kind=filters.kind)
+    if filters.owner:
+        measures = measures.filter(Q(owner__icontains=filters.owner) | Q(lead__icontains=filters.owner))
+    if filters.evidence == "none":
+        measures = measures.exclude(pk__in=Evidence.objects.values("report__measure_id")).exclude(
+            pk__in=ProgressReport.objects.annotate(chars=Length("text"))
+            .filter(chars__gte=settings.CLOSEOUT_ACCOUNT_MIN_CHARS).values("measure_id"))
+    status = filters.status
+    if filters.colour in COLOURS:
+        measures = measures.filter(status__in=sorted(MEASURE_UNFINISHED)).filter(_colour_q(filters.colour, today))
+        status = status if status in MEASURE_UNFINISHED else ""
+    if status == "":
+        measures = _unfinished_order(measures)
+    elif status == "late":
+        measures = measures.filter(status="done", completed_on__gt=Coalesce("deadline", "completed_on"))
+        measures = measures.order_by("-completed_on", "-id")
+    elif status in MEASURE_FINISHED:
+        measures = measures.filter(status=status).order_by("-completed_on", "-id")
+    elif status in MEASURE_UNFINISHED:
+        measures = measures.filter(status=status).order_by("deadline", "id")
+    else:  # all
+        measures = measures.order_by("deadline", "id")
+    # Only the columns a row shows: findings' and units' long texts stay in the database.
+    return measures.select_related("finding__inspection__unit", "finding__inspection__round").only(
+        *ROW_FIELDS, "finding__inspection__round__name", "finding__inspection__round__warning_days",
+        "finding__inspection__unit__name", "finding__title")
+
+
+def decorate(measures: list[Measure]) -> list[Measure]:
+    """Warning level per row, with its round's threshold."""
+    days = round_days()
+    today = clock.today()
+    for measure in measures:
+        window = window_for(days.get(measure.finding.inspection.round_id, settings.WARNING_DAYS), today)
+        measure.warning = window.level(measure.deadline, finished=measure.status in MEASURE_FINISHED)
+    return measures
+
+
+def measure_page(actor: Actor, filters: MeasureFilters, page: str | int | None):
+    current = CappedPaginator(measure_list(actor, filters), settings.PAGE_SIZE).get_page(page)
+    decorate(list(current.object_list))
+    return current
+
+
+# ---- the 工作台 ------------------------------------------------------------------------------
+
+@dataclass
+class Task:
+    """One line of a to-do list: a count, the link to its full list, the first few rows."""
+
+    key: str
+    title: str
+    count: int
+    url: str
+    rows: list = field(default_factory=list)
+    kind: str = "measure"  # how rows are shown: measure, finding, closeout, extension, notice, inspection
+    tone: str = ""  # red / orange for what is late
+    hint: str = ""
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+
+@dataclass
+class UnitCount:
+    unit: str
+    unit_id: int
+    count: int
+    url: str
+
+
+@dataclass
+class Workbench:
+    role: str
+    tasks: list[Task]
+    totals: dict
+    recent: list
+    window: WarningWindow
+    overdue_by_unit: list[UnitCount] = field(default_factory=list)
+    cap: int = COUNT_CAP
+
+
+def _measures_url(**params) -> str:
+    return f"{reverse('measures')}?{MeasureFilters(**params).query()}"
+
+
+def _todo_url(key: str) -> str:
+    return reverse("todo", args=[key])
+
+
+def worklist(actor: Actor, key: str) -> QuerySet:
+    """The full list behind a 工作台 count that is not a list of measures."""
+    return WORKLISTS[key][1](actor)
+
+
+def _findings(actor: Actor, status: str) -> QuerySet[Finding]:
+    return (Finding.objects.filter(permissions.scope_filter(actor, via="inspection__"), status=status)
+            .select_related("inspection__unit", "inspection__round").order_by("-updated_at", "-id"))
+
+
+def _returned(actor: Actor) -> QuerySet[Finding]:
+    last = Closeout.objects.filter(finding=OuterRef("pk"), state="returned").order_by("-decided_at", "-id")
+    return _findings(actor, "returned").annotate(return_reason=Subquery(last.values("decision_comment")[:1]))
+
+
+def _closeouts(actor: Actor, states: set[str]) -> QuerySet[Closeout]:
+    return (Closeout.objects.filter(permissions.scope_filter(actor, via="finding__inspection__"),
+                                    state__in=sorted(states))
+            .select_related("finding__inspection__unit", "requested_by__staff", "endorsed_by__staff")
+            .order_by("requested_at", "id"))
+
+
+def _to_endorse(actor: Actor) -> QuerySet[Closeout]:
+    return _closeouts(actor, {"requested"})
+
+
+def _to_decide(actor: Actor) -> QuerySet[Closeout]:
+    return _closeouts(actor, {"endorsed"} if settings.CLOSEOUT_ENDORSEMENT else set(CLOSEOUT_OPEN))
+
+
+def _extensions(actor: Actor) -> QuerySet[ExtensionRequest]:
+    return (ExtensionRequest.objects.filter(permissions.scope_filter(actor, via="measure__finding__inspection__"),
+                                            state="requested")
+            .select_related("measure__finding__inspection__unit", "requested_by__staff")
+            .order_by("requested_at", "id"))
+
+
+def _notices_to_approve(actor: Actor) -> QuerySet[Notice]:
+    return (Notice.objects.filter(permissions.scope_filter(actor, via="inspection__"), state="draft")
+            .select_related("inspection__unit", "inspection__round").order_by("created_at", "id"))
+
+
+def _inspections_without_findings(actor: Actor) -> QuerySet[Inspection]:
+    return (permissions.visible_inspections(actor).filter(findings_total=0)
+            .select_related("unit", "round", "team").order_by("feedback_date", "id"))
+
+
+def _lookbacks_due(actor: Actor) -> QuerySet[Finding]:
+    # Signed off and never looked back at since: the team's 回头看 list.
+    return _findings(actor, "closed").exclude(Exists(Lookback.objects.filter(finding=OuterRef("pk"))))
+
+
+def _closed_unfinished(actor: Actor) -> QuerySet[Finding]:
+    unfinished = Measure.objects.filter(finding=OuterRef("pk"), status__in=sorted(MEASURE_UNFINISHED))
+    return _findings(actor, "closed").filter(Exists(unfinished))
+
+
+WORKLISTS = {
+    # key: (title, queryset, row kind)
+    "returned": ("待补充的问题（销号申请被退回）", _returned, "finding"),
+    "reopened": ("回头看重新打开的问题", lambda a: _findings(a, "reopened"), "finding"),
+    "closeouts-to-endorse": ("待单位负责人审核的销号申请", _to_endorse, "closeout"),
+    "closeouts-to-decide": ("待巡察办审核的销号申请", _to_decide, "closeout"),
+    "extensions": ("待审核的延期申请", _extensions, "extension"),
+    "notices-to-approve": ("待审定的通报", _notices_to_approve, "notice"),
+    "findings-to-enter": ("待录入反馈问题的巡察", _inspections_without_findings, "inspection"),
+    "lookbacks-due": ("待回头看的已销号问题", _lookbacks_due, "finding"),
+    "closed-unfinished": ("已销号但仍有措施未完成", _closed_unfinished, "finding"),
+}
+
+ROLE_TASKS = {
+    "unit_editor": ["overdue", "due-soon", "returned", "reopened"],
+    "unit_leader": ["closeouts-to-endorse", "notices-to-approve", "overdue"],
+    "office_admin": ["closeouts-to-decide", "extensions", "overdue", "returned"],
+    "system": ["closeouts-to-decide", "extensions", "overdue", "returned"],
+    "team_member": ["findings-to-enter", "lookbacks-due", "overdue"],
+    "supervisor": ["overdue", "closed-unfinished", "no-evidence", "late"],
+}
+
+
+MEASURE_TASKS = {
+    # key: (title, filters of the measure list, tone)
+    "overdue": ("逾期未完成的措施", MeasureFilters(colour="red"), "red"),
+    "due-soon": ("临期的措施", MeasureFilters(colour="yellow"), "orange"),
+    "no-evidence": ("已完成但无佐证材料或书面说明的措施", MeasureFilters(status="done", evidence="none"), "orange"),
+    "late": ("逾期完成的措施", MeasureFilters(status="late"), "orange"),
+}
+
+
+def _task(actor: Actor, key: str) -> Task:
+    if key in MEASURE_TASKS:
+        title, filters, tone = MEASURE_TASKS[key]
+        measures = measure_list(actor, filters)
+        return Task(key, title, capped_count(measures), f"{reverse('measures')}?{filters.query()}",
+                    decorate(list(measures[:PREVIEW_ROWS])), "measure", tone)
+    title, build, kind = WORKLISTS[key]
+    rows = build(actor)
+    return Task(key, title, capped_count(rows), _todo_url(key), list(rows[:PREVIEW_ROWS]), kind,
+                "orange" if key in {"returned", "reopened", "closed-unfinished"} else "")
+
+
+def overdue_by_unit(actor: Actor, limit: int = 10) -> list[UnitCount]:
+    """The units with the most overdue measures (from the findings' maintained next deadline:
+    a finding is overdue when its earliest unfinished deadline has passed)."""
+    rows = (Finding.objects.filter(permissions.scope_filter(actor, via="inspection__"),
+                                   next_deadline__lt=clock.today())
+            .values("inspection__unit_id", "inspection__unit__name").annotate(n=Count("id"))
+            .order_by("-n", "inspection__unit__name")[:limit])
+    return [UnitCount(r["inspection__unit__name"], r["inspection__unit_id"], r["n"],
+                      _measures_url(unit=r["inspection__unit_id"], colour="red")) for r in rows]
+
+
+def workbench(actor: Actor) -> Workbench:
+    from xuncha.ledger.selectors import recent_changes, warning_window
+
+    totals = permissions.visible_inspections(actor).aggregate(
+        findings_total=Sum("findings_total"), findings_finished=Sum("findings_finished"),
+        findings_closed=Sum("findings_closed"), measures_total=Sum("measures_total"),
+        measures_finished=Sum("measures_finished"))
+    totals = {k: v or 0 for k, v in totals.items()}
+    tasks = [_task(actor, key) for key in ROLE_TASKS.get(actor.role, ["overdue"])]
+    by_unit = overdue_by_unit(actor) if actor.role in {"office_admin", "system", "supervisor"} else []
+    return Workbench(role=actor.role, tasks=tasks, totals=totals, recent=recent_changes(actor, 10),
+                     window=warning_window(), overdue_by_unit=by_unit)
+
+
+def extension_counts(actor: Actor, round_: Round | None = None) -> dict[str, int]:
+    """延期 requests by state (requested / approved / refused), for analytics."""
+    rows = ExtensionRequest.objects.filter(permissions.scope_filter(actor, via="measure__finding__inspection__"))
+    if round_ is not None:
+        rows = rows.filter(measure__finding__inspection__round=round_)
+    counts = dict(rows.order_by().values_list("state").annotate(n=Count("id")))
+    return {state: counts.get(state, 0) for state in ("requested", "approved", "refused")}
+
+
+def overdue_counts(inspections: list[Inspection]) -> dict[int, int]:
+    """Overdue (unfinished, past deadline) measures per inspection, for the round page's rows."""
+    rows = (Measure.objects.filter(finding__inspection__in=[i.pk for i in inspections],
+                                   status__in=sorted(MEASURE_UNFINISHED), deadline__lt=clock.today())
+            .values("finding__inspection_id").annotate(n=Count("id")).order_by())
+    return {r["finding__inspection_id"]: r["n"] for r in rows}
