@@ -36,6 +36,8 @@ DAILY: tuple[Daily, ...] = (
     Daily("orphans", "files.purge_orphans", "清理无主文件", dt.time(2, 50)),
     Daily("sweeper", "jobs.sweep", "后台任务巡检", dt.time(3, 0)),
     Daily("jobs", "jobs.purge", "清理已结束的后台任务", dt.time(3, 10)),
+    Daily("ladder", "notify.ladder", "督办阶梯：到期提醒、逾期督办、约谈", dt.time(6, 0)),
+    Daily("digest", "notify.digest", "发送每日通知汇总邮件", dt.time(7, 30)),
 )
 BY_NAME = {d.name: d for d in DAILY}
 PREFIX = "xuncha:daily:"

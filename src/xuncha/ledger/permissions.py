@@ -34,6 +34,13 @@ ACTIONS: dict[str, dict[str, str]] = {
     "retry_jobs": {"office_admin": ALL, "system": ALL},
     # Ending a login lockout early: the security administrator's, held by the office until then.
     "release_lockout": {"office_admin": ALL, "system": ALL},
+    # 督办 and 约谈 (xuncha.notify): the unit answers (报结), the office decides and keeps the ladder.
+    "view_supervisions": {"office_admin": ALL, "supervisor": ALL, "system": ALL, "team_member": TEAM,
+                          "unit_editor": UNIT, "unit_leader": UNIT},
+    "answer_supervision": {"office_admin": ALL, "system": ALL, "unit_editor": UNIT},
+    "decide_supervision": {"office_admin": ALL, "system": ALL},
+    "record_interview": {"office_admin": ALL, "system": ALL},
+    "manage_ladder": {"office_admin": ALL, "system": ALL},
 }
 
 DENIED_MESSAGES = {
@@ -52,6 +59,11 @@ DENIED_MESSAGES = {
     "view_jobs": "只有巡察办和监督部门可以查看后台任务。",
     "retry_jobs": "只有巡察办可以重试后台任务。",
     "release_lockout": "只有安全管理员可以解除账号锁定。",
+    "view_supervisions": "您无权查看该督办事项。",
+    "answer_supervision": "只有本单位联络员或巡察办可以报结督办事项。",
+    "decide_supervision": "只有巡察办可以审核督办报结。",
+    "record_interview": "只有巡察办可以登记约谈情况。",
+    "manage_ladder": "只有巡察办可以修改督办设置。",
 }
 
 
