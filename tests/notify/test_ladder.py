@@ -6,11 +6,11 @@ import datetime as dt
 
 from django.core.management import call_command
 
+from tests.conftest import PASSWORD
 from xuncha.ledger.models import AuditEvent, Measure
 from xuncha.ledger.services import accounts, measures
 from xuncha.notify import ladder
 from xuncha.notify.models import Interview, LadderStep, Notification, Supervision
-from tests.conftest import PASSWORD
 
 DEADLINE = dt.date(2025, 11, 15)  # the cast's measure (天宝社区, owner 社区党委)
 

@@ -19,7 +19,8 @@ class DecisionForm(forms.Form):
 
 class InterviewForm(forms.Form):
     held_on = forms.DateField(label="约谈日期", widget=forms.DateInput(attrs={"type": "date"}))
-    people = forms.CharField(label="约谈人员", max_length=300, help_text="约谈人和被约谈人，如：巡察办主任王某；社区党委书记李某")
+    people = forms.CharField(label="约谈人员", max_length=300,
+                             help_text="约谈人和被约谈人，如：巡察办主任王某；社区党委书记李某")
     notes = forms.CharField(label="约谈情况", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000,
                             required=False)
 
