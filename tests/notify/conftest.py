@@ -25,3 +25,9 @@ def clock(monkeypatch) -> Clock:
     fake = Clock()
     monkeypatch.setattr("xuncha.clock.now", fake.now)
     return fake
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what a block leaves for "on commit" (the audit → notification job), as a commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -30,7 +30,7 @@ SCREEN_CSS = f"""
 .notice h2, .notice h3, .notice h4, .notice h5 {{ break-after: avoid; }}
 .notice .signature {{ text-align: right; margin-top: 2rem; text-indent: 0; }}
 .notice .signature p {{ text-indent: 0; }}
-.notice p.number {{ text-align: center; text-indent: 0; }}
+.notice p.number {{ text-align: center; text-indent: 0; margin-bottom: 1em; }}
 .notice p.addressee {{ text-indent: 0; }}
 @media (max-width: 600px) {{ .notice {{ font-size: 1rem; padding: .5rem; }} .notice h1 {{ font-size: 1.3rem; }} }}
 """

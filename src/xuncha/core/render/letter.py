@@ -38,7 +38,7 @@ class SupervisionLetter:
 
 def letter_outline(letter: SupervisionLetter) -> Outline:
     what = f"{letter.round}巡察整改" if letter.round else "巡察整改"
-    blocks = [Block(f"经查，你单位在{what}中，以下 {len(letter.items)} 项整改措施已超过完成时限，"
+    blocks = [Block(f"经查，你单位在{what}中，以下{len(letter.items)}项整改措施已超过完成时限，"
                     "尚未完成整改：")]
     for number, item in enumerate(letter.items, start=1):
         owner = f"，责任部门/责任人：{item.owner}" if item.owner else ""
