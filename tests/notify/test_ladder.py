@@ -55,7 +55,7 @@ def test_each_step_is_on_the_findings_timeline(cast, clock):
     actions = list(AuditEvent.objects.filter(finding_id=cast.finding.pk, action__startswith="ladder.")
                    .order_by("at", "id").values_list("action", "summary"))
     assert [a for a, _ in actions] == ["ladder.remind"] * 3 + ["ladder.supervise", "ladder.interview"]
-    assert actions[0][1] == "到期前20天提醒：完成时限 2025年11月15日"
+    assert actions[0][1] == "到期前20天提醒：措施“每次支部会议第一项学习总书记重要讲话”，完成时限 2025年11月15日"
     assert "巡督〔2025〕" in actions[3][1]
 
 

@@ -133,6 +133,12 @@ def _units(inspection_ids) -> dict[int, tuple[int, str]]:
     return found
 
 
+def _head(row: Row) -> str:
+    """The measure named on its finding's timeline, which lists several measures' steps."""
+    text = row.text.strip()
+    return f"措施“{text[:24]}{'…' if len(text) > 24 else ''}”，"
+
+
 def _listing(rows: list[Row], limit: int = 20) -> str:
     lines = [f"{i}. {r.text[:60]}（完成时限：{format_date(r.deadline)}）" for i, r in
              enumerate(rows[:limit], start=1)]
@@ -173,7 +179,7 @@ class _Context:
             return
         self._steps(step, rows)
         label = step_label(step)
-        self._audit("ladder.remind", rows, lambda r: f"{label}：完成时限 {format_date(r.deadline)}")
+        self._audit("ladder.remind", rows, lambda r: f"{label}：{_head(r)}完成时限 {format_date(r.deadline)}")
         units = _units({r.inspection_id for r in rows})
         people = self._people(units)
         for inspection_id, group in _by_inspection(rows).items():
@@ -200,7 +206,7 @@ class _Context:
                 "inspection_id", "pk"))
         self._steps(SUPERVISE, rows, supervision_id=by_inspection)
         self._audit("ladder.supervise", rows,
-                    lambda r: f"逾期督办：完成时限 {format_date(r.deadline)} 已过，"
+                    lambda r: f"逾期督办：{_head(r)}完成时限 {format_date(r.deadline)} 已过，"
                               f"督办编号 巡督〔{self.day.year}〕{by_inspection[r.inspection_id]}号")
         people = self._people(units)
         for inspection_id, group in grouped.items():
@@ -230,7 +236,7 @@ class _Context:
         self._steps(INTERVIEW, rows, interview_id=by_inspection)
         days = self.ladder.interview_days
         self._audit("ladder.interview", rows,
-                    lambda r: f"逾期超过{days}天，列入约谈：完成时限 {format_date(r.deadline)}")
+                    lambda r: f"逾期超过{days}天，列入约谈：{_head(r)}完成时限 {format_date(r.deadline)}")
         people = self._people(units)
         for inspection_id, group in grouped.items():
             unit_id, unit_name = units[inspection_id]
