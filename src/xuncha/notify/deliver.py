@@ -100,7 +100,7 @@ def deliver(messages: list[Message]) -> int:
             for m in messages for u in sorted(m.users) if (u, m.key[:120]) not in existing]
     Notification.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
     if any(r.email_wanted for r in rows):
-        transaction.on_commit(_queue_email)
+        transaction.on_commit(_queue_email, robust=True)
     return len(rows)
 
 

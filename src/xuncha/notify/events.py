@@ -45,7 +45,7 @@ def _saved(sender, instance: AuditEvent, created: bool, **kwargs) -> None:
     if not created or rule is None or not rule.when(instance):
         return
     event_id = instance.pk
-    transaction.on_commit(lambda: _queue(event_id))
+    transaction.on_commit(lambda: _queue(event_id), robust=True)  # a failure never fails the change
 
 
 def _queue(event_id: int) -> None:

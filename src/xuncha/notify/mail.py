@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from xuncha import clock
@@ -55,14 +56,13 @@ def _wants_digest(user_ids: set[int]) -> set[int]:
     return user_ids - off
 
 
-def digest_window(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The digest of `day` covers the notifications of the day before (local time)."""
-    start = timezone.make_aware(dt.datetime.combine(day - dt.timedelta(days=1), dt.time()))
-    return start, start + dt.timedelta(days=1)
+def digest_start(day: dt.date) -> dt.datetime:
+    """A digest never reaches back past the start of the day before (a first digest included)."""
+    return timezone.make_aware(dt.datetime.combine(day - dt.timedelta(days=1), dt.time()))
 
 
 def digest_text(notes: list[Notification], unread_total: int) -> str:
-    lines = [f"昨日新增通知 {len(notes)} 条，目前共有未读通知 {unread_total} 条。", ""]
+    lines = [f"上次汇总以来新增通知 {len(notes)} 条，目前共有未读通知 {unread_total} 条。", ""]
     for note in notes:
         lines.append(f"【{KIND.label(note.kind)}】{note.title}")
         lines.append(f"    {_url(note.link)}")
@@ -71,12 +71,15 @@ def digest_text(notes: list[Notification], unread_total: int) -> str:
 
 
 def send_digests(day: dt.date) -> int:
-    """One digest per person with unread notifications from the day before; once per day."""
-    start, end = digest_window(day)
+    """One digest per person: the unread notifications since their last digest (so the morning's
+    督办 are in the morning's digest), at most once per day."""
+    start, now = digest_start(day), clock.now()
+    last = dict(DigestSent.objects.filter(sent_at__gte=start).values_list("user_id").annotate(at=Max("sent_at")))
     notes: dict[int, list[Notification]] = defaultdict(list)
-    for note in Notification.objects.filter(created_at__gte=start, created_at__lt=end,
+    for note in Notification.objects.filter(created_at__gte=start, created_at__lte=now,
                                             read_at__isnull=True).order_by("created_at", "pk"):
-        notes[note.recipient_id].append(note)
+        if note.created_at > last.get(note.recipient_id, start - dt.timedelta(seconds=1)):
+            notes[note.recipient_id].append(note)
     users = get_user_model().objects.in_bulk(_wants_digest(set(notes)))
     sent = 0
     for user_id, user in sorted(users.items()):
@@ -85,8 +88,7 @@ def send_digests(day: dt.date) -> int:
         unread = Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count()
         try:
             with transaction.atomic():
-                DigestSent.objects.create(user_id=user_id, day=day, count=len(notes[user_id]),
-                                          sent_at=clock.now())
+                DigestSent.objects.create(user_id=user_id, day=day, count=len(notes[user_id]), sent_at=now)
                 send_mail(f"{SUBJECT_PREFIX}每日通知汇总（{format_date(day)}）：{len(notes[user_id])} 条新通知",
                           digest_text(notes[user_id], unread), settings.DEFAULT_FROM_EMAIL, [user.email])
         except IntegrityError:
