@@ -51,6 +51,9 @@ def test_the_unit_answers_a_supervision_and_the_office_accepts_it(page, live_ser
     assert page.locator("#unread-count").inner_text() == "1"
     page.click("#nav-inbox")
     shoot(page, folder, "inbox")
+    page.goto(f"{base}{reverse('inbox-preferences')}")
+    shoot(page, folder, "preferences")
+    page.goto(f"{base}{reverse('inbox')}")
     page.click("button.link-like:has-text('逾期提醒')")
     page.wait_for_selector(f"text=督办 {supervision.number}")
     shoot(page, folder, "supervision-editor")
