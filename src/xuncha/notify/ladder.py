@@ -154,7 +154,6 @@ class _Context:
         self.day, self.ladder = day, ladder
         self.actor = system_actor()
         self.messages: list[deliver.Message] = []
-        self.people: deliver.People | None = None
 
     def _people(self, units) -> deliver.People:
         return deliver.People.of_units(unit_id for unit_id, _ in units.values())
