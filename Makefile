@@ -22,7 +22,7 @@ $(VENV)/.installed: pyproject.toml
 
 # Keeps its data between runs (a second run loads nothing and gives the demo accounts new passwords).
 demo: setup
-	XUNCHA_DATA_DIR=$(DEMO_DIR) $(BIN)/xuncha demo --port $(PORT)
+	XUNCHA_EMAIL_BACKEND=$${XUNCHA_EMAIL_BACKEND:-console} XUNCHA_DATA_DIR=$(DEMO_DIR) $(BIN)/xuncha demo --port $(PORT)
 
 demo-reset:
 	rm -rf $(DEMO_DIR)

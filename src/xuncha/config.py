@@ -121,6 +121,13 @@ def parse_path(raw: str) -> Path:
     return Path(raw.strip()).expanduser().resolve()
 
 
+def parse_email_backend(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in {"smtp", "console", "none"}:
+        raise ConfigError(f"expected smtp, console or none, got {raw!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -238,6 +245,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("XUNCHA_AUDIT_ARCHIVE_DELETE", "false", parse_bool,
             "Lets `xuncha audit archive` remove the records it wrote to the archive file (only "
             "records older than 180 days); off: they are copied and kept."),
+    # E-mail of notifications (xuncha.notify): sent by the worker through Django's mail settings.
+    Setting("XUNCHA_EMAIL_BACKEND", "smtp", parse_email_backend,
+            "How notification e-mail leaves: smtp, console (printed; the demo) or none."),
+    Setting("XUNCHA_EMAIL_HOST", "localhost", str, "SMTP server for notification e-mail."),
+    Setting("XUNCHA_EMAIL_PORT", "25", parse_positive_int, "SMTP port."),
+    Setting("XUNCHA_EMAIL_USER", "", str, "SMTP user name; empty: no login."),
+    Setting("XUNCHA_EMAIL_PASSWORD", "", str, "SMTP password.", secret=True),
+    Setting("XUNCHA_EMAIL_TLS", "false", parse_bool, "Use STARTTLS with the SMTP server."),
+    Setting("XUNCHA_EMAIL_FROM", "xuncha@localhost", str, "Sender address of notification e-mail."),
+    Setting("XUNCHA_SITE_URL", "http://127.0.0.1:8000", str,
+            "The staff site's address as people reach it, for the links in e-mails."),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

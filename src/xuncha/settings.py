@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "xuncha.web",
     "django_q",
     "xuncha.jobs",
+    "xuncha.notify",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "xuncha.web.context.staff",
+                "xuncha.notify.context.inbox",
             ],
         },
     },
@@ -328,3 +330,39 @@ TWO_FACTOR = CONFIG["XUNCHA_2FA"]
 OTP_TOTP_ISSUER = "xuncha 巡察整改"
 OTP_TOTP_THROTTLE_FACTOR = 1  # a wrong code doubles the wait before the next try (1 s, 2 s, 4 s…)
 OTP_STATIC_THROTTLE_FACTOR = 1
+# -- notifications and the 督办 ladder (xuncha.notify, docs/notifications.md) --
+# E-mail through Django's mail settings: "console" prints messages (the demo), "none" drops them.
+EMAIL_BACKEND = {"smtp": "django.core.mail.backends.smtp.EmailBackend",
+                 "console": "django.core.mail.backends.console.EmailBackend",
+                 "none": "django.core.mail.backends.dummy.EmailBackend"}[CONFIG["XUNCHA_EMAIL_BACKEND"]]
+EMAIL_HOST = CONFIG["XUNCHA_EMAIL_HOST"]
+EMAIL_PORT = CONFIG["XUNCHA_EMAIL_PORT"]
+EMAIL_HOST_USER = CONFIG["XUNCHA_EMAIL_USER"]
+EMAIL_HOST_PASSWORD = CONFIG["XUNCHA_EMAIL_PASSWORD"]
+EMAIL_USE_TLS = CONFIG["XUNCHA_EMAIL_TLS"]
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = CONFIG["XUNCHA_EMAIL_FROM"]
+SITE_URL = CONFIG["XUNCHA_SITE_URL"]  # links in e-mails
+# The ladder's defaults, from practice (江津's 20/10-day warnings); the office changes them on
+# the 督办设置 page. Audiences per notification kind: owner, unit_editor, unit_leader,
+# office_admin, requester.
+NOTIFY_LADDER = {
+    "reminder_days": [20, 10, 0],
+    "interview_days": 30,
+    "reply_days": 15,
+    "issuer": "巡察工作领导小组办公室",
+    "audiences": {
+        "reminder": ["owner", "unit_editor"],
+        "overdue": ["owner", "unit_editor", "unit_leader"],
+        "supervision": ["unit_leader", "office_admin"],
+        "interview": ["unit_leader", "office_admin"],
+        "supervision_answered": ["office_admin"],
+        "supervision_decided": ["unit_editor", "unit_leader"],
+        "closeout_returned": ["requester", "unit_editor"],
+        "finding_reopened": ["unit_editor", "unit_leader"],
+        "file_mismatch": ["office_admin", "unit_editor"],
+        "comment_overdue": ["unit_editor", "unit_leader"],
+    },
+}
+# Kinds sent by e-mail to someone who has not chosen (the rest are in the inbox and the digest).
+NOTIFY_EMAIL_KINDS = ["supervision", "interview", "closeout_returned", "finding_reopened", "file_mismatch"]

@@ -38,6 +38,8 @@ DAILY: tuple[Daily, ...] = (
     Daily("jobs", "jobs.purge", "清理已结束的后台任务", dt.time(3, 10)),
     Daily("audit-verify", "audit.verify", "审计日志完整性校验", dt.time(3, 20)),
     Daily("published-verify", "published.verify", "发布文件完整性校验", dt.time(3, 30)),
+    Daily("ladder", "notify.ladder", "督办阶梯：到期提醒、逾期督办、约谈", dt.time(6, 0)),
+    Daily("digest", "notify.digest", "发送每日通知汇总邮件", dt.time(7, 30)),
 )
 BY_NAME = {d.name: d for d in DAILY}
 PREFIX = "xuncha:daily:"

@@ -52,6 +52,13 @@ ACTIONS: dict[str, dict[str, str]] = {
     "endorse_closeout": {"system": ALL, "unit_leader": UNIT},
     "request_extension": {"office_admin": ALL, "system": ALL, "unit_editor": UNIT},
     "decide_extension": {"office_admin": ALL, "system": ALL},
+    # 督办 and 约谈 (xuncha.notify): the unit answers (报结), the office decides and keeps the ladder.
+    "view_supervisions": {"office_admin": ALL, "supervisor": ALL, "system": ALL, "team_member": TEAM,
+                          "unit_editor": UNIT, "unit_leader": UNIT},
+    "answer_supervision": {"office_admin": ALL, "system": ALL, "unit_editor": UNIT},
+    "decide_supervision": {"office_admin": ALL, "system": ALL},
+    "record_interview": {"office_admin": ALL, "system": ALL},
+    "manage_ladder": {"office_admin": ALL, "system": ALL},
 }
 
 DENIED_MESSAGES = {
@@ -80,6 +87,11 @@ DENIED_MESSAGES = {
     "endorse_closeout": "只有本单位负责人可以审核销号申请。",
     "request_extension": "只有本单位联络员或巡察办可以申请延期。",
     "decide_extension": "只有巡察办可以审核延期申请。",
+    "view_supervisions": "您无权查看该督办事项。",
+    "answer_supervision": "只有本单位联络员或巡察办可以报结督办事项。",
+    "decide_supervision": "只有巡察办可以审核督办报结。",
+    "record_interview": "只有巡察办可以登记约谈情况。",
+    "manage_ladder": "只有巡察办可以修改督办设置。",
 }
 
 

@@ -140,8 +140,11 @@ def docx_of(plan: Outline) -> bytes:
     _setup(document)
     document.core_properties.title = plan.title
     document.core_properties.author = plan.issuer or ""
-    paragraphs = [_p(_run(plan.title, font=TITLE_FONT, size=TITLE_SIZE), line=Pt(33), indent=False, align="center"),
-                  _p()]  # one blank line under the title
+    paragraphs = [_p(_run(plan.number), indent=False, align="center"), _p()] if plan.number else []
+    paragraphs += [_p(_run(plan.title, font=TITLE_FONT, size=TITLE_SIZE), line=Pt(33), indent=False,
+                      align="center"), _p()]  # one blank line under the title
+    if plan.addressee:
+        paragraphs.append(_p(_run(f"{plan.addressee}："), indent=False))
     paragraphs += [_block(block) for block in plan.blocks]
     paragraphs += _signature(plan)
     body = document.element.body

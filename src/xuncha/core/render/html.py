@@ -30,6 +30,8 @@ SCREEN_CSS = f"""
 .notice h2, .notice h3, .notice h4, .notice h5 {{ break-after: avoid; }}
 .notice .signature {{ text-align: right; margin-top: 2rem; text-indent: 0; }}
 .notice .signature p {{ text-indent: 0; }}
+.notice p.number {{ text-align: center; text-indent: 0; margin-bottom: 1em; }}
+.notice p.addressee {{ text-indent: 0; }}
 @media (max-width: 600px) {{ .notice {{ font-size: 1rem; padding: .5rem; }} .notice h1 {{ font-size: 1.3rem; }} }}
 """
 
@@ -72,7 +74,10 @@ def fragment(plan: Outline) -> str:
         issuer = f'<p class="issuer">{escape(plan.issuer)}</p>' if plan.issuer else ""
         date = f'<p class="date">{format_date(plan.date)}</p>' if plan.date else ""
         signature = f'\n<div class="signature"><div class="block">{issuer}{date}</div></div>'
-    return f'<article class="notice" lang="zh-CN">\n<h1>{escape(plan.title)}</h1>\n{body}{signature}\n</article>'
+    number = f'<p class="number">{escape(plan.number)}</p>\n' if plan.number else ""
+    addressee = f'<p class="addressee">{escape(plan.addressee)}：</p>\n' if plan.addressee else ""
+    return (f'<article class="notice" lang="zh-CN">\n{number}<h1>{escape(plan.title)}</h1>\n{addressee}'
+            f"{body}{signature}\n</article>")
 
 
 def page(plan: Outline, print_layout: bool = False) -> str:

@@ -40,6 +40,9 @@ class Outline:
     blocks: list[Block] = field(default_factory=list)
     issuer: str | None = None
     date: dt.date | None = None
+    # A letter's 发文字号 (centred above the title) and 主送机关 (flush left under it); notices have none.
+    number: str | None = None
+    addressee: str | None = None
 
 
 def heading_level(text: str) -> int:

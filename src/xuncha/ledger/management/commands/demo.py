@@ -48,6 +48,7 @@ class Command(BaseCommand):
             inspections = demo.load_notices()
             accounts = demo.create_accounts(inspections)
             reuse.reindex()  # the demo's progress reports and notices, for the 雷同 checks of new ones
+            run_ladder()  # today's reminders and 督办, so 通知 and 督办 have something to show
             self.stdout.write(f"已从 {len(inspections)} 份示例通报载入演示数据。")
         self.stdout.write("演示账号（密码只显示这一次，每次运行重新生成）：")
         for account in accounts:
@@ -64,6 +65,13 @@ class Command(BaseCommand):
         finally:
             if worker is not None:
                 stop_worker(worker)
+
+
+def run_ladder() -> None:
+    """The day's 督办 ladder as the schedule would run it (keyed by the date: once a day)."""
+    from xuncha.jobs import runner, schedule
+
+    runner.run(schedule.run_daily("ladder", dispatch=False).pk)
 
 
 def start_worker() -> subprocess.Popen:

@@ -1,0 +1,91 @@
+"""Notifications for events the ledger already audits, derived from AuditEvent rows.
+
+ONE table maps an audit action to a notification kind. A post_save signal on AuditEvent
+queues `notify.audit_event` when the writing transaction commits, so no service elsewhere
+needs an edit to emit a notification, and a rolled-back change notifies nobody. (Audit rows
+made by bulk_create, like the ladder's own, send no signal: the ladder notifies by itself.)
+
+Hook for the public site: when a reply to a public comment is overdue, its service audits
+the action "comment.reply_overdue" on the comment (with `inspection_id` set); the table
+below turns that into a `comment_overdue` notification to the unit's editors and leaders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models.signals import post_save
+
+from xuncha.ledger.models import AuditEvent, Closeout, Inspection
+
+
+@dataclass(frozen=True)
+class EventRule:
+    kind: str  # choices.KIND
+    title: str  # "{summary}" and "{unit}" are filled in
+    when: Callable[[AuditEvent], bool] = lambda event: True
+
+
+EVENT_KINDS: dict[str, EventRule] = {
+    "closeout.return": EventRule("closeout_returned", "销号申请被退回：{unit}"),
+    "lookback.record": EventRule("finding_reopened", "回头看发现问题反弹，已重新打开：{unit}",
+                                 lambda e: (e.after or {}).get("result") == "rebounded"),
+    "notice.file_mismatch": EventRule("file_mismatch", "已发布通报的文件校验不符：{unit}"),
+    "comment.reply_overdue": EventRule("comment_overdue", "群众意见逾期未答复：{unit}"),
+    "supervision.answer": EventRule("supervision_answered", "督办已报结，待审核：{unit}"),
+    "supervision.accept": EventRule("supervision_decided", "督办报结已同意办结：{unit}"),
+    "supervision.return": EventRule("supervision_decided", "督办报结被退回：{unit}"),
+}
+
+
+def _saved(sender, instance: AuditEvent, created: bool, **kwargs) -> None:
+    rule = EVENT_KINDS.get(instance.action)
+    if not created or rule is None or not rule.when(instance):
+        return
+    event_id = instance.pk
+    transaction.on_commit(lambda: _queue(event_id), robust=True)  # a failure never fails the change
+
+
+def _queue(event_id: int) -> None:
+    from xuncha.jobs.queue import enqueue
+
+    enqueue("notify.audit_event", {"event": event_id}, key=f"notify:audit:{event_id}")
+
+
+def connect() -> None:
+    post_save.connect(_saved, sender=AuditEvent, dispatch_uid="xuncha.notify.events")
+
+
+def notify_event(event_id: int) -> int:
+    """The job's work: the notifications of one audit event (once: keyed by the event)."""
+    from xuncha.notify import deliver
+    from xuncha.notify.ladder_config import current
+
+    event = AuditEvent.objects.filter(pk=event_id).first()
+    rule = EVENT_KINDS.get(event.action) if event else None
+    if rule is None or not rule.when(event):
+        return 0
+    inspection = Inspection.objects.select_related("unit").filter(pk=event.inspection_id).first()
+    unit_id = inspection.unit_id if inspection else None
+    requester = None
+    if event.object_type == "closeout":
+        requester = Closeout.objects.filter(pk=event.object_id).values_list("requested_by_id", flat=True).first()
+    people = deliver.People.of_units([unit_id] if unit_id else [])
+    users = people.audience(current().audience(rule.kind), unit_id, requester=requester)
+    users.discard(event.actor_id)  # nobody is told of their own act
+    link = _link(event)
+    title = rule.title.format(unit=inspection.unit.name if inspection else "", summary=event.summary)
+    return deliver.deliver([deliver.Message(rule.kind, f"audit:{event.pk}", title,
+                                            f"{event.actor_name}：{event.summary}", link, users)])
+
+
+def _link(event: AuditEvent) -> str:
+    if event.object_type == "supervision":
+        return f"/supervisions/{event.object_id}/"
+    if event.finding_id:
+        return f"/findings/{event.finding_id}/"
+    if event.object_type == "notice":
+        return f"/notices/{event.object_id}/"
+    return f"/inspections/{event.inspection_id}/" if event.inspection_id else ""

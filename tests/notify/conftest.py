@@ -1,0 +1,33 @@
+"""The notify tests' clock: one patched seam (`xuncha.clock.now`), moved day by day."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.day = dt.date(2025, 11, 20)
+
+    def now(self) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(self.day, dt.time(6, 0)))
+
+    def set(self, day: dt.date) -> dt.date:
+        self.day = day
+        return day
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    fake = Clock()
+    monkeypatch.setattr("xuncha.clock.now", fake.now)
+    return fake
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what a block leaves for "on commit" (the audit → notification job), as a commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
