@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "xuncha.web",
     "django_q",
     "xuncha.jobs",
+    "xuncha.portal",
 ]
 
 MIDDLEWARE = [
@@ -53,6 +54,7 @@ MIDDLEWARE = [
     "xuncha.web.proxy.TrustedProxyMiddleware",  # before anything reads the address or scheme
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "xuncha.portal.middleware.PortalMiddleware",  # the portal host, and cached public pages
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xuncha.web.middleware.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -300,3 +302,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "xuncha.ledger.passwords.CommonPasswordValidator"},
     {"NAME": "xuncha.ledger.passwords.NameLikeValidator"},
 ]
+
+# -- the public portal (xuncha.portal; docs/portal.md) --
+PORTAL_HOST = CONFIG["XUNCHA_PORTAL_HOST"].strip().lower()
+PORTAL_REPLY_DAYS = CONFIG["XUNCHA_PORTAL_REPLY_DAYS"]
+PORTAL_COMMENT_LIMIT = CONFIG["XUNCHA_PORTAL_COMMENT_LIMIT"]
+PORTAL_LOOKUP_LIMIT = CONFIG["XUNCHA_PORTAL_LOOKUP_LIMIT"]
+PORTAL_CACHE_SECONDS = CONFIG["XUNCHA_PORTAL_CACHE_SECONDS"]
+if PORTAL_HOST and "*" not in ALLOWED_HOSTS and PORTAL_HOST not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS = [*ALLOWED_HOSTS, PORTAL_HOST]

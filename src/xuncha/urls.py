@@ -8,5 +8,7 @@ handler500 = "xuncha.web.views.common.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("public/", include("xuncha.portal.urls")),
+    path("comments/", include("xuncha.portal.staff_urls")),
     path("", include("xuncha.web.urls")),
 ]

@@ -34,6 +34,13 @@ ACTIONS: dict[str, dict[str, str]] = {
     "retry_jobs": {"office_admin": ALL, "system": ALL},
     # Ending a login lockout early: the security administrator's, held by the office until then.
     "release_lockout": {"office_admin": ALL, "system": ALL},
+    # 群众监督 (xuncha.portal): comments are scoped by the unit they are assigned to.
+    "view_comments": {"office_admin": ALL, "supervisor": ALL, "system": ALL, "team_member": TEAM,
+                      "unit_editor": UNIT, "unit_leader": UNIT},
+    "moderate_comments": {"office_admin": ALL, "system": ALL, "unit_editor": UNIT, "unit_leader": UNIT},
+    "reply_comments": {"office_admin": ALL, "system": ALL, "unit_editor": UNIT, "unit_leader": UNIT},
+    "view_commenter": {"office_admin": ALL, "system": ALL, "unit_editor": UNIT, "unit_leader": UNIT},
+    "manage_portal": {"office_admin": ALL, "system": ALL},
 }
 
 DENIED_MESSAGES = {
@@ -52,6 +59,11 @@ DENIED_MESSAGES = {
     "view_jobs": "只有巡察办和监督部门可以查看后台任务。",
     "retry_jobs": "只有巡察办可以重试后台任务。",
     "release_lockout": "只有安全管理员可以解除账号锁定。",
+    "view_comments": "您无权查看这条群众意见。",
+    "moderate_comments": "只有承办单位或巡察办可以审核群众意见。",
+    "reply_comments": "只有承办单位或巡察办可以答复群众意见。",
+    "view_commenter": "只有承办单位或巡察办可以查看留言人的联系方式。",
+    "manage_portal": "只有巡察办可以管理公开网站的设置。",
 }
 
 
