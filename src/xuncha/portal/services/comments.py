@@ -122,7 +122,7 @@ def _flip(comment: PublicComment, move: str, old: str, new: str, actor: Actor) -
 
 
 def _changed(comment: PublicComment) -> PublicComment:
-    transaction.on_commit(pages.bump)
+    pages.changed()
     comment.refresh_from_db()
     return comment
 

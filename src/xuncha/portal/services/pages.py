@@ -2,7 +2,8 @@
 
 Published pages are cached under (path, generation): a new publication, a published comment
 or reply, a rating or a live-progress switch raises it, and every cached page is stale at once.
-Each process re-reads the shared number at most once a second.
+Each process re-reads the shared number, and looks for newly published notices, at most once
+a second.
 """
 
 from __future__ import annotations
@@ -19,12 +20,27 @@ LOCAL_SECONDS = 1.0
 def generation() -> int:
     now = time.monotonic()
     if _local["value"] is None or now - _local["read"] > LOCAL_SECONDS:
+        _pick_up_publications()
         value = cache.get(KEY)
         if value is None:
             cache.add(KEY, 1, None)
             value = cache.get(KEY) or 1
         _local.update(value=value, read=now)
     return _local["value"]
+
+
+def _pick_up_publications() -> None:
+    """The ledger publishes without knowing the portal: a notice published since the last look
+    is indexed here (which raises the generation), at most once a second per process."""
+    from django.db import IntegrityError
+
+    from xuncha.portal.services import search
+
+    if search.pending():
+        try:
+            search.sync()
+        except IntegrityError:  # another server indexed the same notice first
+            pass
 
 
 def bump() -> None:
@@ -34,3 +50,12 @@ def bump() -> None:
     except ValueError:
         cache.add(KEY, 2, None)
     _local.update(value=None)
+
+
+def changed() -> None:
+    """Raise the generation now and again once the transaction commits: a page rendered by a
+    concurrent request between the two (still seeing the old rows) is not kept past the commit."""
+    from django.db import transaction
+
+    bump()
+    transaction.on_commit(bump)

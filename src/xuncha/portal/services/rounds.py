@@ -21,5 +21,5 @@ def set_live_progress(actor: Actor, round_: Round, on: bool) -> RoundPortal:
         row.live_progress = on
         audit.record(actor, "portal.live_progress", round_,
                      f"{'开启' if on else '关闭'}公开实时整改进展：{round_.name}", after={"live_progress": on})
-        transaction.on_commit(pages.bump)
+        pages.changed()
     return row

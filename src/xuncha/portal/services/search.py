@@ -16,6 +16,7 @@ from django.db.models import Max
 
 from xuncha.ledger.models import Notice
 from xuncha.portal.models import SearchEntry
+from xuncha.portal.services import pages
 
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z0-9]+")
 MAX_QUERY = 50
@@ -96,6 +97,8 @@ def sync() -> int:
     inspections = {n.inspection_id for n in new}
     for inspection_id in inspections:
         _mark_current(inspection_id)
+    if new:
+        pages.changed()
     return len(new)
 
 
