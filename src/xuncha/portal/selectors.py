@@ -42,12 +42,27 @@ class Filters:
     year: int | None = None
 
 
-def notices(filters: Filters) -> QuerySet[SearchEntry]:
-    """Current published notices matching the filters, newest first."""
+def notices(filters: Filters) -> QuerySet[SearchEntry] | list[int]:
+    """Current published notices matching the filters, newest first: a query set, or with a
+    search query the matching ids (one pass over the index; see entries_for)."""
+    rows = _filtered(filters)
+    if not filters.query.strip():
+        return rows.order_by("-published_at", "-id")
+    ids = search.matching_ids(filters.query) or []
+    if filters.round_id or filters.unit_id or filters.year:
+        allowed = set(rows.values_list("pk", flat=True))
+        ids = [pk for pk in ids if pk in allowed]
+    return ids
+
+
+def entries_for(ids: list[int]) -> list[SearchEntry]:
+    """The entries of a page of ids, in the ids' order."""
+    found = {e.pk: e for e in current_entries().filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _filtered(filters: Filters) -> QuerySet[SearchEntry]:
     rows = current_entries()
-    if filters.query.strip():
-        ids = search.matching_ids(filters.query)
-        rows = rows.filter(pk__in=ids or [])
     if filters.round_id:
         rows = rows.filter(inspection__round_id=filters.round_id)
     if filters.unit_id:
@@ -55,7 +70,7 @@ def notices(filters: Filters) -> QuerySet[SearchEntry]:
         rows = rows.filter(inspection__unit__path__startswith=unit.path) if unit else rows.none()
     if filters.year:
         rows = rows.filter(published_at__year=filters.year)
-    return rows.order_by("-published_at", "-id")
+    return rows
 
 
 def rounds() -> list[Round]:

@@ -32,15 +32,15 @@ def generation() -> int:
 def _pick_up_publications() -> None:
     """The ledger publishes without knowing the portal: a notice published since the last look
     is indexed here (which raises the generation), at most once a second per process."""
+    from contextlib import suppress
+
     from django.db import IntegrityError
 
     from xuncha.portal.services import search
 
     if search.pending():
-        try:
+        with suppress(IntegrityError):  # another server indexed the same notice first
             search.sync()
-        except IntegrityError:  # another server indexed the same notice first
-            pass
 
 
 def bump() -> None:

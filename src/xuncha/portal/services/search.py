@@ -49,33 +49,32 @@ def _pg_query(phrases: list[list[str]]) -> str:
     return " & ".join("(" + " <-> ".join(tokens) + ")" for tokens in phrases)
 
 
-def matching_ids(query: str, limit: int = 200) -> list[int] | None:
-    """SearchEntry ids of current notices matching the query, best first; None: no usable words."""
+def matching_ids(query: str) -> list[int] | None:
+    """SearchEntry ids of current notices matching the query, newest first (ids are given in
+    publication order); None: the query has no usable words. One pass over the index: the count
+    and every page come from this one list."""
     phrases = query_tokens(query)
     if not phrases:
         return None
     if any(len(tokens) == 1 and len(tokens[0]) == 1 for tokens in phrases):
-        return _title_like(query, limit)  # a single character has no bigram
+        return _title_like(query)  # a single character has no bigram
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT id FROM portal_searchentry WHERE current AND "
-                "to_tsvector('simple', grams) @@ to_tsquery('simple', %s) "
-                "ORDER BY published_at DESC LIMIT %s", [_pg_query(phrases), limit])
-        else:
-            cursor.execute(
-                f"SELECT e.id FROM {FTS_TABLE} f JOIN portal_searchentry e ON e.id = f.rowid "
-                f"WHERE {FTS_TABLE} MATCH %s AND e.current ORDER BY e.published_at DESC LIMIT %s",
-                [_sqlite_match(phrases), limit])
+                "to_tsvector('simple', grams) @@ to_tsquery('simple', %s) ORDER BY id DESC",
+                [_pg_query(phrases)])
+        else:  # the FTS table holds current versions only, and returns rowids in order itself
+            cursor.execute(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rowid DESC",
+                           [_sqlite_match(phrases)])
         return [row[0] for row in cursor.fetchall()]
 
 
-def _title_like(query: str, limit: int) -> list[int]:
-    words = query.split()[:5]
+def _title_like(query: str) -> list[int]:
     rows = SearchEntry.objects.filter(current=True)
-    for word in words:
+    for word in query.split()[:5]:
         rows = rows.filter(title__contains=word)
-    return list(rows.order_by("-published_at").values_list("id", flat=True)[:limit])
+    return list(rows.order_by("-id").values_list("id", flat=True))
 
 
 @transaction.atomic
@@ -105,8 +104,12 @@ def sync() -> int:
 def _mark_current(inspection_id: int) -> None:
     entries = SearchEntry.objects.filter(inspection_id=inspection_id)
     newest = entries.aggregate(v=Max("notice__version"))["v"]
-    entries.exclude(notice__version=newest).update(current=False)
+    old = list(entries.exclude(notice__version=newest).filter(current=True).values_list("pk", flat=True))
+    entries.filter(pk__in=old).update(current=False)
     entries.filter(notice__version=newest).update(current=True)
+    if connection.vendor == "sqlite" and old:  # superseded versions leave the FTS table
+        with connection.cursor() as cursor:
+            cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [(pk,) for pk in old])
 
 
 def _index_row(entry: SearchEntry) -> None:

@@ -50,6 +50,8 @@ def index(request):
     filters = selectors.Filters(query=query, round_id=_int(request.GET.get("round")),
                                 unit_id=_int(request.GET.get("unit")), year=_int(request.GET.get("year")))
     page = Paginator(selectors.notices(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    if filters.query:
+        page.object_list = selectors.entries_for(list(page.object_list))
     return public(render(request, "portal/index.html", {
         "page": page, "filters": filters, "rounds": selectors.rounds(), "years": selectors.years(),
         "tree": selectors.unit_tree(), "filtered": bool(query or filters.round_id or filters.unit_id
