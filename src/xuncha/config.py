@@ -256,6 +256,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("XUNCHA_EMAIL_FROM", "xuncha@localhost", str, "Sender address of notification e-mail."),
     Setting("XUNCHA_SITE_URL", "http://127.0.0.1:8000", str,
             "The staff site's address as people reach it, for the links in e-mails."),
+    # The public portal (/public/, xuncha.portal).
+    Setting("XUNCHA_PORTAL_HOST", "", str,
+            "Host name of the public portal, e.g. gk.example.gov.cn; requests for it see only /public/. "
+            "Empty: the portal is served on every host at /public/."),
+    Setting("XUNCHA_PORTAL_REPLY_DAYS", "15", parse_positive_int,
+            "Working days a unit has to reply to a public comment (weekends and the office's holidays skipped)."),
+    Setting("XUNCHA_PORTAL_COMMENT_LIMIT", "5", parse_positive_int,
+            "Public comments accepted from one address per hour."),
+    Setting("XUNCHA_PORTAL_LOOKUP_LIMIT", "30", parse_positive_int,
+            "查询码 look-ups (and ratings) from one address per hour; one code may be tried a third as often."),
+    Setting("XUNCHA_PORTAL_CACHE_SECONDS", "60", parse_positive_int,
+            "How long browsers and proxies may keep a public portal page (Cache-Control max-age)."),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

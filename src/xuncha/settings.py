@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_q",
     "xuncha.jobs",
     "xuncha.notify",
+    "xuncha.portal",
 ]
 
 MIDDLEWARE = [
@@ -55,6 +56,7 @@ MIDDLEWARE = [
     "xuncha.web.proxy.TrustedProxyMiddleware",  # before anything reads the address or scheme
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "xuncha.portal.middleware.PortalMiddleware",  # the portal host, and cached public pages
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xuncha.web.middleware.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -366,3 +368,11 @@ NOTIFY_LADDER = {
 }
 # Kinds sent by e-mail to someone who has not chosen (the rest are in the inbox and the digest).
 NOTIFY_EMAIL_KINDS = ["supervision", "interview", "closeout_returned", "finding_reopened", "file_mismatch"]
+# -- the public portal (xuncha.portal; docs/portal.md) --
+PORTAL_HOST = CONFIG["XUNCHA_PORTAL_HOST"].strip().lower()
+PORTAL_REPLY_DAYS = CONFIG["XUNCHA_PORTAL_REPLY_DAYS"]
+PORTAL_COMMENT_LIMIT = CONFIG["XUNCHA_PORTAL_COMMENT_LIMIT"]
+PORTAL_LOOKUP_LIMIT = CONFIG["XUNCHA_PORTAL_LOOKUP_LIMIT"]
+PORTAL_CACHE_SECONDS = CONFIG["XUNCHA_PORTAL_CACHE_SECONDS"]
+if PORTAL_HOST and "*" not in ALLOWED_HOSTS and PORTAL_HOST not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS = [*ALLOWED_HOSTS, PORTAL_HOST]

@@ -8,6 +8,8 @@ handler500 = "xuncha.web.views.common.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("public/", include("xuncha.portal.urls")),
+    path("comments/", include("xuncha.portal.staff_urls")),
     path("", include("xuncha.web.urls")),
     path("", include("xuncha.notify.urls")),
 ]

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from xuncha.core import privacy
 from xuncha.core.document import NoticeDoc
 from xuncha.core.parse import parse_text
 from xuncha.demo import sample_notices
 from xuncha.ledger import passwords
 from xuncha.ledger.actor import Actor, system_actor
 from xuncha.ledger.models import Inspection, Staff, Team, Unit
-from xuncha.ledger.services import accounts, imports, setup
+from xuncha.ledger.services import accounts, imports, notices, setup
 
 
 @dataclass
@@ -110,3 +111,23 @@ def renew_passwords() -> list[DemoAccount]:
             accounts.set_password(actor, staff, password)
         renewed.append(DemoAccount(username, password, label, scope))
     return renewed
+
+
+# -- the public end: each sample published, personal information masked (the portal shows them) --
+DEMO_PUBLISH_REASON = "演示数据：示例通报按原文发布"
+
+
+def publish_notices(inspections: list[Inspection]) -> int:
+    """Compose, mask, approve and publish a notice for each sample; returns how many."""
+    actor = system_actor()
+    for inspection in inspections:
+        notice = notices.draft_from_ledger(actor, inspection)
+        found = [d for d in notices.lint_checks(notice) if d.rule == "personal-info" and d.span]
+        text = notice.doc.get("text") or ""
+        for piece in dict.fromkeys(text[d.span[0]:d.span[1]] for d in found):
+            if piece in (notice.doc.get("text") or ""):
+                masker = notices.mask_number if privacy.number_kind(piece) else notices.mask_name
+                notice = masker(actor, notice, piece)
+        notice = notices.approve(actor, notice)
+        notices.publish(actor, notice, override_reason=DEMO_PUBLISH_REASON)
+    return len(inspections)

@@ -59,6 +59,13 @@ ACTIONS: dict[str, dict[str, str]] = {
     "decide_supervision": {"office_admin": ALL, "system": ALL},
     "record_interview": {"office_admin": ALL, "system": ALL},
     "manage_ladder": {"office_admin": ALL, "system": ALL},
+    # 群众监督 (xuncha.portal): comments are scoped by the unit they are assigned to.
+    "view_comments": {"office_admin": ALL, "supervisor": ALL, "system": ALL, "team_member": TEAM,
+                      "unit_editor": UNIT, "unit_leader": UNIT},
+    "moderate_comments": {"office_admin": ALL, "system": ALL, "unit_editor": UNIT, "unit_leader": UNIT},
+    "reply_comments": {"office_admin": ALL, "system": ALL, "unit_editor": UNIT, "unit_leader": UNIT},
+    "view_commenter": {"office_admin": ALL, "system": ALL, "unit_editor": UNIT, "unit_leader": UNIT},
+    "manage_portal": {"office_admin": ALL, "system": ALL},
 }
 
 DENIED_MESSAGES = {
@@ -92,6 +99,11 @@ DENIED_MESSAGES = {
     "decide_supervision": "只有巡察办可以审核督办报结。",
     "record_interview": "只有巡察办可以登记约谈情况。",
     "manage_ladder": "只有巡察办可以修改督办设置。",
+    "view_comments": "您无权查看这条群众意见。",
+    "moderate_comments": "只有承办单位或巡察办可以审核群众意见。",
+    "reply_comments": "只有承办单位或巡察办可以答复群众意见。",
+    "view_commenter": "只有承办单位或巡察办可以查看留言人的联系方式。",
+    "manage_portal": "只有巡察办可以管理公开网站的设置。",
 }
 
 

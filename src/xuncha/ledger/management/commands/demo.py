@@ -47,9 +47,10 @@ class Command(BaseCommand):
         else:
             inspections = demo.load_notices()
             accounts = demo.create_accounts(inspections)
+            published = demo.publish_notices(inspections)
             reuse.reindex()  # the demo's progress reports and notices, for the 雷同 checks of new ones
             run_ladder()  # today's reminders and 督办, so 通知 and 督办 have something to show
-            self.stdout.write(f"已从 {len(inspections)} 份示例通报载入演示数据。")
+            self.stdout.write(f"已从 {len(inspections)} 份示例通报载入演示数据，发布通报 {published} 份。")
         self.stdout.write("演示账号（密码只显示这一次，每次运行重新生成）：")
         for account in accounts:
             self.stdout.write(f"  {account.role_label:<16} 用户名 {account.username:<11} 密码 {account.password}"
@@ -57,6 +58,7 @@ class Command(BaseCommand):
         if load_only:
             return
         self.stdout.write(f"工作人员网站：http://{host}:{port}/ （用上面的账号登录）")
+        self.stdout.write(f"公开网站（群众监督）：http://{host}:{port}/public/ （无需登录）")
         worker = None if no_worker else start_worker()
         # A SIGTERM (an init system, `timeout`) must still stop the worker: raise, so `finally` runs.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -1,0 +1,31 @@
+"""The portal's words, defined once: comment states, moves, ratings, with labels and colours."""
+
+from __future__ import annotations
+
+from xuncha.core.statuses import Choice, ChoiceSet
+
+COMMENT_STATE = ChoiceSet(
+    Choice("held", "待审核", "orange"),
+    Choice("published", "已公开", "green"),
+    Choice("merged", "已合并", "teal"),
+    Choice("declined", "不予公开", "grey"),
+)
+
+RATING = ChoiceSet(
+    Choice("satisfied", "满意", "green"),
+    Choice("basically", "基本满意", "teal"),
+    Choice("unsatisfied", "不满意", "red"),
+)
+
+HOLIDAY_KIND = ChoiceSet(
+    Choice("holiday", "放假", "red"),
+    Choice("workday", "调休上班", "blue"),
+)
+
+# Moderation moves as data: move → (states it may start from, the state it ends in, needs a reason).
+MOVES: dict[str, tuple[frozenset[str], str, bool]] = {
+    "publish": (frozenset({"held"}), "published", False),
+    "merge": (frozenset({"held", "published"}), "merged", True),
+    "decline": (frozenset({"held"}), "declined", True),
+}
+MOVE_LABELS = {"publish": "公开", "merge": "合并到其他意见", "decline": "不予公开"}

@@ -1,0 +1,180 @@
+"""The portal over HTTP: anonymous pages, caching, the comment form's defences, the 查询码, hosts."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from xuncha.portal.models import PublicComment
+from xuncha.portal.services import comments, guard
+from xuncha.portal.services import search as search_service
+
+PHONE = "13812345678"
+
+
+@pytest.fixture
+def anon(db):
+    return Client()
+
+
+def answer_of(token: str) -> str:
+    return str(cache.get(f"portal:challenge:{token}")["answer"])
+
+
+def form_post(anon, notice, **overrides):
+    page = anon.get(reverse("portal:comment", args=[notice.pk]))
+    token = re.search(r'name="challenge" value="([^"]+)"', page.content.decode()).group(1)
+    data = {"text": f"消防栓还没有水，我的电话{PHONE}", "phone": PHONE, "item": "1", "challenge": token,
+            "answer": answer_of(token), **overrides}
+    return anon.post(reverse("portal:comment", args=[notice.pk]), data)
+
+
+def test_it_shows_published_notices_to_anyone(anon, notice, cast):
+    draft_text = "草稿中的秘密内容"
+    from tests.portal.conftest import make_notice
+    make_notice(cast, version=2, text=draft_text, state="draft")
+    index = anon.get(reverse("portal:index"))
+    assert index.status_code == 200 and "天宝社区" in index.content.decode()
+    page = anon.get(reverse("portal:notice", args=[notice.pk]))
+    html = page.content.decode()
+    for words in ("发布机构", "成文日期", "2025年11月10日", "发布日期", "SHA-256", "ab" * 32, "0433-5750316"):
+        assert words in html
+    assert draft_text not in html
+    assert anon.get(reverse("portal:notice", args=[notice.pk + 1])).status_code == 404
+    assert anon.get(reverse("portal:unit", args=[cast.tianbao.pk])).status_code == 200
+
+
+def test_published_pages_are_cached_with_an_etag(anon, notice):
+    first = anon.get(reverse("portal:notice", args=[notice.pk]))
+    assert first["Cache-Control"].startswith("public, max-age=")
+    again = anon.get(reverse("portal:notice", args=[notice.pk]), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert "csrftoken" not in first.cookies
+
+
+def test_a_published_reply_shows_on_the_cached_page_at_once(anon, notice, cast):
+    url = reverse("portal:notice", args=[notice.pk])
+    assert "已联系供水公司" not in anon.get(url).content.decode()
+    posted = comments.post(cast.actor("admin"), notice, "消防栓依然没有水。", item=1)
+    comments.moderate(cast.actor("editor"), posted.comment, "publish")
+    comments.reply(cast.actor("editor"), PublicComment.objects.get(pk=posted.comment.pk), "已联系供水公司。")
+    assert "已联系供水公司" in anon.get(url).content.decode()
+
+
+def test_a_comment_gets_a_query_code_and_stays_held(anon, notice):
+    done = form_post(anon, notice)
+    html = done.content.decode()
+    assert done.status_code == 200 and "查询码" in html
+    code = re.search(r'id="query-code">([^<]+)<', html).group(1)
+    comment = comments.find_by_code(code)
+    assert comment.state == "held" and PHONE not in comment.text
+    assert done["Cache-Control"] == "no-store"
+    assert PHONE not in anon.get(reverse("portal:notice", args=[notice.pk])).content.decode()
+
+
+def test_the_challenge_is_single_use_and_the_honeypot_refuses(anon, notice):
+    page = anon.get(reverse("portal:comment", args=[notice.pk]))
+    token = re.search(r'name="challenge" value="([^"]+)"', page.content.decode()).group(1)
+    answer = answer_of(token)
+    assert guard.question(token) not in page.content.decode()  # only in the image
+    data = {"text": "消防栓还没有水。", "challenge": token, "answer": answer}
+    assert anon.post(reverse("portal:comment", args=[notice.pk]), data).status_code == 200
+    assert anon.post(reverse("portal:comment", args=[notice.pk]), data).status_code == 400
+    assert form_post(anon, notice, website="http://spam.example").status_code == 400
+    assert form_post(anon, notice, answer="0").status_code == 400
+    assert PublicComment.objects.count() == 1
+
+
+def test_the_challenge_image_is_drawn_here(anon, notice):
+    token = guard.new_challenge()
+    image = anon.get(reverse("portal:challenge", args=[token]))
+    assert image["Content-Type"] == "image/svg+xml" and image.content.startswith(b"<svg")
+
+
+def test_posting_is_rate_limited_per_address(anon, notice, settings):
+    settings.PORTAL_COMMENT_LIMIT = 2
+    assert form_post(anon, notice).status_code == 200
+    assert form_post(anon, notice).status_code == 200
+    refused = form_post(anon, notice)
+    assert refused.status_code == 429 and "频繁" in refused.content.decode()
+
+
+def test_a_wrong_code_is_answered_like_an_unknown_one(anon, notice):
+    posted = comments.post(comments_actor(), notice, "消防栓还没有水。")
+    wrong = posted.code[:-1] + ("A" if posted.code[-1] != "A" else "B")
+    bodies = [strip_token(anon.post(reverse("portal:lookup"), {"code": c}).content.decode())
+              for c in (wrong, "ZZZZ-ZZZZ-ZZZZ-ZZZZ")]
+    assert bodies[0] == bodies[1] and "未找到" in bodies[0]
+    found = anon.post(reverse("portal:lookup"), {"code": posted.code}).content.decode()
+    assert "待审核" in found
+
+
+def test_lookups_are_rate_limited_per_code(anon, notice, settings):
+    settings.PORTAL_LOOKUP_LIMIT = 9  # a code: 3 an hour
+    posted = comments.post(comments_actor(), notice, "消防栓还没有水。")
+    statuses = [anon.post(reverse("portal:lookup"), {"code": posted.code}).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_forms_need_the_csrf_token(notice):
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post(reverse("portal:lookup"), {"code": "X" * 16}).status_code == 403
+
+
+def test_rating_needs_the_code_and_a_reply(anon, notice, cast):
+    posted = comments.post(comments_actor(), notice, "消防栓还没有水。")
+    response = anon.post(reverse("portal:rate"), {"code": posted.code, "rating": "satisfied"})
+    assert "答复之后才能评价" in response.content.decode()
+    comments.reply(cast.actor("editor"), posted.comment, "已经处理完毕。")
+    anon.post(reverse("portal:rate"), {"code": posted.code, "rating": "satisfied"})
+    assert PublicComment.objects.get().rating == "satisfied"
+
+
+def test_the_portal_host_serves_only_the_portal(anon, notice, settings):
+    settings.PORTAL_HOST = "gk.example.gov.cn"
+    settings.ALLOWED_HOSTS = ["testserver", "gk.example.gov.cn"]
+    assert anon.get("/", HTTP_HOST="gk.example.gov.cn").status_code == 302
+    assert anon.get(reverse("login"), HTTP_HOST="gk.example.gov.cn").status_code == 404
+    assert anon.get(reverse("portal:index"), HTTP_HOST="gk.example.gov.cn").status_code == 200
+    assert anon.get(reverse("login")).status_code == 200
+
+
+def test_feed_sitemap_and_qr_codes(anon, notice, cast):
+    search_service.sync()
+    feed = anon.get(reverse("portal:feed"))
+    assert feed["Content-Type"].startswith("application/atom+xml") and notice.doc["title"] in feed.content.decode()
+    sitemap = anon.get(reverse("portal:sitemap")).content.decode()
+    assert reverse("portal:notice", args=[notice.pk]) in sitemap
+    assert reverse("portal:unit", args=[cast.tianbao.pk]) in sitemap
+    qr = anon.get(reverse("portal:notice-qr", args=[notice.pk]))
+    assert qr["Content-Type"] == "image/svg+xml" and b"<svg" in qr.content
+
+
+def test_staff_comment_pages_are_scoped(login, notice, cast):
+    posted = comments.post(comments_actor(), notice, "消防栓还没有水。")
+    url = reverse("portal-staff:comment", args=[posted.comment.pk])
+    assert login("editor").get(url).status_code == 200
+    assert login("outsider").get(url).status_code == 404
+    assert "消防栓" not in login("outsider").get(reverse("portal-staff:comments")).content.decode()
+    editor = login("editor")
+    editor.post(reverse("portal-staff:publish", args=[posted.comment.pk]))
+    assert PublicComment.objects.get().state == "published"
+    assert login("editor").get(reverse("portal-staff:settings")).status_code == 403
+
+
+def test_the_nav_has_the_supervision_line(login, cast):
+    assert "群众监督" in login("editor").get(reverse("workbench")).content.decode()
+
+
+def comments_actor():
+    from xuncha.ledger.actor import Actor
+
+    return Actor(user=None, role="anonymous", ip="198.51.100.7")
+
+
+def strip_token(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
