@@ -219,7 +219,9 @@ def _ends_paragraph(line: Line, following: Line, block: Block) -> bool:
     if _gap(line, following, block):
         return True
     if _title_row(line, block) and _title_row(following, block):
-        return _short(line, following, block)  # a title wrapped onto a second line
+        # A title broken between words (GB/T 9704 §7.3.1: its lines balanced, not filled) is one
+        # paragraph; a word or two alone over it (通　报) is a heading of its own.
+        return len(line.text.replace(" ", "")) < 5 and _short(line, following, block)
     if following.x0 > block.left + 1.5 * following.size or line.x0 < block.left - line.size:
         return True  # indented, centred or pushed right; or a line hanging out of the block
     return _short(line, following, block)

@@ -211,8 +211,19 @@ def _text_blocks(doc: NoticeDoc) -> list[Block]:
             continue
         if _is_signature(lines, index, doc):
             continue
-        blocks.append(Block(line.text, level=heading_level(line.text)))
+        blocks.append(_heading_block(line.text))
     return blocks
+
+
+def _heading_block(text: str) -> Block:
+    """A line of the notice's own text; a heading that runs on into its paragraph
+    ("（一）高度重视，强化领导。街道党工委……") keeps its heading font on the heading alone."""
+    level = heading_level(text)
+    if level in (1, 2):
+        stop = text.find("。")
+        if 0 < stop < len(text) - 1:
+            return Block(text[:stop + 1], level=level, rest=text[stop + 1:])
+    return Block(text, level=level)
 
 
 def _is_signature(lines, index: int, doc: NoticeDoc) -> bool:
@@ -222,6 +233,25 @@ def _is_signature(lines, index: int, doc: NoticeDoc) -> bool:
         return True
     following_date = index == len(lines) - 2 and SIGNATURE_DATE.match(lines[-1].text)
     return bool(doc.issuer and text.strip() == doc.issuer and (following_date or last))
+
+
+def _width(text: str) -> float:
+    """Width in grid characters: Chinese one, Arabic digits and Latin letters half."""
+    return sum(0.5 if ch.isascii() else 1.0 for ch in text)
+
+
+def signature_indents(issuer: str | None, date_text: str) -> tuple[float, float]:
+    """Right indents (characters) of the issuer and the date, GB/T 9704-2012 §7.3.5.2 (不加盖印章):
+    the issuer two characters from the right, the date on the next line centred under it; a date
+    longer than the issuer goes two characters from the right and the issuer is centred over it."""
+    if not issuer:
+        return 0.0, 2.0
+    if not date_text:
+        return 2.0, 0.0
+    issuer_width, date_width = _width(issuer), _width(date_text)
+    if date_width <= issuer_width:
+        return 2.0, 2.0 + (issuer_width - date_width) / 2
+    return 2.0 + (date_width - issuer_width) / 2, 2.0
 
 
 def outline(doc: NoticeDoc) -> Outline:
