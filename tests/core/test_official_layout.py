@@ -3,6 +3,7 @@ the .docx's from its XML (grid, justification, signature, properties, fonts, lan
 
 import datetime as dt
 import io
+import itertools
 import re
 import zipfile
 from pathlib import Path
@@ -80,7 +81,7 @@ def test_pdf_page_number_dash_is_7_mm_under_the_block_one_character_in(sample_pa
         dashes = [c for c in footer[0] if c[4] == "—"]
         assert len(dashes) == 2
         for dash in dashes:
-            left, bottom, right, top = dash[5]  # the dash's own ink
+            _, bottom, _, top = dash[5]  # the dash's own ink
             middle = height - (top + bottom) / 2
             assert abs(middle / MM - (297 - 35) - 7) <= 1
         if number % 2 == 0:  # odd page: right, one 4号 character in from the block's edge
@@ -104,7 +105,7 @@ def test_pdf_title_lines_break_between_words(sample_pages):
 def test_titles_are_broken_between_words(title):
     lines = break_title(title)
     assert "".join(lines) == title and all(len(line) <= 20 for line in lines)
-    for line, after in zip(lines, lines[1:], strict=False):
+    for line, after in itertools.pairwise(lines):
         joint = line[-2:] + after[:2]
         for word in ("关于", "党工委", "第二批", "巡察", "整改", "委员会", "第二轮"):
             position = joint.find(word)

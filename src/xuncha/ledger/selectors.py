@@ -341,7 +341,9 @@ def ledger_rows(inspection: Inspection) -> list[LedgerRow]:
                 measure=measure.text, lead=measure.lead, owner=measure.owner, deadline=measure.deadline,
                 ongoing=measure.kind == "ongoing", progress=reports[-1].text if reports else "",
                 status=measure.status, completed_on=measure.completed_on,
-                evidence="、".join(e.original_name for r in reports for e in r.evidence.all())))
+                evidence="、".join([measure.evidence_note] * bool(measure.evidence_note) +
+                                  [e.original_name for r in reports for e in r.evidence.all()]),
+                remarks=measure.remarks))
     return rows
 
 
