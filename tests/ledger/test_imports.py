@@ -17,10 +17,10 @@ SAMPLE = next((Path(__file__).resolve().parents[2] / "src/xuncha/demo/notices").
 
 
 def empty_inspection(cast):
-    round_ = setup.create_round(cast.system, "2026年区委第一轮巡察", start=dt.date(2026, 1, 5))
-    return setup.create_inspection(cast.system, round_, cast.team4, cast.tianbao,
-                                   start=dt.date(2026, 1, 5), end=dt.date(2026, 2, 20),
-                                   feedback_date=dt.date(2026, 3, 10))
+    # The inspection sample 000 reports on (its team, unit and dates): nothing to confirm twice.
+    round_ = setup.create_round(cast.system, "2025年区委第三轮巡察（新）", start=dt.date(2025, 7, 2))
+    return setup.create_inspection(cast.system, round_, cast.team4, cast.tianbao, start=dt.date(2025, 7, 2),
+                                   end=dt.date(2025, 8, 10), feedback_date=dt.date(2025, 9, 15))
 
 
 def staged_files() -> list[str]:

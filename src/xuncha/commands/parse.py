@@ -11,11 +11,10 @@ import sys
 from pathlib import Path
 
 from xuncha.commands.inputs import Notices, configure_limits
-from xuncha.core.document import STATUSES, NoticeDoc
+from xuncha.core.document import NoticeDoc
 from xuncha.core.ledger_xlsx import LedgerBook, LedgerFileError, read_xlsx
 from xuncha.core.parse.loaders import LoadError, read_file
-
-STATUS_LABELS = dict(zip(STATUSES, ("已完成", "基本完成", "未完成", "长期坚持"), strict=True))
+from xuncha.core.vocabulary import STATUS_LABELS
 
 
 def summary(doc: NoticeDoc) -> str:

@@ -93,4 +93,6 @@ def find_page_dates(text: str) -> list[tuple[int, dt.date]]:
 
 def format_date(day: dt.date) -> str:
     """The official way of writing a date (GB/T 9704): Arabic numerals, no leading zeros."""
-    return f"{day.year}年{day.month}月{day.day}日"
+    from xuncha.core.vocabulary import date_line
+
+    return date_line(day)

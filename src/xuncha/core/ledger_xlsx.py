@@ -18,6 +18,7 @@ from html import unescape
 from xuncha.core import safezip
 from xuncha.core.dates import parse_date
 from xuncha.core.statuses import MEASURE_STATUS, measure_status_word
+from xuncha.core.vocabulary import ledger_status_of
 
 COLUMNS = ("序号", "问题类别", "反馈问题", "整改措施", "责任领导", "责任部门/责任人", "完成时限", "整改进展",
            "整改状态", "完成时间", "佐证材料", "备注")
@@ -25,28 +26,35 @@ FINDING_COLUMNS = ("序号", "问题类别", "反馈问题")  # merged over the 
 FINDING_FIELDS = {"序号": "number", "问题类别": "category", "反馈问题": "finding"}
 WIDTHS = {"序号": 8, "问题类别": 18, "反馈问题": 40, "整改措施": 48, "责任领导": 12, "责任部门/责任人": 18,
           "完成时限": 14, "整改进展": 40, "整改状态": 12, "完成时间": 14, "佐证材料": 24, "备注": 16}
+# Headings as units' real templates spell them. Exact names first: a heading is matched by the
+# first of our columns that names it exactly, else by the first whose synonym it starts with.
 SYNONYMS = {
     "序号": ("序号", "编号", "问题序号", "问题编号"),
-    "问题类别": ("问题类别", "类别", "问题类型", "问题分类", "分类", "方面"),
-    "反馈问题": ("反馈问题", "巡察反馈问题", "问题描述", "存在问题", "具体问题", "问题表现", "问题"),
-    "整改措施": ("整改措施", "整改举措", "具体措施", "措施"),
+    "问题类别": ("问题类别", "类别", "问题类型", "问题分类", "分类", "方面", "问题领域"),
+    "反馈问题": ("反馈问题", "巡察反馈问题", "问题描述", "存在问题", "具体问题", "问题表现", "问题清单", "问题"),
+    "整改措施": ("整改措施", "整改举措", "具体措施", "整改任务", "措施"),
     "责任领导": ("责任领导", "牵头领导", "分管领导", "领导"),
-    "责任部门/责任人": ("责任部门/责任人", "责任部门", "责任单位", "责任人", "具体责任人", "牵头部门"),
-    "完成时限": ("完成时限", "整改时限", "完成期限", "时限", "计划完成时间"),
-    "整改进展": ("整改进展", "进展情况", "整改情况", "落实情况", "工作进展"),
-    "整改状态": ("整改状态", "完成状态", "状态", "整改结果", "是否完成"),
-    "完成时间": ("完成时间", "完成日期", "实际完成时间", "办结时间"),
-    "佐证材料": ("佐证材料", "佐证", "附件", "证明材料"),
+    "责任部门/责任人": ("责任部门/责任人", "责任部门", "责任单位", "责任人", "具体责任人", "牵头部门", "责任主体"),
+    "完成时限": ("完成时限", "整改时限", "完成期限", "时限", "计划完成时间", "整改期限"),
+    "整改进展": ("整改进展", "进展情况", "整改情况", "落实情况", "工作进展", "完成情况", "整改落实情况",
+                 "整改完成情况"),
+    "整改状态": ("整改状态", "完成状态", "状态", "整改结果", "是否完成", "是否整改到位", "是否完成整改"),
+    "完成时间": ("完成时间", "完成日期", "实际完成时间", "办结时间", "整改完成时间"),
+    "佐证材料": ("佐证材料", "佐证", "附件", "证明材料", "佐证资料"),
     "备注": ("备注", "说明"),
 }
-STATUS_WORDS = (  # measure status from the words people write; qualifiers first
-    ("未开始", "planned"), ("未启动", "planned"), ("基本完成", "in_progress"), ("未完成", "in_progress"),
-    ("正在整改", "in_progress"), ("整改中", "in_progress"), ("推进中", "in_progress"), ("进行中", "in_progress"),
-    ("长期坚持", "ongoing"), ("持续推进", "ongoing"), ("长期", "ongoing"),
-    ("已完成", "done"), ("已整改", "done"), ("已办结", "done"), ("完成", "done"), ("是", "done"), ("否", "in_progress"),
-)
+# Columns of real templates that have no place of their own in the ledger: kept in 备注, labelled,
+# so nothing in the file is lost (措施类型 and 是否常态化坚持 also say a measure is 长期坚持).
+EXTRA_COLUMNS = ("整改落实目标", "整改目标", "是否常态化坚持", "措施类型", "任务是否完成序时进度", "序时进度",
+                 "应整改数", "已整改数", "验收时间", "验收情况", "验收人")
 ONGOING_WORDS = ("长期坚持", "长期", "持续推进", "常态化")
 NUMERIC_DATE = re.compile(r"^\s*((?:19|20)\d{2})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s*$")
+# A month without a day: 2025.12, 2025-12, 2025年12月, 2025年12月底/末/前, 2025年12月下旬.
+MONTH_DATE = re.compile(r"^\s*((?:19|20)\d{2})\s*[-./年]\s*(\d{1,2})\s*月?\s*(底|末|上旬|中旬|下旬|份)?"
+                        r"\s*(?:前|之前|以前)?\s*$")
+NO_YEAR = re.compile(r"^\s*(\d{1,2})\s*月\s*(?:(\d{1,2})\s*[日号])?\s*(底|末|上旬|中旬|下旬)?\s*(?:前|之前|以前)?\s*$")
+# Excel serials from 2000 to 2100: a number outside cannot be a deadline typed as a date.
+FIRST_SERIAL, LAST_SERIAL = 36526, 73415
 
 
 @dataclass
@@ -67,6 +75,7 @@ class LedgerRow:
     evidence: str = ""
     remarks: str = ""
     row: int = 0  # the spreadsheet row it came from (1-based), for messages
+    kind: str = ""  # 措施类型 as written (立行立改, 限期整改, 长期坚持), when the file has the column
 
 
 @dataclass
@@ -92,6 +101,8 @@ class LedgerBook:
     findings: list[LedgerFinding] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # ours → the header found in the file
+    unrecognised: list[str] = field(default_factory=list)  # headings of columns not read
+    extra: list[str] = field(default_factory=list)  # headings kept in 备注 (EXTRA_COLUMNS)
 
     @property
     def rows(self) -> list[LedgerRow]:
@@ -110,6 +121,52 @@ def _deadline_text(row: LedgerRow) -> str | dt.date:
     if row.ongoing:
         return "长期坚持"
     return row.deadline or ""
+
+
+LINE_PT = 13.5  # a line of 10 pt text
+CJK_UNITS = 1.9  # a Chinese character of 10 pt in Excel's column-width units (a digit of the default font)
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped cell of `width` units needs for `text` (Chinese counted wider than Latin)."""
+    if not text:
+        return 1
+    total = 0
+    for part in text.split("\n"):
+        wide = (len(part.encode("utf-8")) - len(part)) // 2  # 3 bytes a Chinese character in UTF-8
+        units = len(part) - wide + wide * CJK_UNITS
+        total += max(1, -(-int(units) // max(1, int(width - 1))))
+    return total
+
+
+def row_heights(rows: list[LedgerRow]) -> list[float]:
+    """Heights (pt) for the rows so every wrapped cell shows its whole text when printed: Excel
+    and WPS do not grow rows for text on opening a file, least of all under merged cells."""
+    measure_widths = [(COLUMNS.index(name), WIDTHS[name]) for name in COLUMNS if name not in FINDING_COLUMNS]
+    heights = []
+    for row in rows:
+        values = _values(row)
+        heights.append(max(_lines(str(values[i]) if not isinstance(values[i], dt.date) else "", width)
+                           for i, width in measure_widths) * LINE_PT + 4)
+    # A finding's merged cells are as tall as its rows together: the last row takes what is missing.
+    start = 0
+    for index in range(1, len(rows) + 1):
+        if index == len(rows) or (rows[index].number, rows[index].finding) != (rows[start].number,
+                                                                                rows[start].finding):
+            needed = max(_lines(getattr(rows[start], FINDING_FIELDS[name]), WIDTHS[name])
+                         for name in FINDING_COLUMNS) * LINE_PT + 4
+            have = sum(heights[start:index])
+            if needed > have:
+                heights[index - 1] += needed - have
+            start = index
+    return [min(height, 409) for height in heights]  # Excel's largest row height
+
+
+def _values(row: LedgerRow) -> list:
+    # 逾期完成 when finished after the deadline
+    return [row.number, row.category, row.finding, row.measure, row.lead, row.owner, _deadline_text(row),
+            row.progress, measure_status_word(row.status, row.deadline, row.completed_on),
+            row.completed_on or "", row.evidence, row.remarks]
 
 
 def _workbook(out: io.BytesIO):
@@ -153,11 +210,9 @@ def _ledger_sheet(book, formats: _Formats, name: str, rows: list[LedgerRow], tit
     sheet.merge_range(0, 0, 0, last_column, title, formats.title)
     sheet.set_row(0, 30)
     sheet.write_row(1, 0, COLUMNS, formats.header)
-    for index, row in enumerate(rows, start=2):
-        status = measure_status_word(row.status, row.deadline, row.completed_on)  # 逾期完成 when late
-        values = [row.number, row.category, row.finding, row.measure, row.lead, row.owner, _deadline_text(row),
-                  row.progress, status, row.completed_on or "", row.evidence, row.remarks]
-        for column, value in enumerate(values):
+    for index, (row, height) in enumerate(zip(rows, row_heights(rows), strict=True), start=2):
+        sheet.set_row(index, height)
+        for column, value in enumerate(_values(row)):
             if isinstance(value, dt.date):
                 _write_cell(sheet, index, column, value, formats)
             else:
@@ -180,9 +235,15 @@ def _ledger_sheet(book, formats: _Formats, name: str, rows: list[LedgerRow], tit
     sheet.data_validation(2, status_column, max(2, len(rows) + 1) + 500, status_column, {
         "validate": "list", "source": [c.label for c in MEASURE_STATUS], "error_title": "整改状态",
         "error_message": "请从下拉列表中选择整改状态"})
-    sheet.repeat_rows(1)
+    # On paper: A4 landscape, one page wide (as many pages long as it takes), the title and the
+    # header on every page, narrow margins, the page number in the footer.
+    sheet.repeat_rows(0, 1)
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    sheet.set_footer("&C第 &P 页，共 &N 页")
+    sheet.center_horizontally()
 
 
 def write_xlsx(rows: list[LedgerRow], title: str = "巡察整改台账") -> bytes:
@@ -284,7 +345,7 @@ _SPACES = re.compile(r"[ \t\u3000]{2,}|[\t\u3000]")
 
 
 def _text(value) -> str:
-    if value is None:
+    if value is None or value is NO_VALUE:
         return ""
     if value.__class__ is not str:
         if isinstance(value, float) and value.is_integer():
@@ -294,8 +355,22 @@ def _text(value) -> str:
     return _SPACES.sub(" ", text) if ("  " in text or "\t" in text or "\u3000" in text) else text
 
 
+def _month_end(year: int, month: int, part: str | None) -> dt.date | None:
+    """The last day a deadline given to the month (or its ten days) allows."""
+    if not 1 <= month <= 12:
+        return None
+    if part in ("上旬",):
+        return dt.date(year, month, 10)
+    if part in ("中旬",):
+        return dt.date(year, month, 20)
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
 def read_date(value) -> tuple[dt.date | None, bool, str | None]:
-    """(date, ongoing, error) from a cell: a date, "2025-12-31", "2025年12月31日", "长期坚持" …"""
+    """(date, ongoing, error) from a cell: a date, "2025-12-31", "2025年12月31日", "2025.12" (typed
+    into a number cell, so stored as 2025.12), "2025年12月底", "长期坚持" … Never a guess: a
+    number that is no date of this century, or a month without its year, is an error."""
     if value is None or _text(value) == "":
         return None, False, None
     if isinstance(value, dt.datetime):
@@ -303,9 +378,20 @@ def read_date(value) -> tuple[dt.date | None, bool, str | None]:
     if isinstance(value, dt.date):
         return value, False, None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if 1 <= value < 2958466:  # an Excel date serial (days since 1899-12-30)
+        year = int(value)
+        if 1990 <= year <= 2100 and value != year:
+            # "2025.12" typed into a cell Excel thought numeric: year.month, the day left out.
+            digits = f"{value:.2f}".split(".")[1]
+            if digits == "10" and abs(value * 100 - round(value * 100)) < 1e-6:
+                return None, False, (f"“{value:g}”无法确定是{year}年1月还是10月（Excel 把 {year}.10 存成了 {year}.1），"
+                                     f"请写作“{year}年1月底”或“{year}年10月底”")
+            month = int(digits[0]) if digits[1] == "0" else int(digits)
+            day = _month_end(year, month, "底") if abs(value * 100 - round(value * 100)) < 1e-6 else None
+            if day:
+                return day, False, None
+        if FIRST_SERIAL <= value <= LAST_SERIAL:  # an Excel date serial (days since 1899-12-30)
             return EXCEL_EPOCH + dt.timedelta(days=int(value)), False, None
-        return None, False, f"“{value}”不是有效日期"
+        return None, False, f"“{value:g}”不是有效日期（可写作 2025-12-31、2025年12月底或“长期坚持”）"
     text = _text(value)
     if any(word in text for word in ONGOING_WORDS):
         return None, True, None
@@ -315,10 +401,16 @@ def read_date(value) -> tuple[dt.date | None, bool, str | None]:
             return dt.date(int(numeric[1]), int(numeric[2]), int(numeric[3])), False, None
         except ValueError:
             return None, False, f"“{text}”不是有效日期"
+    month = MONTH_DATE.match(text)
+    if month:
+        day = _month_end(int(month[1]), int(month[2]), month[3] or "底")
+        return (day, False, None) if day else (None, False, f"“{text}”不是有效日期")
+    if NO_YEAR.match(text):
+        return None, False, f"“{text}”没有写年份，请写明年份（如“2025年{text.strip()}”）"
     day = parse_date(text)
     if day:
         return day, False, None
-    return None, False, f"无法识别日期“{text}”（可写作 2025-12-31、2025年12月31日或“长期坚持”）"
+    return None, False, f"无法识别日期“{text}”（可写作 2025-12-31、2025年12月底或“长期坚持”）"
 
 
 def read_status(text: str) -> str | None:
@@ -330,7 +422,17 @@ def read_status(text: str) -> str | None:
     for choice in MEASURE_STATUS:
         if text == choice.label:
             return choice.value
-    return next((status for word, status in STATUS_WORDS if word in text), None)
+    return ledger_status_of(text)
+
+
+def _match(cell: str) -> str | None:
+    for ours, words in SYNONYMS.items():
+        if cell in words:
+            return ours
+    for ours, words in SYNONYMS.items():
+        if any(cell.startswith(w) for w in words if len(w) > 1):
+            return ours
+    return None
 
 
 def _find_header(rows: list[tuple]) -> tuple[int, dict[str, int], dict[str, str]]:
@@ -339,17 +441,30 @@ def _find_header(rows: list[tuple]) -> tuple[int, dict[str, int], dict[str, str]
     for index, row in enumerate(rows[:10]):
         found: dict[str, int] = {}
         names: dict[str, str] = {}
-        cells = [_text(v).replace("\n", "") for v in row]
-        for ours, words in SYNONYMS.items():
-            for position, cell in enumerate(cells):
-                if position in found.values() or not cell:
-                    continue
-                if cell in words or any(cell.startswith(w) for w in words if len(w) > 1):
-                    found[ours], names[ours] = position, cell
-                    break
+        for position, value in enumerate(row):
+            cell = _text(value).replace("\n", "").replace(" ", "")
+            ours = _match(cell) if cell and not any(cell.startswith(w) for w in EXTRA_COLUMNS) else None
+            if ours and ours not in found:
+                found[ours], names[ours] = position, cell
         if len(found) > len(best[1]):
             best = (index, found, names)
     return best
+
+
+def _other_columns(header: tuple, columns: dict[str, int]) -> tuple[dict[str, int], list[str]]:
+    """Headings beside ours: those kept in 备注 (EXTRA_COLUMNS) by position, and those not read."""
+    used = set(columns.values())
+    extra: dict[str, int] = {}
+    unrecognised: list[str] = []
+    for position, value in enumerate(header):
+        cell = _text(value).replace("\n", "").replace(" ", "")
+        if position in used or not cell:
+            continue
+        if any(cell.startswith(w) for w in EXTRA_COLUMNS):
+            extra[cell] = position
+        else:
+            unrecognised.append(cell)
+    return extra, unrecognised
 
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -407,7 +522,17 @@ def _missing_string(index: int, strings: list[str]) -> str:
                           f"文件中共 {len(strings)} 个）。")
 
 
-_T, _V, _IS = f"{NS}t", f"{NS}v", f"{NS}is"
+_T, _V, _IS, _F = f"{NS}t", f"{NS}v", f"{NS}is", f"{NS}f"
+
+
+class _NoValue:
+    """A formula cell saved without its result (files written by programs that do not calculate)."""
+
+    def __repr__(self) -> str:
+        return "NO_VALUE"
+
+
+NO_VALUE = _NoValue()
 DIGITS = "0123456789"
 
 
@@ -424,7 +549,7 @@ def _cell_value(cell, kind: str | None, strings: list[str]):
         return "".join(first.itertext(_T))
     raw = first.text if first.tag == _V else cell.findtext(_V)
     if raw is None or raw == "":
-        return None
+        return NO_VALUE if first.tag == _F else None
     if kind == "s":
         index = int(raw)
         return strings[index] if 0 <= index < len(strings) else _missing_string(index, strings)
@@ -491,6 +616,12 @@ def _members(data: bytes) -> dict[str, bytes]:
         raise LedgerFileError(f"无法打开 Excel 文件：{exc.message}") from None
 
 
+def plain_sheet(xml: bytes) -> bool:
+    """Whether the fast path can read the sheet: no inline strings, no formula cells (a drop-down's
+    <formula1> is not one) and no namespace prefixes."""
+    return b"inlineStr" not in xml and b"<f>" not in xml and b"<f " not in xml and b"<c " in xml
+
+
 def sheet_cells(data: bytes) -> tuple[list[list], list[tuple[int, int, int, int]]]:
     """The first sheet's values by row (1-based rows, 0-based columns) and its merged ranges.
 
@@ -506,8 +637,7 @@ def sheet_cells(data: bytes) -> tuple[list[list], list[tuple[int, int, int, int]
         raise LedgerFileError("Excel 文件中找不到第一个工作表（文件已损坏）。")
     xml = members.pop(name)
     del members  # the other parts are no longer needed: free them before the sheet is parsed
-    # The fast path needs plain cells: no inline strings, formulas or namespace prefixes.
-    if b"inlineStr" not in xml and b"<f" not in xml and b"<c " in xml:
+    if plain_sheet(xml):
         return _plain_sheet_cells(xml.decode("utf-8"), strings)
     root = etree.fromstring(xml, parser=safezip.xml_parser(huge=True))
     rows: list[list] = []
@@ -574,12 +704,21 @@ def read_xlsx(data: bytes) -> LedgerBook:
     header, columns, names = _find_header([tuple(r) for r in rows[:10]])
     if header < 0 or "反馈问题" not in columns or "整改措施" not in columns:
         raise LedgerFileError("没有找到台账表头：至少需要“反馈问题”（或问题描述、存在问题）和“整改措施”两列。")
-    return _book(rows[header + 1:], header + 2, columns, names)
+    extra, unrecognised = _other_columns(tuple(rows[header]), columns)
+    book = _book(rows[header + 1:], header + 2, columns, names, extra)
+    book.unrecognised, book.extra = unrecognised, list(extra)
+    return book
 
 
-def _book(rows: list[list], first_row: int, columns: dict[str, int], names: dict[str, str]) -> LedgerBook:
+FORMULA_WITHOUT_VALUE = "公式没有计算结果（文件由不计算公式的程序生成）：请在 Excel 或 WPS 中打开并保存后重新导入"
+
+
+def _book(rows: list[list], first_row: int, columns: dict[str, int], names: dict[str, str],
+          extra: dict[str, int] | None = None) -> LedgerBook:
     book = LedgerBook(columns=names)
     last = {"序号": "", "问题类别": "", "反馈问题": ""}
+    extra = extra or {}
+    read_positions = {**columns, **extra}
 
     text_columns = [(name, columns.get(name)) for name in COLUMNS if name not in ("完成时限", "完成时间")]
 
@@ -606,9 +745,19 @@ def _book(rows: list[list], first_row: int, columns: dict[str, int], names: dict
         if not texts["整改措施"]:
             book.errors.append(RowError(number, names.get("整改措施", "整改措施"), "缺少整改措施"))
             continue
-        deadline, ongoing, error = read_date(cell(values, "完成时限"))
-        if error:
-            book.errors.append(RowError(number, names.get("完成时限", "完成时限"), error))
+        blank_formulas = [name for name, position in read_positions.items()
+                          if position < len(values) and values[position] is NO_VALUE]
+        for name in blank_formulas:
+            book.errors.append(RowError(number, names.get(name, name), FORMULA_WITHOUT_VALUE))
+        kept = {name: _text(values[position]) for name, position in extra.items()
+                if position < len(values) and values[position] is not NO_VALUE and _text(values[position])}
+        kind = next((kept[name] for name in kept if name.startswith("措施类型")), "")
+        deadline, ongoing, deadline_error = read_date(cell(values, "完成时限"))
+        if any(name.startswith("是否常态化") and value.startswith("是") for name, value in kept.items()) or \
+                "长期" in kind:
+            ongoing = True
+        if deadline_error:
+            book.errors.append(RowError(number, names.get("完成时限", "完成时限"), deadline_error))
         completed_on, _, error = read_date(cell(values, "完成时间"))
         if error:
             book.errors.append(RowError(number, names.get("完成时间", "完成时间"), error))
@@ -620,10 +769,16 @@ def _book(rows: list[list], first_row: int, columns: dict[str, int], names: dict
             status = "in_progress" if texts["整改进展"] else "planned"
         if status == "ongoing":
             ongoing = True
+        if deadline is None and not ongoing and not deadline_error and "完成时限" not in blank_formulas:
+            book.errors.append(RowError(number, names.get("完成时限", "完成时限"),
+                                        "缺少完成时限（写明日期，或写“长期坚持”）"))
+        remarks = "；".join(([texts["备注"]] if texts["备注"] else []) +
+                           [f"{name}：{value}" for name, value in kept.items()])
         row = LedgerRow(number=texts["序号"], category=texts["问题类别"], finding=texts["反馈问题"],
                         measure=texts["整改措施"], lead=texts["责任领导"], owner=texts["责任部门/责任人"],
                         deadline=deadline, ongoing=ongoing, progress=texts["整改进展"], status=status,
-                        completed_on=completed_on, evidence=texts["佐证材料"], remarks=texts["备注"], row=number)
+                        completed_on=completed_on, evidence=texts["佐证材料"], remarks=remarks, row=number,
+                        kind=kind)
         current = book.findings[-1] if book.findings else None
         if current is None or (current.number, current.text) != (row.number, row.finding):
             current = LedgerFinding(number=row.number, category=row.category, text=row.finding)

@@ -170,6 +170,7 @@ class Finding(models.Model):
     next_deadline = models.DateField(null=True, blank=True, editable=False, db_index=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    effects = models.TextField("取得成效", blank=True)  # as a notice states them, one a line
 
     class Meta:
         verbose_name = verbose_name_plural = "反馈问题"
@@ -198,6 +199,9 @@ class Measure(models.Model):
     original_deadline = models.DateField("原完成时限", null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # A ledger's 佐证材料 and 备注 columns as written (the files themselves hang on progress reports).
+    evidence_note = models.TextField("佐证材料", blank=True)
+    remarks = models.TextField("备注", blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "整改措施"

@@ -417,9 +417,12 @@ def ledger_rows(inspection: Inspection) -> list[LedgerRow]:
                 measure=measure.text, lead=measure.lead, owner=measure.owner, deadline=measure.deadline,
                 ongoing=measure.kind == "ongoing", progress=reports[-1].text if reports else "",
                 status=measure.status, completed_on=measure.completed_on,
-                evidence="、".join(e.original_name for r in reports for e in r.evidence.all()),
-                remarks=(f"原完成时限{measure.original_deadline:%Y-%m-%d}，已延期"
-                         if measure.original_deadline else "")))
+                evidence="、".join([measure.evidence_note] * bool(measure.evidence_note) +
+                                  [e.original_name for r in reports for e in r.evidence.all()]),
+                remarks="；".join(part for part in (
+                    measure.remarks,
+                    f"原完成时限{measure.original_deadline:%Y-%m-%d}，已延期" if measure.original_deadline else "")
+                    if part)))
     return rows
 
 

@@ -14,14 +14,9 @@ from dataclasses import dataclass, field
 from xuncha.core.document import DocFinding, DocSection
 from xuncha.core.numerals import CHARACTERS
 from xuncha.core.parse.normalize import is_heading, is_signature_org
+from xuncha.core.vocabulary import HEADING_PATTERNS, SIGNATURE_DATE, STATUS_WORDS, status_of  # noqa: F401
 
 CN = CHARACTERS  # 一 … 十, 百, 千, 零: heading numbers of any count a notice has
-HEADING_PATTERNS = (
-    (1, re.compile(rf"^(?P<marker>[{CN}]+)、\s*")),
-    (2, re.compile(rf"^（(?P<marker>[{CN}]+)）\s*")),
-    (3, re.compile(r"^(?P<marker>\d{1,3})\s*[.．、](?!\d)\s*")),
-    (4, re.compile(r"^（(?P<marker>\d{1,3})）\s*")),
-)
 LIST_MARKER = re.compile(rf"(?:(?<=^)|(?<=[。；;：:！？!?\s]))(?P<marker>[{CN}]+是|\d是)(?=\S)")
 QUOTED_TITLE = re.compile(r"^(?:针对|对照|关于|就)“(?P<title>[^”]{2,80})”(?:的)?问题[，,：:]?")
 LABEL = re.compile(
@@ -33,14 +28,6 @@ LABEL_KIND = {
     "主要措施": "measures", "取得成效": "effects", "整改成效": "effects",
     "问题描述": "description", "存在问题": "description", "具体表现": "description", "问题表现": "description",
 }
-# Order matters: a negation or qualifier before the plain word.
-STATUS_WORDS = (
-    ("基本完成", "partly"), ("阶段性完成", "partly"), ("部分完成", "partly"), ("大部分完成", "partly"),
-    ("未完成", "not_done"), ("尚未完成", "not_done"), ("正在整改", "not_done"), ("整改中", "not_done"),
-    ("未整改", "not_done"), ("推进中", "not_done"),
-    ("长期坚持", "ongoing"), ("持续推进", "ongoing"), ("持续整改", "ongoing"), ("长期整改", "ongoing"),
-    ("已完成", "done"), ("已整改", "done"), ("已办结", "done"), ("已销号", "done"), ("完成", "done"),
-)
 FINDINGS_PART = re.compile(r"问题|整改事项|任务落实|整改任务|整改实施|整改进展|反馈意见整改")
 OTHER_PART = re.compile(r"总体情况|组织|主体责任|下一?步|打算|计划安排|存在的主要问题|工作情况$"
                         r"|渠道|联系方式|信访|受理")
@@ -50,13 +37,6 @@ SENTENCE = re.compile(r"[^。；！？\n]+")
 INLINE_COLON = re.compile(r"：(?=[一二三四五六七八九十]+(?:、|是))")
 INLINE_ITEM = re.compile(r"(?P<marker>[一二三四五六七八九十]+)(?:、|是)(?P<title>[^；;。\n]+)(?P<end>[；;。]?)")
 NOT_PROBLEMS = re.compile(r"建议|要求|表态|措施|意见")
-
-
-def status_of(words: str) -> str | None:
-    for word, status in STATUS_WORDS:
-        if word in words:
-            return status
-    return None
 
 
 @dataclass
@@ -111,7 +91,6 @@ def _title_and_rest(after: str) -> tuple[str, str]:
 
 
 CLOSING = re.compile(r"^(欢迎|联系电话|联系方式|举报电话|监督电话|邮政信箱|电子邮箱|通讯地址|来信地址|地址[：:])")
-SIGNATURE_DATE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 
 
 def tail_start(lines: list[Line]) -> int:

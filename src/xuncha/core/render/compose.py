@@ -17,6 +17,7 @@ from xuncha.core.parse import parse_text
 from xuncha.core.parse.structure import split_lines
 from xuncha.core.render.outline import Outline, claims_paragraph, standard_blocks
 from xuncha.core.render.text import text_of
+from xuncha.core.vocabulary import default_title
 
 OVERVIEW_PART = re.compile(r"总体情况|组织|主体责任")
 PLANS_PART = re.compile(r"下一?步|打算|计划安排")
@@ -39,7 +40,7 @@ def compose(doc: NoticeDoc, parts: FreeParts) -> NoticeDoc:
     """The standard notice around doc's metadata, claims and findings, with the free parts."""
     base = NoticeDoc(**{**doc.__dict__, "text": "", "contacts": parts.contacts})
     blocks = standard_blocks(base, overview=parts.overview, plans=parts.plans)
-    title = doc.title or f"关于{doc.round or '巡察'}整改进展情况的通报"
+    title = doc.title or default_title(doc.round)
     text = text_of(Outline(title=title, blocks=blocks, issuer=doc.issuer, date=doc.notice_date))
     return parse_text(text, source=doc.source)
 

@@ -1,18 +1,25 @@
 """NoticeDoc → .docx in the GB/T 9704-2012 layout (党政机关公文格式).
 
 A4; margins 37 mm top, 35 mm bottom, 28 mm left, 26 mm right (a 156 × 225 mm text block);
-title 2号 方正小标宋简体 centred; body 3号 仿宋_GB2312 at a fixed 28.9 pt line (22 lines of
-28 characters); headings 一、 黑体, （一） 楷体_GB2312, 1. and （1） 仿宋; issuer centred over the
-date, the date 4 characters from the right; page numbers "— 1 —" in 4号 宋体, odd pages
-right and even pages left, one character in from the edge.
+a character grid of 28 characters × 22 lines (w:docGrid: 3号 characters drawn 15.79 pt apart,
+lines 28.95 pt apart); title 2号 方正小标宋简体 centred, broken between words; body 3号
+仿宋_GB2312, justified; headings 一、 黑体 and （一） 楷体_GB2312 on the heading itself (the
+sentence that follows it is 仿宋), kept with the next paragraph; issuer and date as §7.3.5.2
+lays them out for an unsealed document; page numbers "— 1 —" in 4号 宋体, the 一字线 7 mm
+under the text block, odd pages right and even pages left, one character in from the edge.
 
 The East-Asian font is set on every run (w:rFonts w:eastAsia): without it Word and WPS fall
-back to a Latin font for Chinese text.
+back to a Latin font for Chinese text. The package is finished by hand (`_finish`): the fonts
+declared in the font table, the language zh-CN, true document properties, and none of the
+python-docx template's leftovers (its 2013 dates, "Microsoft Macintosh Word", a blank thumbnail).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
+import zipfile
 from xml.sax.saxutils import escape
 
 from docx import Document
@@ -24,12 +31,23 @@ from docx.shared import Mm, Pt
 
 from xuncha.core.dates import format_date
 from xuncha.core.document import NoticeDoc
-from xuncha.core.render.outline import Block, Outline, outline
+from xuncha.core.render.outline import Block, Outline, outline, signature_indents
+from xuncha.core.render.title import break_title
 
 TITLE_FONT, BODY_FONT, H1_FONT, H2_FONT, PAGE_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"
 TITLE_SIZE, BODY_SIZE, PAGE_SIZE = Pt(22), Pt(16), Pt(14)
-LINE = Pt(28.9)
 HEADING_FONTS = {1: H1_FONT, 2: H2_FONT, 3: BODY_FONT, 4: BODY_FONT}
+
+# The text block: 156 mm wide (8844 twips), 225 mm high (12756 twips).
+BLOCK_WIDTH_TWIPS = 156 / 25.4 * 1440
+CHAR_TWIPS = BLOCK_WIDTH_TWIPS / 28  # 315.9 twips = 15.79 pt: 28 characters a line
+LINE_TWIPS = 579  # 28.95 pt: 22 lines in 225 mm (23 would need 29.0 pt × 23 > 225 mm)
+# Word's grid: the character pitch is the Normal font size plus charSpace/4096 pt.
+CHAR_SPACE = round((CHAR_TWIPS / 20 - BODY_SIZE.pt) * 4096)
+DOC_GRID = f'<w:docGrid w:type="linesAndChars" w:linePitch="{LINE_TWIPS}" w:charSpace="{CHAR_SPACE}"/>'
+# Page number: the footer's line (exactly 14 pt) has its 一字线 at mid-height, 7 mm under the block.
+FOOTER_MM = 35 - 7 - PAGE_SIZE.pt * 25.4 / 72 / 2
+LANG = '<w:lang w:val="zh-CN" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
 
 
 def _font(run, name: str, size, bold: bool = False) -> None:
@@ -47,19 +65,22 @@ def _font(run, name: str, size, bold: bool = False) -> None:
 def _rpr(font: str, size: Pt, bold: bool = False) -> str:
     half_points = int(size.pt * 2)
     return (f'<w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}"/>'
-            f'{"<w:b/><w:bCs/>" if bold else ""}<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>')
+            f'{"<w:b/><w:bCs/>" if bold else ""}<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>'
+            f"{LANG}</w:rPr>")
 
 
-def _ppr(line: Pt = LINE, indent: bool = True, align: str | None = None, right_chars: float = 0) -> str:
-    twips = int(line.pt * 20)
+def _ppr(line: int = LINE_TWIPS, indent: bool = True, align: str | None = "both", right_chars: float = 0,
+         keep_next: bool = False, grid: bool = True) -> str:
     ind = []
     if indent:
-        ind.append('w:firstLine="640"')  # two characters of 16 pt
+        ind.append('w:firstLineChars="200" w:firstLine="640"')  # two characters
     if right_chars:
-        ind.append(f'w:right="{int(right_chars * 320)}"')
+        ind.append(f'w:rightChars="{round(right_chars * 100)}" w:right="{round(right_chars * CHAR_TWIPS)}"')
     indents = f"<w:ind {' '.join(ind)}/>" if ind else ""
     justify = f'<w:jc w:val="{align}"/>' if align else ""
-    return (f'<w:pPr><w:spacing w:before="0" w:after="0" w:line="{twips}" w:lineRule="exact"/>'
+    off_grid = "" if grid else '<w:snapToGrid w:val="0"/>'
+    return (f'<w:pPr>{"<w:keepNext/>" if keep_next else ""}{off_grid}'
+            f'<w:spacing w:before="0" w:after="0" w:line="{line}" w:lineRule="exact"/>'
             f"{indents}{justify}</w:pPr>")
 
 
@@ -71,13 +92,21 @@ def _p(runs: str = "", **ppr) -> str:
     return f"<w:p>{_ppr(**ppr)}{runs}</w:p>"
 
 
-def _block(block: Block) -> str:
+def _block(block: Block, keep_next: bool = False) -> str:
     if block.label:
-        return _p(_run(f"{block.label}：", bold=True) + _run(block.text))
+        return _p(_run(f"{block.label}：", bold=True) + _run(block.text), keep_next=keep_next)
     runs = _run(block.text, font=HEADING_FONTS.get(block.level, BODY_FONT))
     if block.rest:
         runs += _run(block.rest)
-    return _p(runs)
+    # A heading alone at the foot of a page is kept with the paragraph after it.
+    return _p(runs, keep_next=keep_next or bool(block.level and not block.rest))
+
+
+def _title(title: str) -> str:
+    lines = break_title(title)
+    runs = '<w:r><w:br/></w:r>'.join(_run(line, font=TITLE_FONT, size=TITLE_SIZE) for line in lines)
+    # Off the grid: on it, Word would give each 22 pt character two 15.8 pt cells.
+    return _p(runs, line=33 * 20, indent=False, align="center", keep_next=True, grid=False)
 
 
 def _page_number_field(paragraph) -> None:
@@ -104,6 +133,8 @@ def _page_numbers(document) -> None:
                                 (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left")):
         paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
         paragraph.alignment = align
+        paragraph.paragraph_format.line_spacing = PAGE_SIZE  # exactly one 4号 line
+        paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(0)
         setattr(paragraph.paragraph_format, f"{side}_indent", Pt(14))  # one character from the edge
         _page_number_field(paragraph)
 
@@ -114,7 +145,11 @@ def _setup(document) -> None:
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.footer_distance = Mm(28)
+    section.footer_distance = Mm(FOOTER_MM)
+    sect_pr = section._sectPr
+    for old in sect_pr.findall(qn("w:docGrid")):
+        sect_pr.remove(old)
+    sect_pr.append(parse_xml(DOC_GRID.replace("<w:docGrid ", f"<w:docGrid {nsdecls('w')} ")))
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size = BODY_FONT, BODY_SIZE
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
@@ -124,29 +159,107 @@ def _setup(document) -> None:
 def _signature(plan: Outline) -> list[str]:
     if not (plan.issuer or plan.date):
         return []
-    paragraphs = [_p(), _p()]
+    # 正文下空一行; never a page of the signature alone (the body's last lines go with it).
+    paragraphs = [_p(keep_next=True)]
     date_text = format_date(plan.date) if plan.date else ""
+    issuer_right, date_right = signature_indents(plan.issuer, date_text)
     if plan.issuer:
-        # Centred over the date: its right indent is the date's, plus half the difference in length.
-        offset = 4 + max(0, (len(date_text) - len(plan.issuer))) / 2 if date_text else 2
-        paragraphs.append(_p(_run(plan.issuer), indent=False, align="right", right_chars=offset))
+        paragraphs.append(_p(_run(plan.issuer), indent=False, align="right", right_chars=issuer_right,
+                             keep_next=bool(date_text)))
     if date_text:
-        paragraphs.append(_p(_run(date_text), indent=False, align="right", right_chars=4))
+        paragraphs.append(_p(_run(date_text), indent=False, align="right", right_chars=date_right))
     return paragraphs
+
+
+# ---- the package, finished by hand ------------------------------------------------------------
+
+# name, charset (86 = GB2312), family, panose: what Word writes for these faces on a Chinese PC.
+FONT_TABLE = (
+    (TITLE_FONT, "86", "script", "02000000000000000000"),
+    (BODY_FONT, "86", "modern", "02010609030101010101"),
+    (H1_FONT, "86", "modern", "02010609060101010101"),
+    (H2_FONT, "86", "modern", "02010609030101010101"),
+    (PAGE_FONT, "86", "auto", "02010600030101010101"),
+    ("Times New Roman", "00", "roman", "02020603050405020304"),
+)
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _font_table() -> bytes:
+    fonts = "".join(f'<w:font w:name="{name}"><w:panose1 w:val="{panose}"/><w:charset w:val="{charset}"/>'
+                    f'<w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>'
+                    for name, charset, family, panose in FONT_TABLE)
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:fonts xmlns:w="{W_NS}">{fonts}</w:fonts>'
+            ).encode()
+
+
+def _stamp(day: dt.date | None) -> str:
+    return f"{day.isoformat()}T00:00:00Z" if day else ""
+
+
+def _core(plan: Outline) -> bytes:
+    when = _stamp(plan.date)
+    dates = (f'<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
+             f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified>') if when else ""
+    author = escape(plan.issuer or "")
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f"<dc:title>{escape(plan.title)}</dc:title><dc:creator>{author}</dc:creator>"
+            f"<cp:lastModifiedBy>{author}</cp:lastModifiedBy><dc:language>zh-CN</dc:language>"
+            f"<cp:revision>1</cp:revision>{dates}</cp:coreProperties>").encode()
+
+
+APP = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+       b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+       b"<Application>xuncha</Application><DocSecurity>0</DocSecurity></Properties>")
+THUMBNAIL_REL = re.compile(rb'<Relationship [^>]*metadata/thumbnail"[^>]*/>|<Relationship [^>]*Target="docProps/'
+                           rb'thumbnail\.jpeg"[^>]*/>')
+TEMPLATE_LANG = re.compile(rb'<w:lang w:val="[^"]*" w:eastAsia="[^"]*"( w:bidi="[^"]*")?/>')
+
+
+def _finish(data: bytes, plan: Outline) -> bytes:
+    """The saved package with its properties, fonts and language made true."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            name = info.filename
+            if name == "docProps/thumbnail.jpeg":
+                continue
+            body = source.read(name)
+            if name == "_rels/.rels":
+                body = THUMBNAIL_REL.sub(b"", body)
+            elif name == "docProps/core.xml":
+                body = _core(plan)
+            elif name == "docProps/app.xml":
+                body = APP
+            elif name == "word/fontTable.xml":
+                body = _font_table()
+            elif name in ("word/styles.xml", "word/stylesWithEffects.xml"):
+                body = TEMPLATE_LANG.sub(LANG.encode(), body)
+            elif name == "word/settings.xml":
+                body = re.sub(rb'<w:themeFontLang [^>]*/>', b'<w:themeFontLang w:val="zh-CN" w:eastAsia="zh-CN"/>',
+                              body)
+            target.writestr(zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0)), body,
+                            compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def docx_of(plan: Outline) -> bytes:
     document = Document()
     _setup(document)
-    document.core_properties.title = plan.title
-    document.core_properties.author = plan.issuer or ""
+    # A letter's 发文字号 above the title and its 主送机关 under it (notices have neither).
     paragraphs = [_p(_run(plan.number), indent=False, align="center"), _p()] if plan.number else []
-    paragraphs += [_p(_run(plan.title, font=TITLE_FONT, size=TITLE_SIZE), line=Pt(33), indent=False,
-                      align="center"), _p()]  # one blank line under the title
+    paragraphs += [_title(plan.title), _p()]  # one blank line under the title
     if plan.addressee:
         paragraphs.append(_p(_run(f"{plan.addressee}："), indent=False))
     paragraphs += [_block(block) for block in plan.blocks]
-    paragraphs += _signature(plan)
+    signature = _signature(plan)
+    if signature and plan.blocks:
+        paragraphs[-1] = _block(plan.blocks[-1], keep_next=True)
+    paragraphs += signature
     body = document.element.body
     fragment = parse_xml(f"<w:body {nsdecls('w')}>{''.join(paragraphs)}</w:body>")
     anchor = body.sectPr
@@ -154,7 +267,7 @@ def docx_of(plan: Outline) -> bytes:
         anchor.addprevious(element)
     out = io.BytesIO()
     document.save(out)
-    return out.getvalue()
+    return _finish(out.getvalue(), plan)
 
 
 def render_docx(doc: NoticeDoc) -> bytes:

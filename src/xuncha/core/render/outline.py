@@ -15,9 +15,19 @@ from dataclasses import dataclass, field
 from xuncha.core.dates import format_date
 from xuncha.core.document import Claim, DocFinding, NoticeDoc
 from xuncha.core.numerals import cn_number, parse_cn_number
-from xuncha.core.parse.structure import HEADING_PATTERNS, SIGNATURE_DATE, split_lines
+from xuncha.core.parse.structure import split_lines
+from xuncha.core.vocabulary import (
+    DESCRIPTION_LABEL,
+    EFFECTS_LABEL,
+    HEADING_PATTERNS,
+    MEASURES_LABEL,
+    MEASURES_LABEL_RESULT_LAYOUT,
+    RESULT_LABEL,
+    SIGNATURE_DATE,
+    STATUS_LABELS,
+    default_title,
+)
 
-STATUS_WORDS = {"done": "已完成", "partly": "基本完成", "not_done": "未完成", "ongoing": "长期坚持"}
 INVITATION = "欢迎广大党员干部群众对巡察整改落实情况进行监督。如有意见建议，请及时向我们反映。"
 
 
@@ -98,7 +108,7 @@ def finding_blocks(findings: list[DocFinding], layout: str) -> list[Block]:
             else:
                 label = _label(marker)
                 blocks.append(Block(f"{label}{item.title}", level=heading_level(label + "x") or 2))
-            blocks.append(Block(description[0], label="具体表现"))
+            blocks.append(Block(description[0], label=DESCRIPTION_LABEL))
             blocks.extend(Block(line) for line in description[1:])
             continue
         if len(path) == 2 and item.category:
@@ -115,11 +125,12 @@ def finding_blocks(findings: list[DocFinding], layout: str) -> list[Block]:
                 blocks.append(Block(f"{label}{item.title}", level=level))
         blocks.extend(Block(line) for line in description)
         if item.status or item.status_text:
-            blocks.append(Block(item.status_text or STATUS_WORDS[item.status], label="整改结果"))
+            blocks.append(Block(item.status_text or STATUS_LABELS[item.status], label=RESULT_LABEL))
         if item.measures:
-            blocks.append(Block(_items(item.measures), label="整改情况" if layout == "result" else "整改措施"))
+            label = MEASURES_LABEL_RESULT_LAYOUT if layout == "result" else MEASURES_LABEL
+            blocks.append(Block(_items(item.measures), label=label))
         if item.effects:
-            blocks.append(Block(_items(item.effects), label="取得成效"))
+            blocks.append(Block(_items(item.effects), label=EFFECTS_LABEL))
     return blocks
 
 
@@ -214,8 +225,19 @@ def _text_blocks(doc: NoticeDoc) -> list[Block]:
             continue
         if _is_signature(lines, index, doc):
             continue
-        blocks.append(Block(line.text, level=heading_level(line.text)))
+        blocks.append(_heading_block(line.text))
     return blocks
+
+
+def _heading_block(text: str) -> Block:
+    """A line of the notice's own text; a heading that runs on into its paragraph
+    ("（一）高度重视，强化领导。街道党工委……") keeps its heading font on the heading alone."""
+    level = heading_level(text)
+    if level in (1, 2):
+        stop = text.find("。")
+        if 0 < stop < len(text) - 1:
+            return Block(text[:stop + 1], level=level, rest=text[stop + 1:])
+    return Block(text, level=level)
 
 
 def _is_signature(lines, index: int, doc: NoticeDoc) -> bool:
@@ -227,8 +249,27 @@ def _is_signature(lines, index: int, doc: NoticeDoc) -> bool:
     return bool(doc.issuer and text.strip() == doc.issuer and (following_date or last))
 
 
+def _width(text: str) -> float:
+    """Width in grid characters: Chinese one, Arabic digits and Latin letters half."""
+    return sum(0.5 if ch.isascii() else 1.0 for ch in text)
+
+
+def signature_indents(issuer: str | None, date_text: str) -> tuple[float, float]:
+    """Right indents (characters) of the issuer and the date, GB/T 9704-2012 §7.3.5.2 (不加盖印章):
+    the issuer two characters from the right, the date on the next line centred under it; a date
+    longer than the issuer goes two characters from the right and the issuer is centred over it."""
+    if not issuer:
+        return 0.0, 2.0
+    if not date_text:
+        return 2.0, 0.0
+    issuer_width, date_width = _width(issuer), _width(date_text)
+    if date_width <= issuer_width:
+        return 2.0, 2.0 + (issuer_width - date_width) / 2
+    return 2.0 + (date_width - issuer_width) / 2, 2.0
+
+
 def outline(doc: NoticeDoc) -> Outline:
     blocks = _text_blocks(doc) if doc.text.strip() else standard_blocks(doc)
-    title = doc.title or ("关于" + (doc.round or "巡察") + "整改进展情况的通报")
+    title = doc.title or default_title(doc.round)
     return Outline(title=title, blocks=blocks, issuer=doc.issuer, date=doc.notice_date)
 

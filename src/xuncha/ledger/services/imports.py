@@ -19,11 +19,13 @@ from django.conf import settings
 from django.db import transaction
 
 from xuncha import clock
+from xuncha.core.dates import format_date
 from xuncha.core.document import DocFinding, NoticeDoc
 from xuncha.core.ledger_xlsx import LedgerBook, LedgerFileError, LedgerRow, read_xlsx
 from xuncha.core.parse import LoadError, NotANotice, missing_parts, parse_text
 from xuncha.core.parse.loaders import load_bytes
 from xuncha.core.statuses import MEASURE_FINISHED, MEASURE_KIND, MEASURE_STATUS, derive_finding_status
+from xuncha.core.vocabulary import MEASURE_STATUS_OF, STATUS_LABELS
 from xuncha.ledger import derived, permissions
 from xuncha.ledger.actor import Actor
 from xuncha.ledger.errors import InvalidInput, ServiceError
@@ -34,7 +36,6 @@ from xuncha.ledger.services import audit, bulk, measures, reuse, storage
 log = logging.getLogger(__name__)
 STAGED = "imports"  # the storage kind of uploads waiting for confirmation
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
-MEASURE_STATUS_FOR = {"done": "done", "ongoing": "ongoing", "not_done": "in_progress", "partly": None}
 LEDGER_SUFFIXES = {".xlsx", ".xlsm"}
 
 
@@ -60,6 +61,13 @@ class Preview:
     doc: NoticeDoc | None = None
     book: LedgerBook | None = None
     errors: list[str] = field(default_factory=list)
+    # Filled against the inspection (`check_against`): what would be stored, row by row; what the
+    # reader or 体检 noticed; and where the file disagrees with the inspection (confirming then
+    # needs an explicit choice).
+    plan: list[PlannedFinding] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    diagnostics: list[str] = field(default_factory=list)
+    mismatches: list[str] = field(default_factory=list)
 
     @property
     def findings(self) -> list[tuple[str, str, list[str]]]:
@@ -113,6 +121,16 @@ class PlannedMeasure:
     deadline: dt.date | None = None
     status: str = "planned"
     report: tuple[dt.date, str] | None = None  # (date, text) of the progress report, if any
+    evidence_note: str = ""
+    remarks: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return MEASURE_STATUS.label(self.status)
+
+    @property
+    def kind_label(self) -> str:
+        return MEASURE_KIND.label(self.kind)
 
 
 @dataclass
@@ -122,38 +140,40 @@ class PlannedFinding:
     category: str = ""
     number: str = ""
     measures: list[PlannedMeasure] = field(default_factory=list)
+    effects: str = ""
 
 
 def _notice_plan(inspection: Inspection, item: DocFinding, doc: NoticeDoc,
                  report_date: dt.date) -> PlannedFinding:
+    """The finding as the notice states it: its measures, with the stated result as their status
+    (and a progress report quoting it); 取得成效 kept as the finding's effects. A finding that
+    lists no measures gets none: nothing is invented to hang the notice's words on."""
     status = item.status or ("done" if _claimed_all_done(doc) else None)
-    texts = item.measures or [f"针对“{item.title}”问题落实整改。"]
     kind = "ongoing" if status == "ongoing" else "deadline"
     deadline = None if kind == "ongoing" else inspection.rectification_end or report_date
-    report = "；".join(item.effects) or item.status_text or "按通报所述完成整改。"
+    said = item.status_text or (STATUS_LABELS[status] if status else "")
     planned = []
-    for index, text in enumerate(texts):
-        target = MEASURE_STATUS_FOR.get(status) if status else None
+    for index, text in enumerate(item.measures):
+        target = MEASURE_STATUS_OF.get(status) if status else None
         if status == "partly":
-            target = "done" if index < max(1, len(texts) // 2) else "in_progress"
+            # 基本完成 is said of the finding: some of its measures done, the rest still under way.
+            target = "done" if index < max(1, len(item.measures) // 2) else "in_progress"
         planned.append(PlannedMeasure(
             text=text, kind=kind, deadline=deadline, status=target or "planned",
-            report=(report_date, f"据通报：{report}"[:2000]) if target else None))
+            report=(report_date, f"据通报：{said}"[:2000]) if target else None))
     return PlannedFinding(title=item.title[:500], description=item.description or "",
-                          category=item.category or "", number="/".join(item.path), measures=planned)
+                          category=item.category or "", number="/".join(item.path), measures=planned,
+                          effects="\n".join(item.effects))
 
 
 def _ledger_plan(row: LedgerRow) -> PlannedMeasure:
     kind = "ongoing" if row.ongoing else "deadline"
     planned = PlannedMeasure(text=row.measure, lead=row.lead, owner=row.owner, kind=kind,
                              deadline=row.deadline if kind == "deadline" else None)
+    planned.evidence_note, planned.remarks = row.evidence, row.remarks
     if row.status == "planned" and not row.progress:
         return planned
     notes = [row.progress or "据台账导入。"]
-    if row.evidence:
-        notes.append(f"佐证材料：{row.evidence}")
-    if row.remarks:
-        notes.append(f"备注：{row.remarks}")
     day = min(row.completed_on or measures.today(), measures.today())
     status = row.status if row.status != "planned" else "in_progress"
     if status == "ongoing" and kind != "ongoing":
@@ -203,7 +223,7 @@ def _write_plan(actor: Actor, inspection: Inspection, plan: list[PlannedFinding]
         # Derived state is known from the file, so each row is inserted once, complete.
         findings.append(Finding(
             inspection=inspection, title=p.title.strip(), description=p.description.strip(),
-            category=p.category.strip(), number=p.number.strip(), position=index + 1,
+            category=p.category.strip(), number=p.number.strip(), position=index + 1, effects=p.effects,
             status=derive_finding_status([m.status for m in p.measures], closed=False, reopened=False),
             next_deadline=min(open_deadlines) if open_deadlines else None))
         for n, m in enumerate(p.measures, start=1):
@@ -213,7 +233,7 @@ def _write_plan(actor: Actor, inspection: Inspection, plan: list[PlannedFinding]
             owners.append(index)
             measure_rows.append(Measure(
                 text=m.text.strip(), lead=m.lead.strip(), owner=m.owner.strip(), kind=m.kind,
-                deadline=m.deadline, status=m.status, position=n,
+                deadline=m.deadline, status=m.status, position=n, evidence_note=m.evidence_note, remarks=m.remarks,
                 completed_on=m.report[0] if m.status == "done" and m.report else None))
     prepared = (bulk.prepare(Finding, findings), bulk.prepare(Measure, measure_rows, ("finding_id",)),
                 bulk.prepare(ProgressReport, report_rows, ("measure_id",)))
@@ -244,17 +264,30 @@ def _audit(actor: Actor, inspection: Inspection, action: str, summary: str, sour
         "progress_ids": result.report_ids})
 
 
+def notice_plan(inspection: Inspection, doc: NoticeDoc) -> list[PlannedFinding]:
+    """Every row a notice would add to the inspection, as the preview shows it and the import writes it."""
+    report_date = doc.notice_date or inspection.rectification_end or inspection.feedback_date
+    if report_date is None:
+        raise InvalidInput("通报和巡察安排都没有日期，无法确定整改进展的日期。")
+    # Never before the inspection it reports on, nor after today.
+    floor = inspection.feedback_date or inspection.start
+    report_date = min(max(report_date, floor) if floor else report_date, measures.today())
+    return [_notice_plan(inspection, item, doc, report_date) for item in doc.findings]
+
+
+def ledger_plan(book: LedgerBook) -> list[PlannedFinding]:
+    return [PlannedFinding(title=item.text[:500], category=item.category, number=item.number,
+                           measures=[_ledger_plan(row) for row in item.rows])
+            for item in book.findings]
+
+
 def import_notice(actor: Actor, inspection: Inspection, doc: NoticeDoc, staged: str = "") -> ImportResult:
     """Create the notice's findings, measures and stated statuses under an inspection."""
     require_commit(actor, inspection)
     if not doc.findings:
         raise InvalidInput("通报中没有找到反馈问题，未导入任何内容。")
     _require_empty(inspection)
-    report_date = doc.notice_date or inspection.rectification_end or inspection.feedback_date
-    if report_date is None:
-        raise InvalidInput("通报和巡察安排都没有日期，无法确定整改进展的日期。")
-    report_date = min(report_date, measures.today())
-    plan = [_notice_plan(inspection, item, doc, report_date) for item in doc.findings]
+    plan = notice_plan(inspection, doc)
     return _write_plan(actor, inspection, plan, "notice.import", "从通报导入 {findings} 个问题",
                        doc.source or "", staged)
 
@@ -267,16 +300,22 @@ def import_ledger(actor: Actor, inspection: Inspection, book: LedgerBook, source
         raise InvalidInput(f"台账有 {len(book.errors)} 处错误，请修改后重新导入；未导入任何内容。")
     if not book.findings:
         raise InvalidInput("台账中没有任何问题，未导入任何内容。")
-    plan = [PlannedFinding(title=item.text[:500], category=item.category, number=item.number,
-                           measures=[_ledger_plan(row) for row in item.rows])
-            for item in book.findings]
+    plan = ledger_plan(book)
     return _write_plan(actor, inspection, plan, "ledger.import",
                        "从台账导入 {findings} 个问题、{measures} 条措施", source, staged)
 
 
-def commit(actor: Actor, inspection: Inspection, prepared: Preview, staged: str = "") -> ImportResult:
+MISMATCH_REFUSED = "文件与本次巡察的信息不一致（{what}），请核对；确属本次巡察的，请勾选“仍导入到本次巡察”后再确认。"
+
+
+def commit(actor: Actor, inspection: Inspection, prepared: Preview, staged: str = "",
+           accept_mismatch: bool = False) -> ImportResult:
     if prepared.errors:
         raise InvalidInput("文件有错误，未导入任何内容：" + "；".join(prepared.errors[:5]))
+    if not prepared.mismatches and prepared.doc is not None:  # a preview not checked against it
+        prepared.mismatches = _mismatches(inspection, prepared.doc)
+    if prepared.mismatches and not accept_mismatch:
+        raise InvalidInput(MISMATCH_REFUSED.format(what="；".join(prepared.mismatches)))
     if prepared.doc is not None:
         return import_notice(actor, inspection, prepared.doc, staged)
     return import_ledger(actor, inspection, prepared.book, source=prepared.name, staged=staged)
@@ -321,6 +360,69 @@ def _for(inspection: Inspection, prepared: Preview) -> Preview:
     """Say at the preview what the commit would refuse, so nobody is offered a dead button."""
     if inspection.findings.exists() and not prepared.unreadable:
         prepared.errors.append(EMPTY_ONLY)
+    return check_against(inspection, prepared)
+
+
+def _differs(ours: str, theirs: str | None) -> bool:
+    """Names differ when neither contains the other (区委第四巡察组 ⊂ 中共某区委第四巡察组)."""
+    if not theirs or not ours:
+        return False
+    a, b = re.sub(r"\s", "", ours), re.sub(r"\s", "", theirs)
+    return a not in b and b not in a
+
+
+def _mismatches(inspection: Inspection, doc: NoticeDoc) -> list[str]:
+    found = []
+    unit = inspection.unit
+    if doc.unit and _differs(unit.name, doc.unit) and (not unit.short_name or _differs(unit.short_name, doc.unit)):
+        found.append(f"文件中的被巡察单位是“{doc.unit}”，本次巡察是“{unit.name}”")
+    if _differs(inspection.team.name, doc.team):
+        found.append(f"文件中的巡察组是“{doc.team}”，本次巡察是“{inspection.team.name}”")
+    for label, theirs, ours in (("进驻日期", doc.inspection_start, inspection.start),
+                                ("结束日期", doc.inspection_end, inspection.end),
+                                ("反馈日期", doc.feedback_date, inspection.feedback_date)):
+        if theirs and ours and theirs != ours:
+            found.append(f"文件中的{label}是{format_date(theirs)}，本次巡察是{format_date(ours)}")
+    return found
+
+
+def _claim_warnings(doc: NoticeDoc) -> list[str]:
+    """Counts the notice states that what it lists does not bear out (12 claimed, 6 listed)."""
+    listed = len(doc.findings)
+    found = []
+    for claim in doc.claims:
+        if claim.subject != "findings":
+            continue
+        if claim.total is not None and claim.total != listed:
+            found.append(f"通报称反馈问题{claim.total}个，文件中列出{listed}个；只会导入列出的{listed}个。")
+        stated = [f.status for f in doc.findings if f.status]
+        if claim.done is not None and len(stated) == listed and listed and \
+                claim.done != sum(1 for s in stated if s == "done"):
+            found.append(f"通报称已完成整改{claim.done}个，逐项列出的整改结果中已完成"
+                         f"{sum(1 for s in stated if s == 'done')}个。")
+    return found
+
+
+def check_against(inspection: Inspection, prepared: Preview) -> Preview:
+    """Fill the preview with what would be stored and what deserves a look before confirming."""
+    from xuncha.core.lint import lint
+
+    if prepared.doc is not None:
+        doc = prepared.doc
+        prepared.mismatches = _mismatches(inspection, doc)
+        prepared.warnings = list(doc.warnings) + _claim_warnings(doc)
+        prepared.diagnostics = [(f"[{'/'.join(d.finding)}] " if d.finding else "") + d.message for d in lint(doc)]
+        try:
+            prepared.plan = notice_plan(inspection, doc)
+        except InvalidInput as exc:
+            prepared.errors.append(exc.message)
+    elif prepared.book is not None:
+        book = prepared.book
+        if book.unrecognised:
+            prepared.warnings.append(f"以下列未能识别，不会导入：{'、'.join(book.unrecognised)}。")
+        if book.extra:
+            prepared.warnings.append(f"以下列将记入“备注”：{'、'.join(book.extra)}。")
+        prepared.plan = ledger_plan(book) if not book.errors else []
     return prepared
 
 
@@ -330,17 +432,17 @@ def staged_preview(actor: Actor, inspection: Inspection, token: str, name: str) 
         data = storage.read_bytes(STAGED, _staged_key(inspection, token))
     except FileNotFoundError:
         raise InvalidInput("导入已过期，请重新上传文件。") from None
-    return preview(name, data)
+    return check_against(inspection, preview(name, data))
 
 
 def commit_staged(actor: Actor, inspection: Inspection, token: str, name: str,
-                  prepared: Preview | None = None) -> ImportResult:
+                  prepared: Preview | None = None, accept_mismatch: bool = False) -> ImportResult:
     """Import a staged upload; the upload is removed once the import has committed (a failed
     import keeps it, so it can be confirmed again). No transaction around it: the import builds its
     rows first and takes the write lock only to insert them."""
     if prepared is None:  # the caller may have read it already (once per request)
         prepared = staged_preview(actor, inspection, token, name)
-    result = commit(actor, inspection, prepared, staged=token)
+    result = commit(actor, inspection, prepared, staged=token, accept_mismatch=accept_mismatch)
     storage.delete_after_commit(STAGED, [_staged_key(inspection, token)])
     return result
 
@@ -406,6 +508,7 @@ def commit_staged_job(inspection_id: int, token: str, name: str, user_id: int, i
     inspection = Inspection.objects.select_related("unit").get(pk=inspection_id)
     actor = actor_for(get_user_model().objects.get(pk=user_id), ip or None)
     try:
-        commit_staged(actor, inspection, token, name)
+        # Queued only once the person confirmed, having seen (and accepted) any mismatch.
+        commit_staged(actor, inspection, token, name, accept_mismatch=True)
     except ServiceError as exc:
         raise JobError(exc.message) from None

@@ -101,11 +101,16 @@ def import_confirm(request, actor, pk: int) -> HttpResponse:
         return redirect("import", pk=pk)
 
     token, name = pending["token"], pending["name"]
+    accept = request.POST.get("accept_mismatch") == "1"
     try:
         prepared = imports.staged_preview(actor, inspection, token, name)
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect("import", pk=pk)
+    if prepared.mismatches and not accept:
+        # Shown again with the choice to make: nothing is imported into the wrong inspection by a click.
+        return _import_page(request, inspection, forms.ImportForm(), 400, preview=prepared, token=token,
+                            refused=imports.MISMATCH_REFUSED.format(what="；".join(prepared.mismatches)))
     if imports.is_large(prepared):
         def queue():
             job = imports.commit_later(actor, inspection, token, name)
@@ -116,7 +121,7 @@ def import_confirm(request, actor, pk: int) -> HttpResponse:
                           f"“{name}”较大，已转入后台导入，完成后刷新本页即可看到；进度见“后台任务”。")
 
     def commit():
-        result = imports.commit_staged(actor, inspection, token, name, prepared)
+        result = imports.commit_staged(actor, inspection, token, name, prepared, accept_mismatch=accept)
         request.session.pop(f"import:{inspection.pk}", None)
         return result
 

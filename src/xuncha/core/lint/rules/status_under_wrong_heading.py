@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 from xuncha.core.document import NoticeDoc
 from xuncha.core.lint.base import Diagnostic, Rule
+from xuncha.core.vocabulary import STATUS_LABELS as LABELS
 
 DONE_HEADING = re.compile(r"(?<!未)(?<!基本)已?完成(?:的)?(?:整改)?(?:事项|问题|任务)|已整改")
 OPEN_HEADING = re.compile(r"未完成|正在整改|尚未完成|持续整改")
-LABELS = {"done": "已完成", "partly": "基本完成", "not_done": "未完成", "ongoing": "长期坚持"}
 
 
 def check(doc: NoticeDoc) -> Iterator[Diagnostic]:
