@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "xuncha.web",
     "django_q",
     "xuncha.jobs",
+    "xuncha.analytics",
 ]
 
 MIDDLEWARE = [

@@ -9,4 +9,5 @@ handler500 = "xuncha.web.views.common.server_error"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("xuncha.web.urls")),
+    path("", include("xuncha.analytics.urls")),
 ]

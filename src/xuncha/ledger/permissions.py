@@ -34,6 +34,12 @@ ACTIONS: dict[str, dict[str, str]] = {
     "retry_jobs": {"office_admin": ALL, "system": ALL},
     # Ending a login lockout early: the security administrator's, held by the office until then.
     "release_lockout": {"office_admin": ALL, "system": ALL},
+    # 统计分析 (xuncha.analytics): everyone sees the figures of what they may view.
+    "view_analytics": {"office_admin": ALL, "supervisor": ALL, "system": ALL, "team_member": TEAM,
+                       "unit_editor": UNIT, "unit_leader": UNIT},
+    "view_common_issues": {"office_admin": ALL, "supervisor": ALL, "system": ALL},
+    "push_common_issues": {"office_admin": ALL, "system": ALL},
+    "confirm_repeats": {"office_admin": ALL, "system": ALL, "team_member": TEAM},
 }
 
 DENIED_MESSAGES = {
@@ -52,6 +58,10 @@ DENIED_MESSAGES = {
     "view_jobs": "只有巡察办和监督部门可以查看后台任务。",
     "retry_jobs": "只有巡察办可以重试后台任务。",
     "release_lockout": "只有安全管理员可以解除账号锁定。",
+    "view_analytics": "您无权查看这些统计。",
+    "view_common_issues": "只有巡察办和监督部门可以查看共性问题。",
+    "push_common_issues": "只有巡察办可以推送共性问题。",
+    "confirm_repeats": "只有本巡察组成员或巡察办可以认定屡查屡犯。",
 }
 
 
