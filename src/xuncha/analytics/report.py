@@ -171,7 +171,7 @@ def _unit_names(ids) -> dict[int, str]:
 
 def _unit_overdue(base, rid) -> Chart:
     overdue = sum((F(b[0]) for b in AGE_BUCKETS[1:]), F(AGE_BUCKETS[0][0]))
-    rows = list(base.values("unit_id").annotate(**_totals(), overdue=Sum(overdue))
+    rows = list(base.values("unit_id").annotate(overdue=Sum(overdue)).annotate(**_totals())
                 .filter(overdue__gt=0).order_by("-overdue", "unit_id")[:TOP_UNITS])
     names = _unit_names(r["unit_id"] for r in rows)
     chart = Chart("units", f"逾期措施最多的单位（前{TOP_UNITS}个，按逾期天数分段）", "单位")
