@@ -16,7 +16,7 @@
         }]
       };
     }
-    var horizontal = spec.categories.length > 6;
+    var horizontal = spec.categories.length > 6 && spec.series[0].type === "bar";
     var category = { type: "category", data: spec.categories, axisLabel: { interval: 0, width: 110, overflow: "truncate" } };
     var value = { type: "value", max: spec.percent ? 100 : null };
     return {
@@ -26,7 +26,8 @@
       xAxis: horizontal ? value : category,
       yAxis: horizontal ? Object.assign({ inverse: true }, category) : value,
       series: spec.series.map(function (s) {
-        return { name: s.name, type: s.type, data: s.data, stack: s.stack || undefined, cursor: "pointer" };
+        return { name: s.name, type: s.type, data: s.data, stack: s.stack || undefined, cursor: "pointer",
+                 barMaxWidth: 40 };
       })
     };
   }
@@ -38,7 +39,12 @@
     specs.forEach(function (spec) {
       var el = document.getElementById("chart-" + spec.key);
       if (!el) { return; }
-      if (spec.categories.length > 6 && spec.series[0].type !== "pie") {
+      if (!spec.categories.length) {
+        el.classList.add("empty");
+        el.textContent = "暂无数据";
+        return;
+      }
+      if (spec.categories.length > 6 && spec.series[0].type === "bar") {
         el.style.height = Math.max(260, spec.categories.length * 28 + 70) + "px";
       }
       var chart = window.echarts.init(el, null, { renderer: "svg" });
