@@ -17,7 +17,9 @@ def _cluster_failed(pk: int, reason: str) -> None:
     ClusterRun.objects.filter(pk=pk).update(state="failed")
 
 
-@job("analytics.cluster", title="共性问题聚类", max_attempts=3, on_failure=_cluster_failed)
+# Not atomic: a transaction around seconds of computing would hold SQLite's write lock; a rerun
+# replaces the run's whole result.
+@job("analytics.cluster", title="共性问题聚类", max_attempts=3, atomic=False, on_failure=_cluster_failed)
 def cluster(pk: int) -> None:
     step("聚类问题")
     clusters.run(pk)
