@@ -140,3 +140,27 @@ def test_another_team_cannot_confirm_a_repeat(today, login, cast):
                                         {"earlier": cast.finding.pk, "decision": "confirm"})
     assert response.status_code == 404
     assert not RepeatDecision.objects.exists()
+
+
+def test_a_registered_provider_fills_its_figure_and_the_others_stay_off(today, cast, monkeypatch):
+    from xuncha.analytics import providers
+
+    monkeypatch.setattr(providers, "PROVIDERS", {})
+    providers.register("extensions", lambda ids: {i: 2 for i in ids})
+    shown = {f.source.key: f.shown for f in report.build(cast.actor("admin")).figures}
+    assert shown["extensions"] == "4" and shown["supervision"] == "未启用"
+    with pytest.raises(KeyError):
+        providers.register("nonsense", lambda ids: {})
+
+
+def test_drill_filters_never_widen_the_scope(today, login, cast):
+    url = reverse("findings") + f"?unit={cast.jianshe.pk}"
+    html = login("editor").get(url).content.decode()
+    assert "财务管理不规范" not in html
+    assert "财务管理不规范" in login("admin").get(url).content.decode()
+
+
+def test_bad_drill_values_are_ignored(today, login, cast):
+    response = login("admin").get(reverse("findings") + "?unit=abc&colour=purple&age=x")
+    assert response.status_code == 200
+    assert "“第一议题”落实不到位" in response.content.decode()
