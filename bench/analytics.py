@@ -180,11 +180,11 @@ def child(engine: str, scale_factor: float, requests: int, regenerate: bool) -> 
 
     from django.db import transaction
 
-    ids = list(Inspection.objects.order_by("id").values_list("id", flat=True)[:50])
+    ids = iter(list(Inspection.objects.order_by("id").values_list("id", flat=True)[:50]) * 10)
 
-    def refresh_one(i=iter(ids * 10)):
+    def refresh_one():
         with transaction.atomic():
-            summaries.refresh_inspection(next(i))
+            summaries.refresh_inspection(next(ids))
 
     results["refresh_inspection"] = timed(refresh_one, 50)
 

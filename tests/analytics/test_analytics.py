@@ -164,3 +164,24 @@ def test_bad_drill_values_are_ignored(today, login, cast):
     response = login("admin").get(reverse("findings") + "?unit=abc&colour=purple&age=x")
     assert response.status_code == 200
     assert "“第一议题”落实不到位" in response.content.decode()
+
+
+def _report_numbers(data) -> dict:
+    return {"totals": data.totals, **{c.key: (c.categories, [s.data for s in c.series]) for c in data.charts}}
+
+
+def test_the_province_totals_follow_every_change_and_match_the_summed_rows(today, cast):
+    admin = cast.actor("admin")
+    extra = findings.create_finding(cast.system, cast.inspection, "财务管理不规范")
+    measures.create_measure(cast.system, extra, "补账", deadline=dt.date(2025, 6, 1))
+    measures.create_measure(cast.system, cast.other_finding, "补课", deadline=dt.date(2025, 11, 1))
+    later = setup.create_round(cast.system, "2026年区委第一轮巡察", start=dt.date(2026, 3, 1))
+    ins = setup.create_inspection(cast.system, later, cast.team2, cast.tianbao)
+    findings.create_finding(cast.system, ins, "“第一议题”制度执行不到位", previous=cast.finding)
+    for round_id in (None, cast.inspection.round_id, later.pk):
+        fast = _report_numbers(report.build(admin, round_id))
+        assert fast == _report_numbers(report.build(admin, round_id, totals_for_all=False))
+    incremental = _report_numbers(report.build(admin))
+    summaries.rebuild(today)
+    assert _report_numbers(report.build(admin)) == incremental
+    assert incremental["repeats"][0] == ["天宝社区"]

@@ -24,7 +24,7 @@ class Summary(models.Model):
     team_id = models.IntegerField(db_index=True)
     unit_id = models.IntegerField(db_index=True)
     category = models.CharField(max_length=20)
-    as_of = models.DateField()
+    as_of = models.DateField(db_index=True)
     findings = models.IntegerField(default=0)
     finished = models.IntegerField(default=0)
     closed = models.IntegerField(default=0)
@@ -107,3 +107,54 @@ class RepeatDecision(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["finding", "earlier"], name="analytics_repeat_once")]
+
+
+# Totals for the whole-province view (office, supervisor): the sums of Summary and WeekCount
+# rows per team, unit and week, kept by adding each refresh's differences, so the page reads a
+# few thousand rows at most instead of grouping every inspection's. Round 0 means all rounds.
+class TeamTotal(models.Model):
+    round_id = models.IntegerField()
+    team_id = models.IntegerField()
+    category = models.CharField(max_length=20)
+    findings = models.IntegerField(default=0)
+    finished = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    red = models.IntegerField(default=0)
+    yellow = models.IntegerField(default=0)
+    repeats = models.IntegerField(default=0)
+    self_checks = models.IntegerField(default=0)
+    pending_closeouts = models.IntegerField(default=0)
+    measures = models.IntegerField(default=0)
+    measures_finished = models.IntegerField(default=0)
+    age_1_7 = models.IntegerField(default=0)
+    age_8_30 = models.IntegerField(default=0)
+    age_31_90 = models.IntegerField(default=0)
+    age_over_90 = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round_id", "team_id", "category"],
+                                               name="analytics_team_total_unique")]
+
+
+class UnitTotal(models.Model):
+    round_id = models.IntegerField()  # 0: all rounds
+    unit_id = models.IntegerField()
+    overdue = models.IntegerField(default=0)
+    repeats = models.IntegerField(default=0)
+    age_1_7 = models.IntegerField(default=0)
+    age_8_30 = models.IntegerField(default=0)
+    age_31_90 = models.IntegerField(default=0)
+    age_over_90 = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round_id", "unit_id"], name="analytics_unit_total_unique")]
+        indexes = [models.Index(fields=["round_id", "overdue"]), models.Index(fields=["round_id", "repeats"])]
+
+
+class WeekTotal(models.Model):
+    round_id = models.IntegerField()  # 0: all rounds
+    week = models.DateField()
+    done = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round_id", "week"], name="analytics_week_total_unique")]

@@ -15,16 +15,14 @@ from django.urls import reverse
 
 from xuncha import clock
 from xuncha.analytics import providers
-from xuncha.analytics.models import Summary, WeekCount
-from xuncha.analytics.summaries import AGE_BUCKETS
+from xuncha.analytics.models import Summary, TeamTotal, UnitTotal, WeekCount, WeekTotal
+from xuncha.analytics.summaries import AGE_BUCKETS, ALL_ROUNDS, COUNTS
 from xuncha.core.similar import CATEGORY_LABELS
 from xuncha.ledger import permissions
 from xuncha.ledger.actor import Actor
 from xuncha.ledger.errors import PermissionDenied
 from xuncha.ledger.models import Round, Team, Unit
 
-COUNTS = ("findings", "finished", "closed", "red", "yellow", "repeats", "self_checks", "pending_closeouts",
-          "measures", "measures_finished", *(b[0] for b in AGE_BUCKETS))
 TOP_UNITS = 15
 WEEKS = 12
 
@@ -69,14 +67,6 @@ def rate(part: int, whole: int) -> float:
     return round(100.0 * part / whole, 1) if whole else 0.0
 
 
-def _sums(rows) -> dict[str, int]:
-    return {name: rows[name] or 0 for name in COUNTS}
-
-
-def _totals() -> dict:
-    return {name: Sum(name) for name in COUNTS}
-
-
 @dataclass
 class Report:
     round: Round | None
@@ -106,10 +96,71 @@ def scoped(actor: Actor, model=Summary):
     return model.objects.filter(permissions.scope_filter(actor, "view_analytics", via="inspection__"))
 
 
+class Rows:
+    """Where a scoped view reads: the summary rows of the inspections it may see, grouped here."""
+
+    def __init__(self, actor: Actor, round_id: int | None) -> None:
+        self.actor, self.round_id = actor, round_id
+        self.base = scoped(actor)
+        if round_id:
+            self.base = self.base.filter(round_id=round_id)
+
+    def round_ids(self):
+        return scoped(self.actor).values("round_id").distinct()
+
+    def groups(self):
+        return self.base.values("round_id", "team_id", "category").annotate(
+            **{f"s_{name}": Sum(name) for name in COUNTS}).order_by()
+
+    def units(self, order: str, limit: int) -> list[dict]:
+        overdue = sum((F(b[0]) for b in AGE_BUCKETS[1:]), F(AGE_BUCKETS[0][0]))
+        rows = self.base.values("unit_id").annotate(
+            overdue=Sum(overdue), s_repeats=Sum("repeats"),
+            **{f"s_{b[0]}": Sum(b[0]) for b in AGE_BUCKETS})
+        key = "overdue" if order == "overdue" else "s_repeats"
+        return [{"unit_id": r["unit_id"], "overdue": r["overdue"], "repeats": r["s_repeats"],
+                 **{b[0]: r[f"s_{b[0]}"] for b in AGE_BUCKETS}}
+                for r in rows.filter(**{f"{key}__gt": 0}).order_by(f"-{key}", "unit_id")[:limit]]
+
+    def weeks(self, first: dt.date) -> dict[dt.date, int]:
+        rows = scoped(self.actor, WeekCount).filter(week__gte=first)
+        if self.round_id:
+            rows = rows.filter(round_id=self.round_id)
+        return dict(rows.values("week").annotate(n=Sum("done")).values_list("week", "n").order_by())
+
+    def inspection_ids(self):
+        return self.base.values_list("inspection_id", flat=True).distinct()
+
+
+class Totals(Rows):
+    """The whole province: the team, unit and week totals, already summed."""
+
+    def round_ids(self):
+        return TeamTotal.objects.values("round_id").distinct()
+
+    def groups(self):
+        rows = TeamTotal.objects.all()
+        if self.round_id:
+            rows = rows.filter(round_id=self.round_id)
+        return [{"round_id": r["round_id"], "team_id": r["team_id"], "category": r["category"],
+                 **{f"s_{name}": r[name] for name in COUNTS}}
+                for r in rows.values("round_id", "team_id", "category", *COUNTS)]
+
+    def units(self, order: str, limit: int) -> list[dict]:
+        rows = UnitTotal.objects.filter(round_id=self.round_id or ALL_ROUNDS, **{f"{order}__gt": 0})
+        return list(rows.order_by(f"-{order}", "unit_id").values(
+            "unit_id", "overdue", "repeats", *(b[0] for b in AGE_BUCKETS))[:limit])
+
+    def weeks(self, first: dt.date) -> dict[dt.date, int]:
+        rows = WeekTotal.objects.filter(round_id=self.round_id or ALL_ROUNDS, week__gte=first)
+        return dict(rows.values_list("week", "done"))
+
+
 def _completion_chart(key: str, title: str, axis: str, groups: dict, names: dict, link) -> Chart:
     chart = Chart(key, title, axis, percent=True)
     done, closed = Series("完成率 %", []), Series("销号率 %", [])
-    for gid, sums in sorted(groups.items(), key=lambda kv: -kv[1]["findings"]):
+    order = sorted(groups.items(), key=lambda kv: (-kv[1]["findings"], str(names.get(kv[0], kv[0]))))
+    for gid, sums in order:
         chart.categories.append(names.get(gid, str(gid)))
         done.data.append(rate(sums["finished"], sums["findings"]))
         closed.data.append(rate(sums["closed"], sums["findings"]))
@@ -121,29 +172,31 @@ def _completion_chart(key: str, title: str, axis: str, groups: dict, names: dict
 def _add(target: dict, key, row: dict) -> None:
     sums = target.setdefault(key, dict.fromkeys(COUNTS, 0))
     for name in COUNTS:
-        sums[name] += row[name] or 0
+        sums[name] += row[f"s_{name}"] or 0
 
 
-def build(actor: Actor, round_id: int | None = None) -> Report:
-    if permissions.ACTIONS["view_analytics"].get(actor.role) is None:
+def build(actor: Actor, round_id: int | None = None, totals_for_all: bool = True) -> Report:
+    """The page's figures. The office and the supervisor read the province totals; everyone
+    else (and `totals_for_all=False`) sums the summary rows of the inspections in scope."""
+    scope = permissions.ACTIONS["view_analytics"].get(actor.role)
+    if scope is None:
         raise PermissionDenied(permissions.DENIED_MESSAGES["view_analytics"])
-    base = scoped(actor)
-    rounds = list(Round.objects.filter(pk__in=base.values("round_id").distinct()))
+    kind = Totals if scope == permissions.ALL and totals_for_all else Rows
+    rounds = list(Round.objects.filter(pk__in=kind(actor, None).round_ids()))
     round_ = next((r for r in rounds if r.pk == round_id), None)
-    if round_ is not None:
-        base = base.filter(round_id=round_.pk)
-    # One grouped pass gives the round, team and category charts and the totals.
+    rid = round_.pk if round_ else None
+    source = kind(actor, rid)
+    # One pass over the groups gives the round, team and category charts and the totals.
     by_round: dict = {}
     by_team: dict = {}
     by_category: dict = {}
     totals = dict.fromkeys(COUNTS, 0)
-    for row in base.values("round_id", "team_id", "category").annotate(**_totals()).order_by():
+    for row in source.groups():
         _add(by_round, row["round_id"], row)
         _add(by_team, row["team_id"], row)
         _add(by_category, row["category"], row)
         for name in COUNTS:
-            totals[name] += row[name] or 0
-    rid = round_.pk if round_ else None
+            totals[name] += row[f"s_{name}"] or 0
     team_names = dict(Team.objects.filter(pk__in=list(by_team)).values_list("pk", "name"))
     charts = [
         _completion_chart("rounds", "各轮次整改完成率", "轮次", by_round, {r.pk: r.name for r in rounds},
@@ -152,16 +205,15 @@ def build(actor: Actor, round_id: int | None = None) -> Report:
                           lambda g: drill_url(round=rid, category=g)),
         _completion_chart("teams", "各巡察组整改完成率", "巡察组", by_team, team_names,
                           lambda g: drill_url(round=rid, team=g)),
+        _unit_overdue(source.units("overdue", TOP_UNITS), rid),
+        _ageing(totals, rid),
+        _colours(totals, rid),
+        _weeks(source),
+        _closeouts(totals, rid),
+        _repeats(source.units("repeats", TOP_UNITS), rid),
     ]
-    charts.append(_unit_overdue(base, rid))
-    charts.append(_ageing(totals, rid))
-    charts.append(_colours(totals, rid))
-    charts.append(_weeks(actor, rid))
-    charts.append(_closeouts(totals, rid))
-    charts.append(_repeats(base, rid))
-    as_of = base.order_by("-as_of").values_list("as_of", flat=True).first()
-    figures = providers.figures(base.values_list("inspection_id", flat=True).distinct()
-                                if providers.PROVIDERS else [])
+    as_of = Summary.objects.order_by("-as_of").values_list("as_of", flat=True).first()
+    figures = providers.figures(source.inspection_ids() if providers.PROVIDERS else [])
     return Report(round_, rounds, totals, charts, figures, as_of)
 
 
@@ -169,10 +221,7 @@ def _unit_names(ids) -> dict[int, str]:
     return dict(Unit.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
 
 
-def _unit_overdue(base, rid) -> Chart:
-    overdue = sum((F(b[0]) for b in AGE_BUCKETS[1:]), F(AGE_BUCKETS[0][0]))
-    rows = list(base.values("unit_id").annotate(overdue=Sum(overdue)).annotate(**_totals())
-                .filter(overdue__gt=0).order_by("-overdue", "unit_id")[:TOP_UNITS])
+def _unit_overdue(rows: list[dict], rid) -> Chart:
     names = _unit_names(r["unit_id"] for r in rows)
     chart = Chart("units", f"逾期措施最多的单位（前{TOP_UNITS}个，按逾期天数分段）", "单位")
     chart.series = [Series(label, [], stack="overdue") for _, label, _, _ in AGE_BUCKETS]
@@ -203,13 +252,10 @@ def _colours(totals, rid) -> Chart:
     return chart
 
 
-def _weeks(actor, rid) -> Chart:
+def _weeks(source: Rows) -> Chart:
     monday = clock.today() - dt.timedelta(days=clock.today().weekday())
     first = monday - dt.timedelta(weeks=WEEKS - 1)
-    rows = scoped(actor, WeekCount).filter(week__gte=first)
-    if rid:
-        rows = rows.filter(round_id=rid)
-    done = dict(rows.values("week").annotate(n=Sum("done")).values_list("week", "n").order_by())
+    done = source.weeks(first)
     chart = Chart("weeks", f"每周完成措施数（近{WEEKS}周）", "周")
     series = Series("完成措施", [], kind="line")
     for i in range(WEEKS):
@@ -231,13 +277,10 @@ def _closeouts(totals, rid) -> Chart:
     return chart
 
 
-def _repeats(base, rid) -> Chart:
-    rows = list(base.values("unit_id").annotate(n=Sum("repeats")).filter(n__gt=0)
-                .order_by("-n", "unit_id")[:TOP_UNITS])
+def _repeats(rows: list[dict], rid) -> Chart:
     names = _unit_names(r["unit_id"] for r in rows)
     chart = Chart("repeats", "屡查屡犯问题数（按单位）", "单位")
-    chart.series = [Series("屡查屡犯", [r["n"] for r in rows])]
+    chart.series = [Series("屡查屡犯", [r["repeats"] for r in rows])]
     chart.categories = [names.get(r["unit_id"], str(r["unit_id"])) for r in rows]
     chart.links = [drill_url(round=rid, unit=r["unit_id"], repeat=1) for r in rows]
     return chart
-

@@ -1,22 +1,24 @@
 """The maintained summaries behind 统计分析: rows per inspection × chart category, and per week.
 
 `refresh_inspection` rewrites one inspection's rows inside the transaction that changed it
-(registered in ledger.derived.INSPECTION_HOOKS); `rebuild` rewrites every row, daily, because
-overdue ages and warning colours change with the date alone. Pages only sum these rows.
+(registered in ledger.derived.INSPECTION_HOOKS) and adds the difference to the province totals;
+`rebuild` rewrites every row, daily, because overdue ages and warning colours change with the
+date alone, and sums the totals afresh. Pages only read these rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, Q
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncWeek
 
 from xuncha import clock
-from xuncha.analytics.models import Summary, WeekCount
+from xuncha.analytics.models import Summary, TeamTotal, UnitTotal, WeekCount, WeekTotal
 from xuncha.core.similar import canonical_category
 from xuncha.core.statuses import FINDING_READY_FOR_CLOSEOUT, MEASURE_FINISHED, WarningLevel, WarningWindow
 from xuncha.ledger.models import Closeout, Finding, Inspection, Measure
@@ -27,8 +29,12 @@ AGE_BUCKETS: tuple[tuple[str, str, int, int | None], ...] = (
     ("age_31_90", "31–90天", 31, 90),
     ("age_over_90", "90天以上", 91, None),
 )
+AGES = tuple(b[0] for b in AGE_BUCKETS)
+COUNTS = ("findings", "finished", "closed", "red", "yellow", "repeats", "self_checks", "pending_closeouts",
+          "measures", "measures_finished", *AGES)
 FINISHED_FINDING = FINDING_READY_FOR_CLOSEOUT | {"closed"}
 CHUNK = 2000
+ALL_ROUNDS = 0
 
 
 def _measure_counts(ids: list[int], today: dt.date) -> dict[int, dict]:
@@ -103,16 +109,90 @@ def _weeks(ids: list[int]) -> list[WeekCount]:
     return out
 
 
-def _rewrite(ids: list[int], today: dt.date, cache: dict) -> None:
+def _rewrite(ids: list[int], today: dt.date, cache: dict) -> tuple[list, list]:
     Summary.objects.filter(inspection_id__in=ids).delete()
     WeekCount.objects.filter(inspection_id__in=ids).delete()
-    Summary.objects.bulk_create(_summaries(ids, today, cache), batch_size=2000)
-    WeekCount.objects.bulk_create(_weeks(ids), batch_size=2000)
+    rows, weeks = _summaries(ids, today, cache), _weeks(ids)
+    Summary.objects.bulk_create(rows, batch_size=2000)
+    WeekCount.objects.bulk_create(weeks, batch_size=2000)
+    return rows, weeks
+
+
+def _differences(old: tuple[list, list], new: tuple[list, list]) -> tuple[dict, dict, dict]:
+    """What the rewrite changed in the team, unit and week totals."""
+    teams: dict = defaultdict(Counter)
+    units: dict = defaultdict(Counter)
+    weeks: dict = defaultdict(Counter)
+    for sign, (rows, week_rows) in ((-1, old), (1, new)):
+        for row in rows:
+            team = teams[row.round_id, row.team_id, row.category]
+            for name in COUNTS:
+                team[name] += sign * getattr(row, name)
+            for round_id in (row.round_id, ALL_ROUNDS):
+                unit = units[round_id, row.unit_id]
+                for name in AGES:
+                    unit[name] += sign * getattr(row, name)
+                    unit["overdue"] += sign * getattr(row, name)
+                unit["repeats"] += sign * row.repeats
+        for row in week_rows:
+            for round_id in (row.round_id, ALL_ROUNDS):
+                weeks[round_id, row.week]["done"] += sign * row.done
+    return teams, units, weeks
+
+
+def _apply(model, keys: tuple[str, ...], differences: dict) -> None:
+    """Add the differences to the total rows (F() updates, so concurrent changes add up)."""
+    for key, counter in differences.items():
+        changes = {name: value for name, value in counter.items() if value}
+        if not changes:
+            continue
+        lookup = dict(zip(keys, key, strict=True))
+        update = {name: F(name) + value for name, value in changes.items()}
+        if model.objects.filter(**lookup).update(**update):
+            continue
+        try:
+            with transaction.atomic():
+                model.objects.create(**lookup, **changes)
+        except IntegrityError:  # created meanwhile by another change
+            model.objects.filter(**lookup).update(**update)
 
 
 def refresh_inspection(inspection_id: int) -> None:
-    """Rewrite one inspection's rows (called inside the transaction of the change)."""
-    _rewrite([inspection_id], clock.today(), {})
+    """Rewrite one inspection's rows and move the totals by the difference (called inside the
+    transaction of the change, which holds the inspection's row lock)."""
+    old = (list(Summary.objects.filter(inspection_id=inspection_id)),
+           list(WeekCount.objects.filter(inspection_id=inspection_id)))
+    new = _rewrite([inspection_id], clock.today(), {})
+    teams, units, weeks = _differences(old, new)
+    _apply(TeamTotal, ("round_id", "team_id", "category"), teams)
+    _apply(UnitTotal, ("round_id", "unit_id"), units)
+    _apply(WeekTotal, ("round_id", "week"), weeks)
+
+
+@transaction.atomic
+def rebuild_totals() -> None:
+    """The team, unit and week totals summed afresh from the summary rows."""
+    TeamTotal.objects.all().delete()
+    UnitTotal.objects.all().delete()
+    WeekTotal.objects.all().delete()
+    teams = Summary.objects.values("round_id", "team_id", "category").annotate(
+        **{f"s_{name}": Sum(name) for name in COUNTS}).order_by()
+    TeamTotal.objects.bulk_create(
+        [TeamTotal(round_id=r["round_id"], team_id=r["team_id"], category=r["category"],
+                   **{name: r[f"s_{name}"] for name in COUNTS}) for r in teams], batch_size=2000)
+    sums = {f"s_{name}": Sum(name) for name in (*AGES, "repeats")}
+    for round_field in ("round_id", None):
+        group = [round_field, "unit_id"] if round_field else ["unit_id"]
+        rows = Summary.objects.values(*group).annotate(**sums).order_by()
+        UnitTotal.objects.bulk_create(
+            [UnitTotal(round_id=r.get("round_id", ALL_ROUNDS), unit_id=r["unit_id"],
+                       overdue=sum(r[f"s_{name}"] for name in AGES), repeats=r["s_repeats"],
+                       **{name: r[f"s_{name}"] for name in AGES}) for r in rows], batch_size=2000)
+        group = [round_field, "week"] if round_field else ["week"]
+        weeks = WeekCount.objects.values(*group).annotate(n=Sum("done")).order_by()
+        WeekTotal.objects.bulk_create(
+            [WeekTotal(round_id=r.get("round_id", ALL_ROUNDS), week=r["week"], done=r["n"]) for r in weeks],
+            batch_size=2000)
 
 
 def rebuild(today: dt.date | None = None, inspection_ids: Iterable[int] | None = None) -> int:
@@ -124,4 +204,5 @@ def rebuild(today: dt.date | None = None, inspection_ids: Iterable[int] | None =
     for start in range(0, len(ids), CHUNK):
         with transaction.atomic():
             _rewrite(ids[start:start + CHUNK], today, cache)
+    rebuild_totals()
     return len(ids)
