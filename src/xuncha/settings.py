@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "xuncha.jobs",
     "xuncha.notify",
     "xuncha.portal",
+    "xuncha.analytics",
 ]
 
 MIDDLEWARE = [

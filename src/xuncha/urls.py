@@ -12,4 +12,5 @@ urlpatterns = [
     path("comments/", include("xuncha.portal.staff_urls")),
     path("", include("xuncha.web.urls")),
     path("", include("xuncha.notify.urls")),
+    path("", include("xuncha.analytics.urls")),
 ]

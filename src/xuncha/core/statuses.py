@@ -77,6 +77,7 @@ FINDING_SOURCE = ChoiceSet(
     Choice("feedback", "巡察反馈"),
     Choice("immediate", "立行立改"),
     Choice("public", "群众反映"),
+    Choice("self_check", "自查"),  # a 共性问题 pushed to a unit for 自查自纠 (xuncha.analytics)
 )
 
 ROUND_TYPE = ChoiceSet(

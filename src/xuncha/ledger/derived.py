@@ -11,6 +11,10 @@ from django.db.models import Count, Q
 from xuncha.core.statuses import FINDING_READY_FOR_CLOSEOUT, MEASURE_FINISHED, derive_finding_status
 from xuncha.ledger.models import Closeout, Finding, Inspection, Measure
 
+# Further summaries of an inspection kept in the same transaction; each is called with its id.
+# (xuncha.analytics registers its summary rows here.)
+INSPECTION_HOOKS: list = []
+
 
 def refresh_finding(finding_id: int, actor=None) -> Finding:
     """Re-derive a finding's status from its measures and sign-off; lock it while doing so.
@@ -52,6 +56,8 @@ def refresh_inspection(inspection_id: int) -> None:
         findings_closed=findings["closed"], measures_total=measures["total"],
         measures_finished=measures["finished"],
     )
+    for hook in INSPECTION_HOOKS:
+        hook(inspection_id)
 
 
 

@@ -66,6 +66,12 @@ ACTIONS: dict[str, dict[str, str]] = {
     "reply_comments": {"office_admin": ALL, "system": ALL, "unit_editor": UNIT, "unit_leader": UNIT},
     "view_commenter": {"office_admin": ALL, "system": ALL, "unit_editor": UNIT, "unit_leader": UNIT},
     "manage_portal": {"office_admin": ALL, "system": ALL},
+    # 统计分析 (xuncha.analytics): everyone sees the figures of what they may view.
+    "view_analytics": {"office_admin": ALL, "supervisor": ALL, "system": ALL, "team_member": TEAM,
+                       "unit_editor": UNIT, "unit_leader": UNIT},
+    "view_common_issues": {"office_admin": ALL, "supervisor": ALL, "system": ALL},
+    "push_common_issues": {"office_admin": ALL, "system": ALL},
+    "confirm_repeats": {"office_admin": ALL, "system": ALL, "team_member": TEAM},
 }
 
 DENIED_MESSAGES = {
@@ -104,6 +110,10 @@ DENIED_MESSAGES = {
     "reply_comments": "只有承办单位或巡察办可以答复群众意见。",
     "view_commenter": "只有承办单位或巡察办可以查看留言人的联系方式。",
     "manage_portal": "只有巡察办可以管理公开网站的设置。",
+    "view_analytics": "您无权查看这些统计。",
+    "view_common_issues": "只有巡察办和监督部门可以查看共性问题。",
+    "push_common_issues": "只有巡察办可以推送共性问题。",
+    "confirm_repeats": "只有本巡察组成员或巡察办可以认定屡查屡犯。",
 }
 
 

@@ -138,8 +138,10 @@ def round_inspections(actor: Actor, round_: Round) -> QuerySet[Inspection]:
 
 
 def search_findings(actor: Actor, round_: Round | None = None, q: str = "", status: str = "",
-                    inspection: Inspection | None = None) -> QuerySet[Finding]:
+                    inspection: Inspection | None = None, extra: Q | None = None) -> QuerySet[Finding]:
     findings = findings_in_scope(actor)
+    if extra is not None:  # the 统计分析 drill-down filters (analytics.drill)
+        findings = findings.filter(extra)
     if round_ is not None:
         findings = findings.filter(inspection__round=round_)
     if inspection is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404
@@ -10,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from xuncha.analytics import drill
 from xuncha.core.statuses import FINDING_STATUS, MEASURE_KIND
 from xuncha.ledger import permissions, selectors, worklists
 from xuncha.ledger.errors import Conflict, ServiceError
@@ -99,9 +101,13 @@ def finding_list(request, actor):
     search = forms.SearchForm(request.GET)
     search.is_valid()
     q, status = search.cleaned_data.get("q", ""), search.cleaned_data.get("status", "")
-    page = paginate(request, selectors.search_findings(actor, q=q, status=status))
+    filters = drill.clean(request.GET)
+    extra = drill.finding_filter(filters, selectors.findings_in_scope(actor)) if filters else None
+    page = paginate(request, selectors.search_findings(actor, q=q, status=status, extra=extra))
     return render(request, "web/finding_list.html",
-                  {"page": page, "q": q, "status": status, "statuses": FINDING_STATUS})
+                  {"page": page, "q": q, "status": status, "statuses": FINDING_STATUS,
+                   "drill": filters, "drill_query": urlencode(filters),
+                   "drill_label": drill.describe(filters) if filters else ""})
 
 
 @staff_view

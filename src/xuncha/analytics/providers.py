@@ -1,0 +1,77 @@
+"""Counts that other features own, plugged into 统计分析 through one registry.
+
+A provider is a function of (inspection ids) returning {inspection id: value}; the page sums the
+values per unit and round. A source that is not installed has no provider and shows 未启用.
+Where each plugs in (one `register` call in that feature's AppConfig.ready):
+
+    extensions   延期 requests granted   the workflow feature (extension requests)
+    supervision  督办 items               the notify feature (督办)
+    comments     public comments          the portal (comments)
+    reply_days   mean days to reply       the portal (replies)
+    satisfaction 满意度 (0–100)           the portal (满意 100 / 基本满意 70 / 不满意 30)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+Provider = Callable[[list[int]], dict[int, float]]
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    label: str
+    owner: str  # the feature that registers it, shown while it is absent
+    average: bool = False  # a mean (reply days, satisfaction) rather than a count
+
+
+SOURCES: tuple[Source, ...] = (
+    Source("extensions", "延期", "延期审批"),
+    Source("supervision", "督办", "督办"),
+    Source("comments", "群众意见", "群众监督"),
+    Source("reply_days", "平均回复天数", "群众监督", average=True),
+    Source("satisfaction", "满意度", "群众监督", average=True),
+)
+PROVIDERS: dict[str, Provider] = {}
+
+
+def register(key: str, provider: Provider) -> None:
+    if key not in {s.key for s in SOURCES}:
+        raise KeyError(f"unknown analytics source {key!r}")
+    PROVIDERS[key] = provider
+
+
+@dataclass
+class Figure:
+    source: Source
+    enabled: bool
+    value: float | None = None
+
+    @property
+    def shown(self) -> str:
+        if not self.enabled:
+            return "未启用"
+        if self.value is None:
+            return "—"
+        return f"{self.value:.1f}" if self.source.average else str(int(self.value))
+
+
+def figures(inspection_ids: Iterable[int]) -> list[Figure]:
+    """Each source's total (or mean) over the inspections, or 未启用 without a provider."""
+    ids = list(inspection_ids)
+    out = []
+    for source in SOURCES:
+        provider = PROVIDERS.get(source.key)
+        if provider is None:
+            out.append(Figure(source, enabled=False))
+            continue
+        values = list(provider(ids).values()) if ids else []
+        if not values:
+            out.append(Figure(source, enabled=True))
+        elif source.average:
+            out.append(Figure(source, True, sum(values) / len(values)))
+        else:
+            out.append(Figure(source, True, sum(values)))
+    return out

@@ -1,0 +1,286 @@
+"""The 统计分析 page's figures, summed from the maintained summaries and scoped to the actor.
+
+Every chart is a `Chart`: its categories (bars), its series, and the link behind each bar; the
+page draws it with ECharts, shows the same numbers as a table and exports them to Excel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import F, Sum
+from django.urls import reverse
+
+from xuncha import clock
+from xuncha.analytics import providers
+from xuncha.analytics.models import Summary, TeamTotal, UnitTotal, WeekCount, WeekTotal
+from xuncha.analytics.summaries import AGE_BUCKETS, ALL_ROUNDS, COUNTS
+from xuncha.core.similar import CATEGORY_LABELS
+from xuncha.ledger import permissions
+from xuncha.ledger.actor import Actor
+from xuncha.ledger.errors import PermissionDenied
+from xuncha.ledger.models import Round, Team, Unit
+
+TOP_UNITS = 15
+WEEKS = 12
+
+
+def drill_url(**filters) -> str:
+    """The list behind a bar: the finding list, filtered (docs/analytics.md: the measure list's
+    filters use the same names, so switching the target is this one function)."""
+    query = {k: v for k, v in filters.items() if v not in (None, "")}
+    return f"{reverse('findings')}?{urlencode(query)}"
+
+
+@dataclass
+class Series:
+    name: str
+    data: list[float]
+    stack: str = ""
+    kind: str = "bar"
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    axis: str  # what a category is: 单位, 轮次 …
+    categories: list[str] = field(default_factory=list)
+    series: list[Series] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    percent: bool = False
+
+    def rows(self) -> list[tuple[str, list[float], str]]:
+        return [(c, [s.data[i] for s in self.series], self.links[i] if self.links else "")
+                for i, c in enumerate(self.categories)]
+
+    def spec(self) -> dict:
+        return {"key": self.key, "title": self.title, "categories": self.categories, "links": self.links,
+                "percent": self.percent,
+                "series": [{"name": s.name, "data": s.data, "stack": s.stack, "type": s.kind}
+                           for s in self.series]}
+
+
+def rate(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+@dataclass
+class Report:
+    round: Round | None
+    rounds: list[Round]
+    totals: dict[str, int]
+    charts: list[Chart]
+    figures: list[providers.Figure]
+    as_of: dt.date | None
+
+    @property
+    def completion_rate(self) -> float:
+        return rate(self.totals["finished"], self.totals["findings"])
+
+    @property
+    def closeout_rate(self) -> float:
+        return rate(self.totals["closed"], self.totals["findings"])
+
+    @property
+    def overdue(self) -> int:
+        return sum(self.totals[b[0]] for b in AGE_BUCKETS)
+
+    def chart(self, key: str) -> Chart:
+        return next(c for c in self.charts if c.key == key)
+
+
+def scoped(actor: Actor, model=Summary):
+    return model.objects.filter(permissions.scope_filter(actor, "view_analytics", via="inspection__"))
+
+
+class Rows:
+    """Where a scoped view reads: the summary rows of the inspections it may see, grouped here."""
+
+    def __init__(self, actor: Actor, round_id: int | None) -> None:
+        self.actor, self.round_id = actor, round_id
+        self.base = scoped(actor)
+        if round_id:
+            self.base = self.base.filter(round_id=round_id)
+
+    def round_ids(self):
+        return scoped(self.actor).values("round_id").distinct()
+
+    def groups(self):
+        return self.base.values("round_id", "team_id", "category").annotate(
+            **{f"s_{name}": Sum(name) for name in COUNTS}).order_by()
+
+    def units(self, order: str, limit: int) -> list[dict]:
+        overdue = sum((F(b[0]) for b in AGE_BUCKETS[1:]), F(AGE_BUCKETS[0][0]))
+        rows = self.base.values("unit_id").annotate(
+            overdue=Sum(overdue), s_repeats=Sum("repeats"),
+            **{f"s_{b[0]}": Sum(b[0]) for b in AGE_BUCKETS})
+        key = "overdue" if order == "overdue" else "s_repeats"
+        return [{"unit_id": r["unit_id"], "overdue": r["overdue"], "repeats": r["s_repeats"],
+                 **{b[0]: r[f"s_{b[0]}"] for b in AGE_BUCKETS}}
+                for r in rows.filter(**{f"{key}__gt": 0}).order_by(f"-{key}", "unit_id")[:limit]]
+
+    def weeks(self, first: dt.date) -> dict[dt.date, int]:
+        rows = scoped(self.actor, WeekCount).filter(week__gte=first)
+        if self.round_id:
+            rows = rows.filter(round_id=self.round_id)
+        return dict(rows.values("week").annotate(n=Sum("done")).values_list("week", "n").order_by())
+
+    def inspection_ids(self):
+        return self.base.values_list("inspection_id", flat=True).distinct()
+
+
+class Totals(Rows):
+    """The whole province: the team, unit and week totals, already summed."""
+
+    def round_ids(self):
+        return TeamTotal.objects.values("round_id").distinct()
+
+    def groups(self):
+        rows = TeamTotal.objects.all()
+        if self.round_id:
+            rows = rows.filter(round_id=self.round_id)
+        return [{"round_id": r["round_id"], "team_id": r["team_id"], "category": r["category"],
+                 **{f"s_{name}": r[name] for name in COUNTS}}
+                for r in rows.values("round_id", "team_id", "category", *COUNTS)]
+
+    def units(self, order: str, limit: int) -> list[dict]:
+        rows = UnitTotal.objects.filter(round_id=self.round_id or ALL_ROUNDS, **{f"{order}__gt": 0})
+        return list(rows.order_by(f"-{order}", "unit_id").values(
+            "unit_id", "overdue", "repeats", *(b[0] for b in AGE_BUCKETS))[:limit])
+
+    def weeks(self, first: dt.date) -> dict[dt.date, int]:
+        rows = WeekTotal.objects.filter(round_id=self.round_id or ALL_ROUNDS, week__gte=first)
+        return dict(rows.values_list("week", "done"))
+
+
+def _completion_chart(key: str, title: str, axis: str, groups: dict, names: dict, link) -> Chart:
+    chart = Chart(key, title, axis, percent=True)
+    done, closed = Series("完成率 %", []), Series("销号率 %", [])
+    order = sorted(groups.items(), key=lambda kv: (-kv[1]["findings"], str(names.get(kv[0], kv[0]))))
+    for gid, sums in order:
+        chart.categories.append(names.get(gid, str(gid)))
+        done.data.append(rate(sums["finished"], sums["findings"]))
+        closed.data.append(rate(sums["closed"], sums["findings"]))
+        chart.links.append(link(gid))
+    chart.series = [done, closed]
+    return chart
+
+
+def _add(target: dict, key, row: dict) -> None:
+    sums = target.setdefault(key, dict.fromkeys(COUNTS, 0))
+    for name in COUNTS:
+        sums[name] += row[f"s_{name}"] or 0
+
+
+def build(actor: Actor, round_id: int | None = None, totals_for_all: bool = True) -> Report:
+    """The page's figures. The office and the supervisor read the province totals; everyone
+    else (and `totals_for_all=False`) sums the summary rows of the inspections in scope."""
+    scope = permissions.ACTIONS["view_analytics"].get(actor.role)
+    if scope is None:
+        raise PermissionDenied(permissions.DENIED_MESSAGES["view_analytics"])
+    kind = Totals if scope == permissions.ALL and totals_for_all else Rows
+    rounds = list(Round.objects.filter(pk__in=kind(actor, None).round_ids()))
+    round_ = next((r for r in rounds if r.pk == round_id), None)
+    rid = round_.pk if round_ else None
+    source = kind(actor, rid)
+    # One pass over the groups gives the round, team and category charts and the totals.
+    by_round: dict = {}
+    by_team: dict = {}
+    by_category: dict = {}
+    totals = dict.fromkeys(COUNTS, 0)
+    for row in source.groups():
+        _add(by_round, row["round_id"], row)
+        _add(by_team, row["team_id"], row)
+        _add(by_category, row["category"], row)
+        for name in COUNTS:
+            totals[name] += row[f"s_{name}"] or 0
+    team_names = dict(Team.objects.filter(pk__in=list(by_team)).values_list("pk", "name"))
+    charts = [
+        _completion_chart("rounds", "各轮次整改完成率", "轮次", by_round, {r.pk: r.name for r in rounds},
+                          lambda g: drill_url(round=g)),
+        _completion_chart("categories", "各类问题整改完成率", "问题类别", by_category, CATEGORY_LABELS,
+                          lambda g: drill_url(round=rid, category=g)),
+        _completion_chart("teams", "各巡察组整改完成率", "巡察组", by_team, team_names,
+                          lambda g: drill_url(round=rid, team=g)),
+        _unit_overdue(source.units("overdue", TOP_UNITS), rid),
+        _ageing(totals, rid),
+        _colours(totals, rid),
+        _weeks(source),
+        _closeouts(totals, rid),
+        _repeats(source.units("repeats", TOP_UNITS), rid),
+    ]
+    as_of = Summary.objects.order_by("-as_of").values_list("as_of", flat=True).first()
+    figures = providers.figures(source.inspection_ids() if providers.PROVIDERS else [])
+    return Report(round_, rounds, totals, charts, figures, as_of)
+
+
+def _unit_names(ids) -> dict[int, str]:
+    return dict(Unit.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
+
+
+def _unit_overdue(rows: list[dict], rid) -> Chart:
+    names = _unit_names(r["unit_id"] for r in rows)
+    chart = Chart("units", f"逾期措施最多的单位（前{TOP_UNITS}个，按逾期天数分段）", "单位")
+    chart.series = [Series(label, [], stack="overdue") for _, label, _, _ in AGE_BUCKETS]
+    for row in rows:
+        chart.categories.append(names.get(row["unit_id"], str(row["unit_id"])))
+        chart.links.append(drill_url(round=rid, unit=row["unit_id"], colour="red"))
+        for series, bucket in zip(chart.series, AGE_BUCKETS, strict=True):
+            series.data.append(row[bucket[0]] or 0)
+    return chart
+
+
+def _ageing(totals, rid) -> Chart:
+    chart = Chart("ageing", "逾期措施账龄", "逾期天数")
+    series = Series("逾期措施数", [])
+    for field_name, label, _, _ in AGE_BUCKETS:
+        chart.categories.append(label)
+        series.data.append(totals[field_name])
+        chart.links.append(drill_url(round=rid, age=field_name))
+    chart.series = [series]
+    return chart
+
+
+def _colours(totals, rid) -> Chart:
+    green = totals["findings"] - totals["red"] - totals["yellow"]
+    chart = Chart("colours", "红黄绿预警", "预警", categories=["红（已逾期）", "黄（临期）", "绿（正常）"])
+    chart.series = [Series("问题数", [totals["red"], totals["yellow"], green], kind="pie")]
+    chart.links = [drill_url(round=rid, colour=c) for c in ("red", "yellow", "green")]
+    return chart
+
+
+def _weeks(source: Rows) -> Chart:
+    monday = clock.today() - dt.timedelta(days=clock.today().weekday())
+    first = monday - dt.timedelta(weeks=WEEKS - 1)
+    done = source.weeks(first)
+    chart = Chart("weeks", f"每周完成措施数（近{WEEKS}周）", "周")
+    series = Series("完成措施", [], kind="line")
+    for i in range(WEEKS):
+        week = first + dt.timedelta(weeks=i)
+        chart.categories.append(f"{week.month}月{week.day}日")
+        series.data.append(done.get(week, 0))
+    chart.series = [series]
+    return chart
+
+
+def _closeouts(totals, rid) -> Chart:
+    chart = Chart("closeouts", "销号情况", "状态",
+                  categories=["已销号", "待审核", "已完成未销号", "未完成"])
+    waiting = totals["finished"] - totals["closed"] - totals["pending_closeouts"]
+    series = Series("问题数", [totals["closed"], totals["pending_closeouts"], max(waiting, 0),
+                               totals["findings"] - totals["finished"]])
+    chart.series = [series]
+    chart.links = [drill_url(round=rid, status="closed"), "", "", drill_url(round=rid, status="not_done")]
+    return chart
+
+
+def _repeats(rows: list[dict], rid) -> Chart:
+    names = _unit_names(r["unit_id"] for r in rows)
+    chart = Chart("repeats", "屡查屡犯问题数（按单位）", "单位")
+    chart.series = [Series("屡查屡犯", [r["repeats"] for r in rows])]
+    chart.categories = [names.get(r["unit_id"], str(r["unit_id"])) for r in rows]
+    chart.links = [drill_url(round=rid, unit=r["unit_id"], repeat=1) for r in rows]
+    return chart
