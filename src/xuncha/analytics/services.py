@@ -11,7 +11,7 @@ from xuncha.jobs.queue import enqueue
 from xuncha.ledger import derived, permissions
 from xuncha.ledger.actor import Actor
 from xuncha.ledger.errors import InvalidInput, NotFound
-from xuncha.ledger.models import AuditEvent, Finding, Inspection, Round
+from xuncha.ledger.models import Finding, Inspection, Round
 from xuncha.ledger.services import audit, findings
 
 MAX_ROUNDS = 10
@@ -19,10 +19,7 @@ MAX_ROUNDS = 10
 
 def record_export(actor: Actor, what: str, filters: dict) -> None:
     """An export of figures is a data export: one audit record saying what and with which filters."""
-    AuditEvent.objects.create(
-        at=clock.now(), actor_id=actor.user_id, actor_name=actor.name, ip=actor.ip,
-        action="analytics.export", object_type="analytics", object_id=None,
-        summary=f"导出统计：{what}"[:300], after={"filters": filters})
+    audit.record_now(actor, "analytics.export", None, f"导出统计：{what}"[:300], after={"filters": filters})
 
 
 @transaction.atomic

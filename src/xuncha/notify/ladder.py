@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Exists, OuterRef
 
-from xuncha import clock
 from xuncha.core.dates import format_date
 from xuncha.core.statuses import MEASURE_UNFINISHED
 from xuncha.ledger.actor import system_actor
-from xuncha.ledger.models import AuditEvent, Inspection, Measure
+from xuncha.ledger.models import Inspection, Measure
+from xuncha.ledger.services import audit_chain
 from xuncha.notify import deliver
 from xuncha.notify.choices import INTERVIEW, SUPERVISE, remind_step, step_label
 from xuncha.notify.ladder_config import Ladder, current
@@ -166,12 +166,11 @@ class _Context:
 
     def _audit(self, action: str, rows: list[Row], summary) -> None:
         """One audit record per measure, on its finding's timeline: the bulk twin of audit.record."""
-        at = connection.ops.adapt_datetimefield_value(clock.now())
         user, name = self.actor.user_id, self.actor.name
-        _insert(AuditEvent, ["at", "actor_id", "actor_name", "action", "object_type", "object_id", "summary",
-                             "inspection_id", "finding_id"],
-                [(at, user, name, action, "measure", r.measure_id, summary(r)[:300], r.inspection_id,
-                  r.finding_id) for r in rows])
+        audit_chain.append_many([
+            {"actor_id": user, "actor_name": name, "action": action, "object_type": "measure",
+             "object_id": r.measure_id, "summary": summary(r)[:300], "inspection_id": r.inspection_id,
+             "finding_id": r.finding_id} for r in rows])
 
     def remind(self, step: str, rows: list[Row]) -> None:
         if not rows:

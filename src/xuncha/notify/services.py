@@ -13,8 +13,7 @@ from xuncha import clock
 from xuncha.ledger import permissions
 from xuncha.ledger.actor import Actor
 from xuncha.ledger.errors import Conflict, InvalidInput, InvalidMove, NotFound, PermissionDenied
-from xuncha.ledger.models import AuditEvent
-from xuncha.ledger.services import audit
+from xuncha.ledger.services import audit, audit_chain
 from xuncha.notify.choices import AUDIENCE, KIND, SUPERVISION_MOVES, SUPERVISION_STATE
 from xuncha.notify.ladder_config import clean_audiences, parse_days
 from xuncha.notify.models import Interview, LadderConfig, LadderStep, Notification, Preference, Supervision
@@ -57,10 +56,10 @@ def _on_timelines(actor: Actor, supervision: Supervision, action: str, summary: 
     """The same record on the timeline of each finding the 督办 covers (bulk: no signal)."""
     findings = sorted(set(LadderStep.objects.filter(supervision=supervision).values_list(
         "measure__finding_id", flat=True)))
-    AuditEvent.objects.bulk_create([AuditEvent(
-        at=clock.now(), actor_id=actor.user_id, actor_name=actor.name, ip=actor.ip, action=action,
-        object_type="supervision", object_id=supervision.pk, summary=summary[:300],
-        inspection_id=supervision.inspection_id, finding_id=finding_id) for finding_id in findings])
+    audit_chain.append_many([
+        {"actor_id": actor.user_id, "actor_name": actor.name, "ip": actor.ip, "action": action,
+         "object_type": "supervision", "object_id": supervision.pk, "summary": summary[:300],
+         "inspection_id": supervision.inspection_id, "finding_id": finding_id} for finding_id in findings])
 
 
 @transaction.atomic

@@ -57,7 +57,8 @@ class Cluster:
 
     @property
     def env(self) -> dict[str, str]:
-        env = {**os.environ, "XUNCHA_DATA_DIR": str(self.data_dir), **self.extra_env}
+        # Logins in a cluster are by password alone, as in the demo; tests/web covers the second factor.
+        env = {**os.environ, "XUNCHA_DATA_DIR": str(self.data_dir), "XUNCHA_2FA": "off", **self.extra_env}
         env.pop("DATABASE_URL", None)
         if self.database_url:
             env["DATABASE_URL"] = self.database_url

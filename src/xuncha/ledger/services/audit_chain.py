@@ -111,6 +111,48 @@ def append(**fields: Any) -> AuditEvent:
     return event
 
 
+
+def append_many(records: list[dict[str, Any]]) -> int:
+    """Write many records at the end of the chain at once (a day's ladder steps, one per measure):
+    one head lock, hashes computed in order, bulk inserts. Records name no `at`: they share the
+    moment the lock was taken. The unit path is filled from the inspection when not given."""
+    if not records:
+        return 0
+    from xuncha.ledger.models import Inspection
+
+    wanted = {r["inspection_id"] for r in records if r.get("inspection_id") and "unit_path" not in r}
+    paths = dict(Inspection.objects.filter(pk__in=wanted).values_list("pk", "unit__path")) if wanted else {}
+    with transaction.atomic():
+        head = _lock_head()
+        at = clock.now()
+        if timezone.is_naive(at):
+            at = timezone.make_aware(at)
+        seq, prev = head.seq, head.hash or GENESIS
+        events = []
+        for fields in records:
+            seq += 1
+            ip = fields.get("ip") or None
+            values = {
+                "actor_id": None, "object_id": None, "inspection_id": None, "finding_id": None,
+                **fields,
+                "seq": seq, "prev_hash": prev, "at": at,
+                "ip": _IP_FIELD.to_python(ip) if ip else None,
+                "actor_name": _field_text("actor_name", fields.get("actor_name")),
+                "action": _field_text("action", fields.get("action")),
+                "object_type": _field_text("object_type", fields.get("object_type")),
+                "summary": _field_text("summary", fields.get("summary")),
+                "unit_path": _field_text("unit_path", fields.get("unit_path")
+                                         or paths.get(fields.get("inspection_id"), "")),
+                "result": _field_text("result", fields.get("result") or "ok"),
+                "before": canonical_json(fields.get("before")),
+                "after": canonical_json(fields.get("after")),
+            }
+            values["hash"] = prev = content_hash(values)
+            events.append(AuditEvent(**values))
+        AuditEvent.objects.bulk_create(events, batch_size=2000)
+        AuditChainHead.objects.filter(pk=HEAD_PK).update(seq=seq, hash=prev)
+    return len(events)
+
 # --- verification -----------------------------------------------------------------------------
 
 @dataclass
