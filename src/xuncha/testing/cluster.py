@@ -59,6 +59,7 @@ class Cluster:
     def env(self) -> dict[str, str]:
         env = {**os.environ, "XUNCHA_DATA_DIR": str(self.data_dir), **self.extra_env}
         env.pop("DATABASE_URL", None)
+        env.setdefault("XUNCHA_2FA", "off")  # its clients log in with a password alone, as the demo
         if self.database_url:
             env["DATABASE_URL"] = self.database_url
         return env
