@@ -63,6 +63,7 @@ def child(engine: str, scale_factor: float, requests: int, regenerate: bool) -> 
     data_dir.mkdir(parents=True, exist_ok=True)
     os.environ["XUNCHA_DATA_DIR"] = str(data_dir)
     os.environ["XUNCHA_ALLOWED_HOSTS"] = "testserver"
+    os.environ["XUNCHA_2FA"] = "off"  # the pages are measured, not the login
     if engine == "postgresql":
         os.environ["DATABASE_URL"] = _ensure_pg_database(fresh)
     else:

@@ -183,3 +183,15 @@ def test_the_demo_has_one_named_account_per_role(db):
     assert roles == set(ROLE.values())
     assert all(demo.PEOPLE[a.username] for a in created)
     assert not get_user_model().objects.filter(is_superuser=True).exists()
+
+
+def test_createuser_marks_a_generated_password_for_change_and_a_typed_one_not(db, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # not a terminal: generated
+    out = io.StringIO()
+    call_command("createuser", "gen", "--role", "supervisor", stdout=out)
+    assert "只显示这一次" in out.getvalue()
+    assert Staff.objects.get(user__username="gen").must_change_password
+    monkeypatch.setattr("sys.stdin", io.StringIO(NEW + "\n"))
+    call_command("createuser", "typed", "--role", "supervisor", "--password-stdin",
+                 stdout=io.StringIO())
+    assert not Staff.objects.get(user__username="typed").must_change_password

@@ -44,7 +44,8 @@ class Site:
     database_url: str | None = None
 
     def env(self) -> dict[str, str]:
-        env = {**os.environ, "XUNCHA_DATA_DIR": str(self.data_dir), "XUNCHA_2FA": "off"}
+        env = {**os.environ, "XUNCHA_DATA_DIR": str(self.data_dir)}
+        env.setdefault("XUNCHA_2FA", "off")  # the drill logs in with a password alone
         env.pop("DATABASE_URL", None)
         env.pop("XUNCHA_SECRET_KEY", None)
         if self.database_url:

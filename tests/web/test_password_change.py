@@ -79,3 +79,22 @@ def test_changing_the_password_ends_the_persons_other_sessions(client, cast):
     assert change(client, PASSWORD, NEW).status_code == 302
     assert client.get(reverse("workbench")).status_code == 200
     assert other.get(reverse("workbench")).status_code == 302
+
+
+def test_a_password_set_by_the_administrator_must_be_changed_at_first_login(client, cast):
+    from xuncha.ledger.services import accounts
+
+    editor = Staff.objects.get(user=cast.users["editor"])
+    given = accounts.reset_password(cast.actor("sysadmin"), editor)
+    client.post(reverse("login"), {"username": "editor", "password": given})
+    response = client.get(reverse("workbench"))
+    assert response.status_code == 302 and response["Location"] == reverse("password-change")
+    assert "由管理员设置" in client.get(reverse("password-change")).content.decode()
+    change(client, given, NEW)
+    assert client.get(reverse("workbench")).status_code == 200
+    assert not Staff.objects.get(pk=editor.pk).must_change_password
+
+
+def test_a_password_the_person_typed_at_the_command_line_need_not_be_changed(cast):
+    editor = Staff.objects.get(user=cast.users["editor"])
+    assert not editor.must_change_password  # created with a typed password (tests' cast)

@@ -78,6 +78,9 @@ class Staff(models.Model):
     display_name = models.CharField("姓名", max_length=50, blank=True)
     # When the password was last set: XUNCHA_PASSWORD_MAX_DAYS counts from here (empty: joined).
     password_changed_at = models.DateTimeField("密码设置时间", null=True, blank=True)
+    # A password an administrator set (generated, shown once) is the person's only until first
+    # used: they are sent to the change-password page until they choose their own.
+    must_change_password = models.BooleanField("须修改密码", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "工作人员"

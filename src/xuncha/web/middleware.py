@@ -86,14 +86,15 @@ class SessionLifetimeMiddleware:
 
 
 class PasswordExpiryMiddleware:
-    """With XUNCHA_PASSWORD_MAX_DAYS set, a person whose password is older than that is sent
-    to the change-password page until it is changed."""
+    """A person whose password an administrator set, or (with XUNCHA_PASSWORD_MAX_DAYS) whose
+    password is older than that, is sent to the change-password page until it is changed.
+    The Staff row comes with the user (web.auth.StaffBackend): no query of its own."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.PASSWORD_MAX_DAYS and not self._exempt(request.path):
+        if not self._exempt(request.path):
             from xuncha.ledger.services.logins import password_expired
 
             user = getattr(request, "user", None)

@@ -25,5 +25,10 @@ class Migration(migrations.Migration):
             name='role',
             field=models.CharField(choices=[('office_admin', '巡察办管理员'), ('team_member', '巡察组成员'), ('unit_editor', '被巡察单位联络员'), ('unit_leader', '被巡察单位负责人'), ('supervisor', '监督查看（纪委/组织部）'), ('sys_admin', '系统管理员'), ('security_admin', '安全管理员'), ('audit_admin', '审计管理员')], max_length=20, verbose_name='角色'),
         ),
+        migrations.AddField(
+            model_name='staff',
+            name='must_change_password',
+            field=models.BooleanField(default=False, verbose_name='须修改密码'),
+        ),
         migrations.RunPython(drop_superusers, migrations.RunPython.noop),
     ]

@@ -66,7 +66,8 @@ def _validated(password: str, user, field: str = "password") -> None:
 
 @transaction.atomic
 def create_staff(actor: Actor, username: str, password: str, role: str, unit: Unit | None = None,
-                 team: Team | None = None, display_name: str = "") -> Staff:
+                 team: Team | None = None, display_name: str = "",
+                 must_change: bool = False) -> Staff:
     permissions.require(actor, "manage_accounts")
     User = get_user_model()
     username = username.strip()
@@ -85,7 +86,8 @@ def create_staff(actor: Actor, username: str, password: str, role: str, unit: Un
     user.save()
     unit, team = _scope_of(role, unit, team)
     staff = Staff.objects.create(user=user, role=role, unit=unit, team=team,
-                                 display_name=display_name, password_changed_at=clock.now())
+                                 display_name=display_name, password_changed_at=clock.now(),
+                                 must_change_password=must_change)
     audit.record(actor, "staff.create", staff, f"新建账号 {username}（{ROLE.label(role)}）",
                  after=audit.snapshot(staff, FIELDS))
     return staff
@@ -96,18 +98,21 @@ def create_with_generated_password(actor: Actor, username: str, role: str,
                                    display_name: str = "") -> tuple[Staff, str]:
     """A new account and its first password, generated here and shown once to the creator."""
     password = passwords.generate()
-    return create_staff(actor, username, password, role, unit, team, display_name), password
+    staff = create_staff(actor, username, password, role, unit, team, display_name, must_change=True)
+    return staff, password
 
 
 @transaction.atomic
-def set_password(actor: Actor, staff: Staff, password: str) -> Staff:
-    """Give an account a new password (checked by the same rules as a new account)."""
+def set_password(actor: Actor, staff: Staff, password: str, must_change: bool = False) -> Staff:
+    """Give an account a new password (checked by the same rules as a new account);
+    `must_change`: the person must replace it at the next login."""
     permissions.require(actor, "manage_accounts")
     user = staff.user
     _validated(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    Staff.objects.filter(pk=staff.pk).update(password_changed_at=clock.now())
+    Staff.objects.filter(pk=staff.pk).update(password_changed_at=clock.now(),
+                                             must_change_password=must_change)
     end_sessions(user.pk)
     audit.record(actor, "staff.password", staff, f"重设账号 {user.username} 的密码")
     return staff
@@ -116,7 +121,7 @@ def set_password(actor: Actor, staff: Staff, password: str) -> Staff:
 def reset_password(actor: Actor, staff: Staff) -> str:
     """A generated password for a forgotten one, shown once; the account's sessions end."""
     password = passwords.generate()
-    set_password(actor, staff, password)
+    set_password(actor, staff, password, must_change=True)
     return password
 
 

@@ -59,14 +59,19 @@ def change_own_password(actor: Actor, old: str, new: str) -> None:
 
 def mark_password_set(user) -> None:
     """Start the password's age now (XUNCHA_PASSWORD_MAX_DAYS counts from here)."""
-    Staff.objects.filter(user=user).update(password_changed_at=clock.now())
+    Staff.objects.filter(user=user).update(password_changed_at=clock.now(), must_change_password=False)
 
 
 def password_expired(user, now: dt.datetime | None = None) -> bool:
-    """True when XUNCHA_PASSWORD_MAX_DAYS is set and the user's password is older than that."""
-    if not settings.PASSWORD_MAX_DAYS or not user.is_authenticated:
+    """True when an administrator set the password (generated, to be replaced at first use),
+    or XUNCHA_PASSWORD_MAX_DAYS is set and the user's password is older than that."""
+    if not user.is_authenticated:
         return False
     staff = getattr(user, "staff", None)  # None for an account without a Staff row
+    if staff is not None and staff.must_change_password:
+        return True
+    if not settings.PASSWORD_MAX_DAYS:
+        return False
     since = (staff.password_changed_at if staff else None) or user.date_joined
     now = now or clock.now()
     return now - since > dt.timedelta(days=settings.PASSWORD_MAX_DAYS)

@@ -31,4 +31,5 @@ def password_change(request: HttpRequest, actor: Actor) -> HttpResponse:
             return redirect("workbench")
     return render(request, "web/password_change.html", {
         "form": form, "rules": password_validators_help_texts(),
-        "expired": logins.password_expired(request.user)})
+        "expired": logins.password_expired(request.user),
+        "must_change": getattr(getattr(request.user, "staff", None), "must_change_password", False)})

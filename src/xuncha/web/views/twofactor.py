@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import django_otp
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from xuncha.ledger.actor import Actor
@@ -39,7 +41,7 @@ def overview(request: HttpRequest, actor: Actor) -> HttpResponse:
 def setup(request: HttpRequest, actor: Actor) -> HttpResponse:
     # Replacing an authenticator needs the old one first: a password alone must not do it.
     if twofactor.enrolled(actor.user) and not request.user.is_verified():
-        return redirect(f"/account/2fa/verify/?next={_next(request)}")
+        return redirect_to_login(_next(request), reverse("two-factor-verify"))
     enrolment = None
     if request.method == "POST":
         device_id = request.session.get(ENROL_KEY)
@@ -63,7 +65,7 @@ def setup(request: HttpRequest, actor: Actor) -> HttpResponse:
 @staff_view
 def verify(request: HttpRequest, actor: Actor) -> HttpResponse:
     if not twofactor.enrolled(actor.user):
-        return redirect(f"/account/2fa/setup/?next={_next(request)}")
+        return redirect_to_login(_next(request), reverse("two-factor-setup"))
     if request.method == "POST":
         try:
             device = twofactor.verify(actor, request.POST.get("token", ""))

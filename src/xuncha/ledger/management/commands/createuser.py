@@ -69,7 +69,8 @@ class Command(BaseCommand):
         password, generated = read_password(password_stdin)
         try:
             accounts.create_staff(system_actor(), name, password, role, unit=unit_obj,
-                                  team=team_obj, display_name=display_name)
+                                  team=team_obj, display_name=display_name,
+                                  must_change=generated)
         except ServiceError as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(f"已创建账号 {name}（{ROLE.label(role)}）")
