@@ -57,8 +57,7 @@ class Cluster:
 
     @property
     def env(self) -> dict[str, str]:
-        # Logins in a cluster are by password alone, as in the demo; tests/web covers the second factor.
-        env = {**os.environ, "XUNCHA_DATA_DIR": str(self.data_dir), "XUNCHA_2FA": "off", **self.extra_env}
+        env = {**os.environ, "XUNCHA_DATA_DIR": str(self.data_dir), **self.extra_env}
         env.pop("DATABASE_URL", None)
         env.setdefault("XUNCHA_2FA", "off")  # its clients log in with a password alone, as the demo
         if self.database_url:
