@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from tests.conftest import PASSWORD
 from xuncha.ledger.models import AuditEvent, Measure
-from xuncha.ledger.services import accounts, measures
+from xuncha.ledger.services import accounts, extensions, measures
 from xuncha.notify import ladder
 from xuncha.notify.models import Interview, LadderStep, Notification, Supervision
 
@@ -62,9 +62,12 @@ def test_each_step_is_on_the_findings_timeline(cast, clock):
 def test_xuncha_daily_runs_the_ladder_and_a_second_run_changes_nothing(cast, clock):
     _day(clock, 1)
     call_command("daily", date=clock.day.isoformat())
-    rows = (LadderStep.objects.count(), Notification.objects.count(), AuditEvent.objects.count())
+    # Each run of the command is itself on the audit (daily.run); the ladder's records are not repeated.
+    steps = AuditEvent.objects.exclude(action="daily.run")
+    rows = (LadderStep.objects.count(), Notification.objects.count(), steps.count())
     call_command("daily", date=clock.day.isoformat())
-    assert (LadderStep.objects.count(), Notification.objects.count(), AuditEvent.objects.count()) == rows
+    assert (LadderStep.objects.count(), Notification.objects.count(), steps.count()) == rows
+    assert AuditEvent.objects.filter(action="daily.run").count() == 2
     assert Supervision.objects.count() == 1
 
 
@@ -86,7 +89,10 @@ def test_finished_and_ongoing_measures_are_left_alone(cast, clock):
 def test_a_new_deadline_starts_the_ladder_again(cast, clock, today):
     ladder.run(_day(clock, -10))
     measure = Measure.objects.get(pk=cast.measure.pk)
-    measures.update_measure(cast.system, measure, measure.version, deadline=DEADLINE + dt.timedelta(days=30))
+    # A fixed deadline moves only by a 延期 the office approves.
+    request = extensions.request_extension(cast.actor("editor"), measure, DEADLINE + dt.timedelta(days=30),
+                                           "需待区级资金下达后实施，申请延期三十天")
+    extensions.approve_extension(cast.actor("admin"), request)
     ladder.run(_day(clock, 10))  # 20 days before the new deadline
     ladder.run(_day(clock, 20))
     assert _steps(cast.measure) == ["remind-10", "remind-10", "remind-20"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -41,7 +42,8 @@ def test_the_letter_has_the_parts_of_an_official_letter():
 def test_the_docx_sets_the_east_asian_font_on_every_run_and_parse_reads_it_back(tmp_path):
     data = letter_docx(LETTER)
     xml = zipfile.ZipFile(BytesIO(data)).read("word/document.xml").decode()
-    assert xml.count("<w:r>") == xml.count('w:eastAsia="')
+    # Each run names its East-Asian font (w:rFonts); w:lang's eastAsia is the language, not a font.
+    assert xml.count("<w:r>") == len(re.findall(r'<w:rFonts [^>]*w:eastAsia="', xml))
     assert "天宝社区党委：" in xml and "方正小标宋简体" in xml
     path = tmp_path / "letter.docx"
     path.write_bytes(data)

@@ -122,17 +122,25 @@ def test_the_counts_for_analytics_follow_the_scope(cast, clock, supervision):
 def test_a_returned_closeout_and_a_rebounded_lookback_notify_the_unit(cast, clock, today, committed):
     from xuncha.ledger.models import Measure
 
+    from xuncha.ledger.services import measures
+
+    # 销号 needs evidence or a written account of each finished measure (a progress report).
+    measure = Measure.objects.get(pk=cast.measure.pk)
+    measures.report_progress(cast.actor("editor"), measure, today, "每次支部会议第一项学习讲话精神，记录已归档备查。",
+                             [], None, measure.version)
     Measure.objects.filter(pk=cast.measure.pk).update(status="done")
     from xuncha.ledger import derived
 
     derived.refresh_finding(cast.finding.pk)
     cast.finding.refresh_from_db()
     closeout = closeouts.request_closeout(cast.actor("editor"), cast.finding, "已完成")
+    closeouts.endorse_closeout(cast.actor("leader"), closeout)
     with committed():
         closeouts.return_closeout(cast.actor("admin"), closeout, "佐证不足")
     assert _kinds(cast.users["editor"]) == ["closeout_returned"]
     assert Notification.objects.get(recipient=cast.users["editor"]).link == f"/findings/{cast.finding.pk}/"
     closeout = closeouts.request_closeout(cast.actor("editor"), cast.finding, "已补充")
+    closeouts.endorse_closeout(cast.actor("leader"), closeout)
     closeouts.approve_closeout(cast.actor("admin"), closeout)
     cast.finding.refresh_from_db()
     with committed():
