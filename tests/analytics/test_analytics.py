@@ -173,7 +173,7 @@ def _report_numbers(data) -> dict:
 def test_the_province_totals_follow_every_change_and_match_the_summed_rows(today, cast):
     admin = cast.actor("admin")
     extra = findings.create_finding(cast.system, cast.inspection, "财务管理不规范")
-    measures.create_measure(cast.system, extra, "补账", deadline=dt.date(2025, 6, 1))
+    measures.create_measure(cast.system, extra, "补账", deadline=dt.date(2025, 10, 1))
     measures.create_measure(cast.system, cast.other_finding, "补课", deadline=dt.date(2025, 11, 1))
     later = setup.create_round(cast.system, "2026年区委第一轮巡察", start=dt.date(2026, 3, 1))
     ins = setup.create_inspection(cast.system, later, cast.team2, cast.tianbao)

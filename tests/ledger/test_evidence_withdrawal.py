@@ -53,6 +53,7 @@ def test_no_withdrawal_once_a_sign_off_is_requested(cast, upload):
 def test_after_sign_off_the_system_administrator_removes_it_with_a_reason(
         cast, upload, django_capture_on_commit_callbacks):
     request = closeouts.request_closeout(cast.actor("editor"), cast.finding)
+    closeouts.endorse_closeout(cast.actor("leader"), request)
     closeouts.approve_closeout(cast.actor("admin"), request)
     with pytest.raises(InvalidMove, match="已销号"):
         evidence_files.withdraw(cast.actor("editor"), upload.pk)
