@@ -3,8 +3,8 @@
 Chinese has no spaces, so each run of Han characters is written as its overlapping bigrams
 ("消防栓无水" → "消防 防栓 栓无 无水"), Latin words and numbers as they are, lowercased. A query is
 turned into the same tokens and matched as a phrase, so "消防栓" finds "消防 防栓" in that order.
-SQLite keeps the tokens in an FTS5 table (unicode61 tokenizer), PostgreSQL in a GIN index over
-to_tsvector('simple', grams) (migration 0002); one-character queries fall back to LIKE on titles.
+SQLite keeps the tokens in an FTS5 table (unicode61 tokenizer), PostgreSQL in a stored tsvector
+column with a GIN index (migration 0002); one-character queries fall back to LIKE on titles.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def matching_ids(query: str) -> list[int] | None:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT id FROM portal_searchentry WHERE current AND "
-                "to_tsvector('simple', grams) @@ to_tsquery('simple', %s) ORDER BY id DESC",
+                "grams_tsv @@ to_tsquery('simple', %s) ORDER BY id DESC",
                 [_pg_query(phrases)])
         else:  # the FTS table holds current versions only, and returns rowids in order itself
             cursor.execute(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rowid DESC",
