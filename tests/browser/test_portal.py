@@ -51,6 +51,12 @@ def check_page(page, name: str, folder: Path, seen: list[str]) -> None:
     seen.append(name)
 
 
+def staff_shot(page, name: str, folder: Path) -> None:
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 844 if width == 390 else 900})
+        page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
+
+
 def log_in(page, base, username):
     page.goto(f"{base}{reverse('login')}")
     page.fill("input[name=username]", username)
@@ -95,7 +101,9 @@ def test_a_citizen_comments_the_unit_replies_and_the_citizen_rates_it(page, live
     staff = page.context.new_page()
     log_in(staff, base, "editor")
     staff.click("nav a:has-text('群众监督')")
+    staff_shot(staff, "staff-comments", folder)
     staff.click("#comments a")
+    staff_shot(staff, "staff-comment", folder)
     staff.click("#moderation button:has-text('公开')")
     staff.wait_for_selector("text=已公开。")
     staff.fill("#reply", "已联系供水公司检修，消防栓于11月20日恢复供水，欢迎继续监督。")
