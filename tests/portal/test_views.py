@@ -178,3 +178,23 @@ def comments_actor():
 
 def strip_token(html: str) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def test_the_live_ledger_shows_only_when_the_office_turns_it_on(anon, notice, cast):
+    from xuncha.portal.services import rounds
+
+    url = reverse("portal:unit", args=[cast.tianbao.pk])
+    assert "实时进展" not in anon.get(url).content.decode()
+    with pytest.raises(Exception, match="只有巡察办"):
+        rounds.set_live_progress(cast.actor("editor"), cast.inspection.round, True)
+    rounds.set_live_progress(cast.actor("admin"), cast.inspection.round, True)
+    assert "实时进展" in anon.get(url).content.decode()
+
+
+def test_an_older_version_is_marked_superseded_and_still_readable(anon, notice, cast):
+    from tests.portal.conftest import make_notice
+
+    newer = make_notice(cast, version=2, text="更正后的通报。")
+    old_page = anon.get(reverse("portal:notice", args=[notice.pk])).content.decode()
+    assert "已被更正后的" in old_page and reverse("portal:notice", args=[newer.pk]) in old_page
+    assert "现行" in anon.get(reverse("portal:notice", args=[newer.pk])).content.decode()
