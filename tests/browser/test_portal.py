@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from tests.browser.accessibility import serious_violations
@@ -20,6 +19,7 @@ from tests.portal.conftest import make_notice
 from xuncha.portal import middleware
 from xuncha.portal.models import PublicComment
 from xuncha.portal.services import pages
+from xuncha.portal.services.guard import cache
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from xuncha.portal.models import PublicComment
 from xuncha.portal.services import comments, guard
 from xuncha.portal.services import search as search_service
+from xuncha.portal.services.guard import cache
 
 PHONE = "13812345678"
 
@@ -198,3 +198,10 @@ def test_an_older_version_is_marked_superseded_and_still_readable(anon, notice, 
     old_page = anon.get(reverse("portal:notice", args=[notice.pk])).content.decode()
     assert "已被更正后的" in old_page and reverse("portal:notice", args=[newer.pk]) in old_page
     assert "现行" in anon.get(reverse("portal:notice", args=[newer.pk])).content.decode()
+
+
+def test_comments_still_work_with_the_derived_cache_off(anon, notice, settings):
+    from django.core.cache import caches
+
+    assert settings.CACHES["portal"]["BACKEND"] != "django.core.cache.backends.dummy.DummyCache"
+    assert caches["portal"] is not None

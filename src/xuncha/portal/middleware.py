@@ -14,12 +14,14 @@ from collections import OrderedDict
 from threading import Lock
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse, HttpResponseNotFound, HttpResponseRedirect
+from django.utils.connection import ConnectionProxy
 
 from xuncha.portal.services import pages
 
 PREFIX = "/public/"
+cache = ConnectionProxy(caches, "portal")  # per thread, like django.core.cache.cache
 LOCAL_ENTRIES = 2000
 # Published parts change only with the generation; a round's live progress (ledger statuses)
 # does not raise it, so no page is kept longer than this.
