@@ -199,9 +199,3 @@ def test_an_older_version_is_marked_superseded_and_still_readable(anon, notice, 
     assert "已被更正后的" in old_page and reverse("portal:notice", args=[newer.pk]) in old_page
     assert "现行" in anon.get(reverse("portal:notice", args=[newer.pk])).content.decode()
 
-
-def test_comments_still_work_with_the_derived_cache_off(anon, notice, settings):
-    from django.core.cache import caches
-
-    assert settings.CACHES["portal"]["BACKEND"] != "django.core.cache.backends.dummy.DummyCache"
-    assert caches["portal"] is not None
