@@ -199,3 +199,31 @@ def test_an_older_version_is_marked_superseded_and_still_readable(anon, notice, 
     assert "已被更正后的" in old_page and reverse("portal:notice", args=[newer.pk]) in old_page
     assert "现行" in anon.get(reverse("portal:notice", args=[newer.pk])).content.decode()
 
+
+
+def test_a_published_comment_is_escaped(anon, notice, cast):
+    posted = comments.post(comments_actor(), notice, "<script>alert(1)</script>消防栓没水")
+    comments.moderate(cast.actor("admin"), posted.comment, "publish")
+    html = anon.get(reverse("portal:notice", args=[notice.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_the_office_edits_the_holiday_calendar_and_units_may_not(login, cast):
+    from xuncha.portal.models import Holiday
+
+    url = reverse("portal-staff:holiday")
+    login("editor").post(url, {"date": "2026-10-01", "kind": "holiday", "name": "国庆节"})
+    assert not Holiday.objects.exists()
+    login("admin").post(url, {"date": "2026-10-01", "kind": "holiday", "name": "国庆节"})
+    assert Holiday.objects.get().name == "国庆节"
+
+
+def test_revealing_the_commenter_shows_the_phone_once_and_audits_it(login, notice, cast):
+    from xuncha.ledger.models import AuditEvent
+
+    posted = comments.post(comments_actor(), notice, "消防栓还没有水。", name="王小明", phone=PHONE)
+    page = login("editor").post(reverse("portal-staff:reveal", args=[posted.comment.pk])).content.decode()
+    assert PHONE in page and "王小明" in page
+    assert AuditEvent.objects.filter(action="comment.reveal").count() == 1
+    detail = login("editor").get(reverse("portal-staff:comment", args=[posted.comment.pk])).content.decode()
+    assert PHONE not in detail
