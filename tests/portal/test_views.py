@@ -227,3 +227,12 @@ def test_revealing_the_commenter_shows_the_phone_once_and_audits_it(login, notic
     assert AuditEvent.objects.filter(action="comment.reveal").count() == 1
     detail = login("editor").get(reverse("portal-staff:comment", args=[posted.comment.pk])).content.decode()
     assert PHONE not in detail
+
+
+def test_public_pages_carry_the_content_security_policy_from_the_cache_too(anon, notice):
+    url = reverse("portal:notice", args=[notice.pk])
+    first, cached = anon.get(url), anon.get(url)
+    for response in (first, cached):
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "<script" not in first.content.decode()
