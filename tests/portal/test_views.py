@@ -236,3 +236,14 @@ def test_public_pages_carry_the_content_security_policy_from_the_cache_too(anon,
         policy = response["Content-Security-Policy"]
         assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert "<script" not in first.content.decode()
+
+
+def test_paging_keeps_the_filters(anon, notice, cast, monkeypatch):
+    from xuncha.ledger.models import Notice
+    from xuncha.portal.views import public as public_views
+
+    monkeypatch.setattr(public_views, "PAGE_SIZE", 1)
+    Notice.objects.create(inspection=cast.other_inspection, doc={"title": "建设社区的通报", "text": "合同"},
+                          created_by=cast.users["admin"], state="published", published_at=notice.published_at)
+    html = anon.get(reverse("portal:index"), {"round": cast.inspection.round_id}).content.decode()
+    assert f"?round={cast.inspection.round_id}&amp;page=2" in html
