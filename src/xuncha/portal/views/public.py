@@ -55,7 +55,8 @@ def index(request):
     kept = request.GET.copy()
     kept.pop("page", None)
     return public(render(request, "portal/index.html", {
-        "page": page, "filters": filters, "kept": kept.urlencode(), "rounds": selectors.rounds(), "years": selectors.years(),
+        "page": page, "filters": filters, "kept": kept.urlencode(), "rounds": selectors.rounds(),
+        "years": selectors.years(),
         "tree": selectors.unit_tree(), "filtered": bool(query or filters.round_id or filters.unit_id
                                                         or filters.year)}))
 
