@@ -375,5 +375,8 @@ PORTAL_REPLY_DAYS = CONFIG["XUNCHA_PORTAL_REPLY_DAYS"]
 PORTAL_COMMENT_LIMIT = CONFIG["XUNCHA_PORTAL_COMMENT_LIMIT"]
 PORTAL_LOOKUP_LIMIT = CONFIG["XUNCHA_PORTAL_LOOKUP_LIMIT"]
 PORTAL_CACHE_SECONDS = CONFIG["XUNCHA_PORTAL_CACHE_SECONDS"]
+# Rate limits, challenges and the page generation must be shared and real even when derived
+# parts are not cached (XUNCHA_CACHE_URL=none): then the portal keeps them in the database table.
+CACHES["portal"] = dict(_CACHE_BACKENDS["db"] if _CACHE_URL == "none" else CACHES["default"])
 if PORTAL_HOST and "*" not in ALLOWED_HOSTS and PORTAL_HOST not in ALLOWED_HOSTS:
     ALLOWED_HOSTS = [*ALLOWED_HOSTS, PORTAL_HOST]

@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from tests.browser.accessibility import serious_violations
@@ -20,6 +19,7 @@ from tests.portal.conftest import make_notice
 from xuncha.portal import middleware
 from xuncha.portal.models import PublicComment
 from xuncha.portal.services import pages
+from xuncha.portal.services.guard import cache
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,6 +49,12 @@ def check_page(page, name: str, folder: Path, seen: list[str]) -> None:
         page.screenshot(path=str(folder / f"portal-{name}-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     seen.append(name)
+
+
+def staff_shot(page, name: str, folder: Path) -> None:
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 844 if width == 390 else 900})
+        page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
 
 
 def log_in(page, base, username):
@@ -95,7 +101,9 @@ def test_a_citizen_comments_the_unit_replies_and_the_citizen_rates_it(page, live
     staff = page.context.new_page()
     log_in(staff, base, "editor")
     staff.click("nav a:has-text('群众监督')")
+    staff_shot(staff, "staff-comments", folder)
     staff.click("#comments a")
+    staff_shot(staff, "staff-comment", folder)
     staff.click("#moderation button:has-text('公开')")
     staff.wait_for_selector("text=已公开。")
     staff.fill("#reply", "已联系供水公司检修，消防栓于11月20日恢复供水，欢迎继续监督。")

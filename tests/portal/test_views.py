@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from xuncha.portal.models import PublicComment
 from xuncha.portal.services import comments, guard
 from xuncha.portal.services import search as search_service
+from xuncha.portal.services.guard import cache
 
 PHONE = "13812345678"
 
@@ -178,3 +178,72 @@ def comments_actor():
 
 def strip_token(html: str) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def test_the_live_ledger_shows_only_when_the_office_turns_it_on(anon, notice, cast):
+    from xuncha.portal.services import rounds
+
+    url = reverse("portal:unit", args=[cast.tianbao.pk])
+    assert "实时进展" not in anon.get(url).content.decode()
+    with pytest.raises(Exception, match="只有巡察办"):
+        rounds.set_live_progress(cast.actor("editor"), cast.inspection.round, True)
+    rounds.set_live_progress(cast.actor("admin"), cast.inspection.round, True)
+    assert "实时进展" in anon.get(url).content.decode()
+
+
+def test_an_older_version_is_marked_superseded_and_still_readable(anon, notice, cast):
+    from tests.portal.conftest import make_notice
+
+    newer = make_notice(cast, version=2, text="更正后的通报。")
+    old_page = anon.get(reverse("portal:notice", args=[notice.pk])).content.decode()
+    assert "已被更正后的" in old_page and reverse("portal:notice", args=[newer.pk]) in old_page
+    assert "现行" in anon.get(reverse("portal:notice", args=[newer.pk])).content.decode()
+
+
+
+def test_a_published_comment_is_escaped(anon, notice, cast):
+    posted = comments.post(comments_actor(), notice, "<script>alert(1)</script>消防栓没水")
+    comments.moderate(cast.actor("admin"), posted.comment, "publish")
+    html = anon.get(reverse("portal:notice", args=[notice.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_the_office_edits_the_holiday_calendar_and_units_may_not(login, cast):
+    from xuncha.portal.models import Holiday
+
+    url = reverse("portal-staff:holiday")
+    login("editor").post(url, {"date": "2026-10-01", "kind": "holiday", "name": "国庆节"})
+    assert not Holiday.objects.exists()
+    login("admin").post(url, {"date": "2026-10-01", "kind": "holiday", "name": "国庆节"})
+    assert Holiday.objects.get().name == "国庆节"
+
+
+def test_revealing_the_commenter_shows_the_phone_once_and_audits_it(login, notice, cast):
+    from xuncha.ledger.models import AuditEvent
+
+    posted = comments.post(comments_actor(), notice, "消防栓还没有水。", name="王小明", phone=PHONE)
+    page = login("editor").post(reverse("portal-staff:reveal", args=[posted.comment.pk])).content.decode()
+    assert PHONE in page and "王小明" in page
+    assert AuditEvent.objects.filter(action="comment.reveal").count() == 1
+    detail = login("editor").get(reverse("portal-staff:comment", args=[posted.comment.pk])).content.decode()
+    assert PHONE not in detail
+
+
+def test_public_pages_carry_the_content_security_policy_from_the_cache_too(anon, notice):
+    url = reverse("portal:notice", args=[notice.pk])
+    first, cached = anon.get(url), anon.get(url)
+    for response in (first, cached):
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "<script" not in first.content.decode()
+
+
+def test_paging_keeps_the_filters(anon, notice, cast, monkeypatch):
+    from xuncha.ledger.models import Notice
+    from xuncha.portal.views import public as public_views
+
+    monkeypatch.setattr(public_views, "PAGE_SIZE", 1)
+    Notice.objects.create(inspection=cast.other_inspection, doc={"title": "建设社区的通报", "text": "合同"},
+                          created_by=cast.users["admin"], state="published", published_at=notice.published_at)
+    html = anon.get(reverse("portal:index"), {"round": cast.inspection.round_id}).content.decode()
+    assert f"?round={cast.inspection.round_id}&amp;page=2" in html

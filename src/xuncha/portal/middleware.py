@@ -9,17 +9,23 @@ is answered before sessions, CSRF or templates run, with an ETag and Cache-Contr
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import OrderedDict
 from threading import Lock
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse, HttpResponseNotFound, HttpResponseRedirect
+from django.utils.connection import ConnectionProxy
 
 from xuncha.portal.services import pages
 
 PREFIX = "/public/"
+cache = ConnectionProxy(caches, "portal")  # per thread, like django.core.cache.cache
 LOCAL_ENTRIES = 2000
+# Published parts change only with the generation; a round's live progress (ledger statuses)
+# does not raise it, so no page is kept longer than this.
+KEEP_SECONDS = 300
 KEPT_HEADERS = ("Content-Type", "Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options",
                 "Referrer-Policy", "Cross-Origin-Opener-Policy", "Content-Language", "Last-Modified",
                 "Content-Disposition")
@@ -36,13 +42,17 @@ class LocalPages:
     def get(self, key: str):
         with self.lock:
             found = self.items.get(key)
-            if found is not None:
-                self.items.move_to_end(key)
-            return found
+            if found is None:
+                return None
+            if found[0] < time.monotonic():
+                del self.items[key]
+                return None
+            self.items.move_to_end(key)
+            return found[1]
 
-    def put(self, key: str, value) -> None:
+    def put(self, key: str, value, seconds: float) -> None:
         with self.lock:
-            self.items[key] = value
+            self.items[key] = (time.monotonic() + seconds, value)
             self.items.move_to_end(key)
             while len(self.items) > self.size:
                 self.items.popitem(last=False)
@@ -78,8 +88,8 @@ def _store(key: str, response) -> None:
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
     stored = (response.status_code, body, headers, etag)
-    LOCAL.put(key, stored)
-    cache.set(key, stored, 3600)
+    LOCAL.put(key, stored, KEEP_SECONDS)
+    cache.set(key, stored, KEEP_SECONDS)
     response["ETag"] = etag
 
 
@@ -100,8 +110,8 @@ class PortalMiddleware:
         stored = LOCAL.get(key)
         if stored is None:
             stored = cache.get(key)
-            if stored is not None:
-                LOCAL.put(key, stored)
+            if stored is not None:  # kept by another server: here for a shorter while
+                LOCAL.put(key, stored, KEEP_SECONDS / 5)
         if stored is not None:
             return _answer(request, stored)
         response = self.get_response(request)

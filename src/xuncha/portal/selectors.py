@@ -149,7 +149,7 @@ class UnitItem:
 class UnitNotice:
     entry: SearchEntry
     items: list[UnitItem]
-    general: list[PublicComment]  # comments on the whole notice
+    general: list[PublicComment]  # on the whole notice, or on an earlier version
 
 
 def unit_notices(unit: Unit) -> list[UnitNotice]:
@@ -162,11 +162,14 @@ def unit_notices(unit: Unit) -> list[UnitNotice]:
         doc = entry.notice.doc or {}
         mine = [c for c in comments if c.inspection_id == entry.inspection_id]
         live = _live_statuses(entry) if entry.inspection.round_id in live_rounds else {}
+        # An item number belongs to its version: comments on an earlier version's items are
+        # listed with the whole notice's, under the label they were made on.
+        on_item = [c for c in mine if c.notice_id == entry.notice_id and c.item is not None]
         items = [UnitItem(label=f"{(f.get('path') or [''])[-1]}{f.get('title') or ''}",
                           status=f.get("status") or "", live=live.get(index),
-                          comments=[c for c in mine if c.item == index])
+                          comments=[c for c in on_item if c.item == index])
                  for index, f in enumerate(doc.get("findings") or [])]
-        out.append(UnitNotice(entry, items, [c for c in mine if c.item is None]))
+        out.append(UnitNotice(entry, items, [c for c in mine if c not in on_item]))
     return out
 
 

@@ -29,3 +29,5 @@ MOVES: dict[str, tuple[frozenset[str], str, bool]] = {
     "decline": (frozenset({"held"}), "declined", True),
 }
 MOVE_LABELS = {"publish": "公开", "merge": "合并到其他意见", "decline": "不予公开"}
+# What each history row (CommentFlip.move) says on the staff page.
+FLIP_LABELS = {"post": "提交意见", "reply": "答复", "rate": "留言人评价", **MOVE_LABELS}

@@ -1,12 +1,17 @@
-"""The full-text index of published notices' bigrams: FTS5 on SQLite, GIN on PostgreSQL."""
+"""The full-text index of published notices' bigrams: FTS5 on SQLite, a stored tsvector with a
+GIN index on PostgreSQL."""
 
 from django.db import migrations
 
 SQLITE_UP = "CREATE VIRTUAL TABLE portal_search_fts USING fts5(grams, tokenize='unicode61')"
 SQLITE_DOWN = "DROP TABLE IF EXISTS portal_search_fts"
-PG_UP = ("CREATE INDEX portal_search_grams_gin ON portal_searchentry "
-         "USING gin (to_tsvector('simple', grams))")
-PG_DOWN = "DROP INDEX IF EXISTS portal_search_grams_gin"
+# A stored vector, not an expression index: phrase queries recheck each candidate row, and
+# recomputing the vector of a 3,000-character notice per candidate took seconds on 10,000.
+PG_UP = ("ALTER TABLE portal_searchentry ADD COLUMN grams_tsv tsvector "
+         "GENERATED ALWAYS AS (to_tsvector('simple', grams)) STORED; "
+         "CREATE INDEX portal_search_grams_gin ON portal_searchentry USING gin (grams_tsv)")
+PG_DOWN = ("DROP INDEX IF EXISTS portal_search_grams_gin; "
+           "ALTER TABLE portal_searchentry DROP COLUMN IF EXISTS grams_tsv")
 
 
 def up(apps, schema_editor):

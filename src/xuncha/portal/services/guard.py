@@ -10,10 +10,12 @@ import hashlib
 import html
 import secrets
 
-from django.core.cache import cache
+from django.core.cache import caches
+from django.utils.connection import ConnectionProxy
 
 from xuncha import clock
 
+cache = ConnectionProxy(caches, "portal")  # per thread, like django.core.cache.cache
 CHALLENGE_SECONDS = 600
 CN_DIGITS = "零一二三四五六七八九"
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import time
 
-from django.core.cache import cache
+from django.core.cache import caches
+from django.utils.connection import ConnectionProxy
 
 KEY = "portal:generation"
+cache = ConnectionProxy(caches, "portal")  # per thread, like django.core.cache.cache
 _local = {"value": None, "read": 0.0}
 LOCAL_SECONDS = 1.0
 

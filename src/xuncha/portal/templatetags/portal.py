@@ -22,3 +22,17 @@ def state_colour(value: str) -> str:
     from xuncha.portal.vocabulary import COMMENT_STATE
 
     return COMMENT_STATE.colour(value)
+
+
+@register.filter
+def flip_label(value: str) -> str:
+    from xuncha.portal.vocabulary import FLIP_LABELS
+
+    return FLIP_LABELS.get(value, value)
+
+
+@register.filter
+def state_label(value: str) -> str:
+    from xuncha.portal.vocabulary import COMMENT_STATE
+
+    return COMMENT_STATE.label(value) if value else "—"

@@ -52,8 +52,11 @@ def index(request):
     page = Paginator(selectors.notices(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     if filters.query:
         page.object_list = selectors.entries_for(list(page.object_list))
+    kept = request.GET.copy()
+    kept.pop("page", None)
     return public(render(request, "portal/index.html", {
-        "page": page, "filters": filters, "rounds": selectors.rounds(), "years": selectors.years(),
+        "page": page, "filters": filters, "kept": kept.urlencode(), "rounds": selectors.rounds(),
+        "years": selectors.years(),
         "tree": selectors.unit_tree(), "filtered": bool(query or filters.round_id or filters.unit_id
                                                         or filters.year)}))
 
