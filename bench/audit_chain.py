@@ -95,9 +95,13 @@ def run(args) -> dict:
     results = {}
     for name, call in (("record", record), ("act", act)):
         chain_times, plain_times = [], []
-        for _ in range(args.acts):  # interleaved, so the machine's load hits both alike
-            chain_times += _timed(call, 1)
-            plain_times += _timed(lambda call=call: plain(call), 1)
+        for i in range(args.acts):  # interleaved, each first in turn: the machine's load hits both alike
+            if i % 2:
+                chain_times += _timed(call, 1)
+                plain_times += _timed(lambda call=call: plain(call), 1)
+            else:
+                plain_times += _timed(lambda call=call: plain(call), 1)
+                chain_times += _timed(call, 1)
         chain_us, plain_us = statistics.median(chain_times), statistics.median(plain_times)
         differences = [c - p for c, p in zip(chain_times, plain_times, strict=True)]
         results[name] = {"chain_us": round(chain_us), "plain_us": round(plain_us),

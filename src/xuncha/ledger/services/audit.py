@@ -48,12 +48,27 @@ def _scope_of(obj: models.Model) -> tuple[int | None, int | None]:
     return inspection.pk if inspection else None, finding.pk if finding else None
 
 
+def _loaded_unit(obj: models.Model | None) -> Unit | None:
+    """The object's unit through related rows the service already loaded (evidence → report →
+    measure → finding → inspection → unit), without a query; None when a link is not loaded."""
+    for name in ("report", "measure", "finding", "inspection", "unit"):
+        if obj is None or isinstance(obj, Unit):
+            break
+        related = obj._state.fields_cache.get(name)
+        if related is not None:
+            obj = related
+    return obj if isinstance(obj, Unit) else None
+
+
 def _unit_path(obj: models.Model | None, inspection_id: int | None) -> str:
     """The path of the unit the record concerns (for the viewer's unit filter and scope)."""
     if isinstance(obj, Unit):
         return obj.path
     if isinstance(obj, Staff):
         return obj.unit.path if obj.unit_id else ""
+    loaded = _loaded_unit(obj)
+    if loaded is not None:
+        return loaded.path
     if inspection_id:
         with connection.cursor() as cursor:  # plain SQL: the ORM's query building cost more
             cursor.execute(_UNIT_PATH_SQL, [inspection_id])
