@@ -108,3 +108,12 @@ def test_every_action_written_in_the_code_has_a_chinese_name():
     source = "\n".join(p.read_text(encoding="utf-8") for p in Path("src/xuncha").rglob("*.py"))
     written = set(re.findall(r"audit\.record(?:_now)?\([^,]+,\s*\"([a-z_.]+)\"", source))
     assert written and written <= set(audit_words.ACTIONS), written - set(audit_words.ACTIONS)
+
+
+def test_the_unit_filter_lists_the_top_three_levels_but_takes_any_unit(audit_admin, cast):
+    from xuncha.ledger.services import setup
+
+    branch = setup.create_unit(cast.system, "天宝社区第一支部", parent=cast.tianbao)
+    page = _page(audit_admin)
+    assert f'value="{cast.tianbao.pk}"' in page and "天宝社区第一支部</option>" not in page
+    assert "新建单位 天宝社区第一支部" in _page(audit_admin, unit=branch.pk)

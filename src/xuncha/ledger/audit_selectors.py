@@ -68,10 +68,18 @@ def filtered(actor: Actor, filters: AuditFilters) -> QuerySet[AuditEvent]:
     return events.order_by("-seq")
 
 
-def units_for(actor: Actor) -> QuerySet[Unit]:
+UNIT_LEVELS = 3  # the filter lists the top levels (区委, 街道, 社区): a province has thousands of 支部
+
+
+def units_for(actor: Actor, levels: int | None = UNIT_LEVELS) -> QuerySet[Unit]:
     unit = scope_unit(actor)
     units = Unit.objects.all()
-    return units.filter(path__startswith=unit.path) if unit is not None else units
+    if unit is not None:
+        units = units.filter(path__startswith=unit.path)
+    if levels is not None:
+        depth = unit.path.count("/") - 1 if unit is not None else 0
+        units = units.filter(path__regex=rf"^(/[0-9]+){{1,{depth + levels}}}/$")
+    return units
 
 
 def inspections_for(actor: Actor, limit: int = 500) -> list[Inspection]:

@@ -48,7 +48,7 @@ EXTRA_FIELDS = {
     "masks": "隐去处数", "override_reason": "强制发布理由", "errors": "体检错误", "method": "请求方式",
     "path": "地址", "reason": "原因", "source": "来源", "staged": "待导入文件", "findings": "问题数",
     "measures": "措施数", "finding_ids": "问题", "measure_ids": "措施", "progress_ids": "进展",
-    "ok": "结果", "checked": "校验条数", "head_seq": "末条序号", "bad_seq": "问题序号",
+    "ok": "校验通过", "checked": "校验条数", "head_seq": "末条序号", "bad_seq": "问题序号",
     "first_seq": "起始序号", "through_seq": "截止序号", "last_hash": "末条哈希", "removed": "已从数据库移除",
     "rows": "行数", "mismatches": "不一致个数", "added": "新增", "day": "日期", "jobs": "任务",
     "with_keys": "含密钥", "created_utc": "备份时间（UTC）", "evidence": "佐证材料", "notices": "通报文件",

@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from xuncha.ledger.actor import Actor
 from xuncha.ledger.models import AuditEvent, Finding, Inspection, Staff, Unit
@@ -48,15 +48,37 @@ def _scope_of(obj: models.Model) -> tuple[int | None, int | None]:
     return inspection.pk if inspection else None, finding.pk if finding else None
 
 
+def _loaded_unit(obj: models.Model | None) -> Unit | None:
+    """The object's unit through related rows the service already loaded (evidence → report →
+    measure → finding → inspection → unit), without a query; None when a link is not loaded."""
+    for name in ("report", "measure", "finding", "inspection", "unit"):
+        if obj is None or isinstance(obj, Unit):
+            break
+        related = obj._state.fields_cache.get(name)
+        if related is not None:
+            obj = related
+    return obj if isinstance(obj, Unit) else None
+
+
 def _unit_path(obj: models.Model | None, inspection_id: int | None) -> str:
     """The path of the unit the record concerns (for the viewer's unit filter and scope)."""
     if isinstance(obj, Unit):
         return obj.path
     if isinstance(obj, Staff):
         return obj.unit.path if obj.unit_id else ""
+    loaded = _loaded_unit(obj)
+    if loaded is not None:
+        return loaded.path
     if inspection_id:
-        return Inspection.objects.filter(pk=inspection_id).values_list("unit__path", flat=True).first() or ""
+        with connection.cursor() as cursor:  # plain SQL: the ORM's query building cost more
+            cursor.execute(_UNIT_PATH_SQL, [inspection_id])
+            row = cursor.fetchone()
+        return row[0] if row else ""
     return ""
+
+
+_UNIT_PATH_SQL = (f"SELECT u.path FROM {Inspection._meta.db_table} i JOIN {Unit._meta.db_table} u "
+                  f"ON u.id = i.unit_id WHERE i.id = %s")
 
 
 def record(actor: Actor, action: str, obj: models.Model | None, summary: str = "",

@@ -65,7 +65,7 @@ def archive(actor: Actor, before: dt.date, out: Path) -> Archived:
     cutoff = dt.datetime.combine(before, dt.time.min, tzinfo=dt.UTC)
     remove = settings.AUDIT_ARCHIVE_DELETE
     with transaction.atomic():
-        audit_chain._lock_head()  # no record is appended while the cut is taken
+        audit_chain.lock_head()  # no record is appended while the cut is taken
         start_seq, start_hash = audit_chain.anchor()
         first_young = AuditEvent.objects.filter(at__gte=cutoff).order_by("seq").values_list("seq", flat=True).first()
         segment = AuditEvent.objects.filter(seq__gt=start_seq).order_by("seq")

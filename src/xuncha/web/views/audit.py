@@ -36,7 +36,7 @@ def _filters(request: HttpRequest, actor: Actor) -> tuple[AuditFilters, dict]:
     """The filters from the query string (bad values are ignored), and what the form shows."""
     get = request.GET
     unit_pk, inspection_pk = _pk(get.get("unit")), _pk(get.get("inspection"))
-    unit = audit_selectors.units_for(actor).filter(pk=unit_pk).first() if unit_pk else None
+    unit = audit_selectors.units_for(actor, levels=None).filter(pk=unit_pk).first() if unit_pk else None
     inspection = Inspection.objects.filter(pk=inspection_pk).first() if inspection_pk else None
     scope = audit_selectors.scope_unit(actor)
     if inspection is not None and scope is not None and not inspection.unit.path.startswith(scope.path):
