@@ -11,7 +11,8 @@ def test_files_are_kept_locally_by_default_in_a_folder_per_kind(tmp_path):
     assert config.load({})["XUNCHA_STORAGE"] == "local"
     aliases = filestores.local(tmp_path)
     assert {a["OPTIONS"]["location"] for a in aliases.values()} == {
-        str(Path(tmp_path) / kind) for kind in ("evidence", "notices", "imports", "reuse-checks", "thumbnails", "exports")}
+        str(Path(tmp_path) / kind)
+        for kind in ("evidence", "notices", "imports", "reuse-checks", "thumbnails", "exports")}
     assert all(a["OPTIONS"]["file_permissions_mode"] == 0o600 for a in aliases.values())
 
 
