@@ -25,11 +25,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import pages  # noqa: E402
 from pages import OUT, PASSWORD, _ensure_pg_database, percentile  # noqa: E402
+
+# A database of its own: a fresh generation drops and recreates it, and bench/pages.py may be
+# using its own at the same time.
+pages.PG_DB = os.environ.get("XUNCHA_BENCH_SETUP_PG_DB", "xuncha_bench_setup")
 
 
 def _setup_django(engine: str, scale_factor: float) -> None:
-    data_dir = OUT / f"pages-{engine}-{scale_factor:g}"
+    data_dir = OUT / f"setup-pages-{engine}-{scale_factor:g}"
     data_dir.mkdir(parents=True, exist_ok=True)
     os.environ["XUNCHA_DATA_DIR"] = str(data_dir)
     os.environ["XUNCHA_ALLOWED_HOSTS"] = "testserver"
