@@ -112,11 +112,11 @@ SETUP_PAGES = {
     "setup-teams": lambda cast: reverse("setup-teams"),
     "setup-round": lambda cast: reverse("setup-round", args=[cast.inspection.round_id]),
 }
-# Session and user, then the page's own reads: rounds; the tree's count and page, the units
-# counted (list or typed name?) and the parent choices; teams and their members; the round, its
+# Session and user, then the page's own reads: rounds; the tree's count and page, the page's
+# inspections counted, the units counted (list or typed name?) and the parent choices; teams and their members; the round, its
 # inspections counted and paged, one level of the unit picker and which of it is arranged, the
 # units counted, and the four choice lists of the forms.
-SETUP_QUERY_BASELINE = {"setup": 3, "setup-units": 6, "setup-teams": 4, "setup-round": 12}
+SETUP_QUERY_BASELINE = {"setup": 3, "setup-units": 7, "setup-teams": 4, "setup-round": 12}
 
 
 def _grow(cast, extra: int) -> None:

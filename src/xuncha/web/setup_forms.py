@@ -84,6 +84,8 @@ def units_by_name_when_many(form: forms.Form, *fields: str) -> None:
 
 
 class StaffChoiceField(forms.ModelChoiceField):
+    widget = FastSelect
+
     def label_from_instance(self, obj: Staff) -> str:
         team = f"（现属{obj.team.name}）" if obj.team_id else "（未编组）"
         return f"{obj.display_name or obj.user.username}{team}"
@@ -141,8 +143,10 @@ class InspectionDatesForm(StaffForm):
 class InspectionForm(InspectionDatesForm):
     """Field names are the model's: round, team, unit, start, end, feedback_date, rectification_end."""
 
-    round = forms.ModelChoiceField(label="巡察轮次", queryset=Round.objects.all(), empty_label="请选择")
-    team = forms.ModelChoiceField(label="巡察组", queryset=Team.objects.order_by("name"), empty_label="请选择")
+    round = forms.ModelChoiceField(label="巡察轮次", queryset=Round.objects.all(), empty_label="请选择",
+                                   widget=FastSelect)
+    team = forms.ModelChoiceField(label="巡察组", queryset=Team.objects.order_by("name"), empty_label="请选择",
+                                  widget=FastSelect)
     unit = UnitChoiceField(label="被巡察单位", queryset=_units(), empty_label="请选择")
     field_order = ["round", "team", "unit", "start", "end", "feedback_date", "rectification_end"]
 
@@ -154,7 +158,8 @@ class InspectionForm(InspectionDatesForm):
 class BulkInspectionForm(InspectionDatesForm):
     """Several units of a round at once: ticked in the tree and/or pasted one name a line."""
 
-    team = forms.ModelChoiceField(label="巡察组", queryset=Team.objects.order_by("name"), empty_label="请选择")
+    team = forms.ModelChoiceField(label="巡察组", queryset=Team.objects.order_by("name"), empty_label="请选择",
+                                  widget=FastSelect)
     # Ticked in the tree picker of the round page (a unit's children at a time), not listed here:
     # a province's 10,000 checkboxes would make the page useless.
     units = forms.ModelMultipleChoiceField(label="从单位树中选择", queryset=Unit.objects.all(), required=False,
