@@ -113,9 +113,9 @@ SETUP_PAGES = {
     "setup-round": lambda cast: reverse("setup-round", args=[cast.inspection.round_id]),
 }
 # Session and user, then the page's own reads: rounds; the tree's count and page, the page's
-# inspections counted, the units counted (list or typed name?) and the parent choices; teams and their members; the round, its
-# inspections counted and paged, one level of the unit picker and which of it is arranged, the
-# units counted, and the four choice lists of the forms.
+# inspections counted, the units counted (list or typed name?) and the parent choices; teams and
+# their members; the round, its inspections counted and paged, one level of the unit picker and
+# which of it is arranged, the units counted, and the four choice lists of the forms.
 SETUP_QUERY_BASELINE = {"setup": 3, "setup-units": 7, "setup-teams": 4, "setup-round": 12}
 
 
