@@ -222,6 +222,8 @@ SETTINGS: tuple[Setting, ...] = (
             "An import of at least this many measures runs as a background job."),
     Setting("XUNCHA_EXPORT_BACKGROUND_MEASURES", "2000", parse_positive_int,
             "A round export (导出台账) of at least this many measures is built by a background job."),
+    Setting("XUNCHA_EXPORT_KEEP_DAYS", "7", parse_positive_int,
+            "Round workbooks built by a job are deleted after this many days."),
     Setting("XUNCHA_IMPORT_STAGING_HOURS", "24", parse_positive_int,
             "An uploaded import not confirmed or cancelled within this many hours is deleted."),
     Setting("XUNCHA_STORAGE", "local", parse_storage,

@@ -34,9 +34,12 @@ def staff_pages(cast) -> dict[str, str]:
 
     photo = io.BytesIO()
     Image.new("RGB", (900, 600), "#4a7").save(photo, "PNG")
+    from weasyprint import HTML
+
+    minutes = HTML(string="<h1>支部会议记录</h1><p>2025年11月10日，学习第一议题。</p>").write_pdf()
     editor = cast.actor("editor")
     measures.report_progress(editor, cast.measure, dt.date(2025, 11, 10), "巡察期间召开支部会议5次。",
-                             [("会议记录.pdf", [b"%PDF-1.4 x"]), ("现场照片.png", [photo.getvalue()])],
+                             [("会议记录.pdf", [minutes]), ("现场照片.png", [photo.getvalue()])],
                              mark="done")
     closeouts.request_closeout(editor, Finding.objects.get(pk=cast.finding.pk))
     notice = notices.draft_from_ledger(editor, cast.inspection)
@@ -79,3 +82,11 @@ def test_every_staff_page_fits_a_phone_and_the_menu_folds(page, live_server, cas
         page.screenshot(path=str(Path(shots) / "menu-open-390.png"))
     page.set_viewport_size(DESKTOP)
     assert page.locator("#main-nav").is_visible() and not page.locator(".menu-button").is_visible()
+    page.goto(f"{live_server.url}{urls['finding']}")
+    page.click("text=在页面中查看")
+    frame = page.locator(".pdf-view iframe")
+    frame.wait_for()
+    assert frame.is_visible()
+    if shots:
+        page.wait_for_timeout(1500)  # the PDF viewer draws after the frame loads
+        frame.screenshot(path=str(Path(shots) / "finding-pdf-1280.png"))

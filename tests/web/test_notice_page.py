@@ -1,5 +1,7 @@
 """The notice page reads its 体检 from the cache; edits, masks and settings change what it shows."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -107,10 +109,15 @@ def test_the_notice_text_is_shown_once_with_rule_names_beside_the_marks(login, c
 
     notice = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
     page = login("editor").get(reverse("notice", args=[notice.pk])).content.decode()
-    assert page.count('id="lint-text"') + page.count('id="notice-preview"') == 1
-    if 'id="lint-text"' in page:
-        assert 'class="lint-tag' in page
-    assert "缺少公开要素" in page or "措施" in page
+    assert page.count('id="lint-text"') == 1 and 'id="notice-preview"' not in page
+    assert page.count("38次会议仅13次落实。") == 1  # the text once
+    # The vague measure is marked in the text, its rule's Chinese name beside it.
+    # The misplaced finding is marked in the text, its rule's Chinese name beside it, and a
+    # passage over several paragraphs is marked in each (no <mark> across </p><p>).
+    assert re.search(r'<a class="lint-tag lint-error" href="#diag-\d+">\d+ 整改结果与标题矛盾</a>', page)
+    text = page.split('id="lint-text"')[1].split("</section>")[0]
+    assert all(p.count("<mark") == p.count("</mark>") for p in text.split("</p>"))
+    assert "缺少公开要素" in page  # the list names each rule too
 
 
 def test_the_notice_form_sets_the_date_written(login, cast, today):

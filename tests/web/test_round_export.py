@@ -70,3 +70,19 @@ def test_sheet_names_are_legal_and_unique():
     assert names[0] != "汇总" and names[1] == "a_b_c"
     assert all(len(n) <= 31 for n in names) and len(set(names)) == len(names)
     assert names[5] == "天宝社区(2)"
+
+
+def test_built_workbooks_are_deleted_after_the_keep_days(login, cast, today, settings,
+                                                        django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from xuncha.ledger.services import exports, storage
+
+    settings.EXPORT_BACKGROUND_MEASURES = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        login("admin").post(reverse("round-export", args=[cast.inspection.round_id]))
+    name = Job.objects.get(name="ledger.round_export").args["name"]
+    assert storage.exists("exports", name)
+    assert exports.purge_exports(timezone.now() + dt.timedelta(days=6)) == 0
+    assert exports.purge_exports(timezone.now() + dt.timedelta(days=8)) == 1
+    assert not storage.exists("exports", name)

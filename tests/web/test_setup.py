@@ -112,11 +112,12 @@ SETUP_PAGES = {
     "setup-teams": lambda cast: reverse("setup-teams"),
     "setup-round": lambda cast: reverse("setup-round", args=[cast.inspection.round_id]),
 }
-# Session and user, then the page's own reads: rounds; the tree's count and page and the parent
-# choices; teams and their members; the round, its inspections counted and paged, one level of
-# the unit picker and which of it is arranged, and the four choice lists of the forms.
+# Session and user, then the page's own reads: rounds; the tree's count and page, the page's
+# inspections counted, the units counted (list or typed name?) and the parent choices; teams and
+# their members; the round, its inspections counted and paged, one level of the unit picker and
+# which of it is arranged, the units counted, and the four choice lists of the forms.
 # +1 on every page for the 通知 nav item's unread count.
-SETUP_QUERY_BASELINE = {"setup": 4, "setup-units": 6, "setup-teams": 5, "setup-round": 12}
+SETUP_QUERY_BASELINE = {"setup": 4, "setup-units": 8, "setup-teams": 5, "setup-round": 13}
 
 
 def _grow(cast, extra: int) -> None:
@@ -140,3 +141,29 @@ def test_setup_pages_keep_their_query_count_whatever_the_rows(login, cast, page)
         counts.append(len(queries))
     assert counts[0] == counts[1], f"{page}: {counts[0]} queries, then {counts[1]}"
     assert counts[0] <= SETUP_QUERY_BASELINE[page], f"{page}: {counts[0]} > {SETUP_QUERY_BASELINE[page]}"
+
+
+def test_the_django_admin_refuses_a_round_that_ends_before_it_starts(login, cast):
+    client = login("admin")
+    response = client.post(reverse("admin:ledger_round_add"), {
+        "name": "倒置的轮次", "level": "", "type": "regular", "start": "2026-03-01", "end": "2026-02-01"})
+    assert response.status_code == 200 and "轮次结束日期不能早于开始日期" in response.content.decode()
+    assert not Round.objects.filter(name="倒置的轮次").exists()
+
+
+def test_with_many_units_a_unit_is_typed_by_name_instead_of_listed(login, cast, monkeypatch):
+    from xuncha.web import setup_forms
+
+    monkeypatch.setattr(setup_forms, "UNIT_LIST_MAX", 2)
+    client = login("admin")
+    round_ = setup.create_round(cast.system, "第四轮")
+    page = client.get(reverse("setup-round", args=[round_.pk])).content.decode()
+    assert 'name="unit" placeholder="输入单位全称或简称"' in page and "<option value=\"" not in page.split(
+        'name="unit"')[1][:200]
+    form = {"round": round_.pk, "team": cast.team4.pk, "unit": "幸福社区"}
+    response = client.post(reverse("setup-inspection-create"), form)
+    assert "未找到名为“幸福社区”的单位" in response.content.decode()
+    client.post(reverse("setup-inspection-create"), {**form, "unit": "天宝社区"})
+    assert Inspection.objects.get(round=round_).unit_id == cast.tianbao.pk
+    edit = client.get(reverse("setup-unit", args=[cast.tianbao.pk])).content.decode()
+    assert 'value="天宝街道党工委"' in edit  # the parent, by name

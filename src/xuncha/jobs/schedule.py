@@ -33,6 +33,7 @@ DAILY: tuple[Daily, ...] = (
     Daily("reuse-checks", "reuse.purge", "清理过期雷同检测", dt.time(2, 10)),
     Daily("reuse-index", "reuse.index_maintenance", "雷同索引维护", dt.time(2, 30)),
     Daily("imports", "imports.purge", "清理过期的待导入文件", dt.time(2, 40)),
+    Daily("exports", "exports.purge", "清理过期的导出台账", dt.time(2, 45)),
     Daily("orphans", "files.purge_orphans", "清理无主文件", dt.time(2, 50)),
     Daily("sweeper", "jobs.sweep", "后台任务巡检", dt.time(3, 0)),
     Daily("jobs", "jobs.purge", "清理已结束的后台任务", dt.time(3, 10)),

@@ -57,10 +57,17 @@ class TreeUnit:
 def unit_tree(actor: Actor) -> QuerySet[Unit]:
     """Every unit under its parent (the materialised path orders the tree); paged by the caller."""
     permissions.require(actor, ACTION)
-    return Unit.objects.annotate(inspection_count=Count("inspections")).order_by("path")
+    return Unit.objects.order_by("path")
 
 
 def tree_rows(units) -> list[TreeUnit]:
+    """One page of the tree with each unit's inspections counted (for that page only: counting
+    over the whole tree before paging it cost a province 40 ms a page)."""
+    units = list(units)
+    counts = dict(Inspection.objects.filter(unit__in=[u.pk for u in units]).values("unit")
+                  .annotate(n=Count("id")).values_list("unit", "n"))
+    for unit in units:
+        unit.inspection_count = counts.get(unit.pk, 0)
     return [TreeUnit(u, u.path.count("/") - 2) for u in units]
 
 

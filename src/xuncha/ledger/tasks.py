@@ -87,3 +87,9 @@ def published_verify(day: str = "") -> None:
 def round_export(round: int, user: int, name: str, ip: str = "") -> None:
     step("生成工作簿")
     exports.build_export(round, user, name, ip)
+
+
+@job("exports.purge", title="清理过期的导出台账", atomic=False)
+def exports_purge(day: str = "") -> None:
+    removed = exports.purge_exports()
+    log.info("removed %s round export workbooks", removed)

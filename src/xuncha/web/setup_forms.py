@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.forms.utils import flatatt
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -29,18 +30,62 @@ class FastSelect(forms.Select):
         return mark_safe(f'<select name="{escape(name)}"{flatatt(final)}>{options}</select>')
 
 
+# Up to this many units a unit is picked from a list; beyond it (a province has 10,000) the list
+# would weigh half a megabyte on every page, so the name is typed instead.
+UNIT_LIST_MAX = 300
+
+
 class UnitChoiceField(forms.ModelChoiceField):
-    """Units shown as the tree: each name indented by its depth."""
+    """A unit: from a list indented as the tree, or by its name once the units are many."""
 
     widget = FastSelect
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.by_name = False
 
     def label_from_instance(self, obj: Unit) -> str:
         return "　" * max(obj.path.count("/") - 2, 0) + obj.name
 
+    def use_names(self) -> None:
+        self.by_name = True
+        self.widget = forms.TextInput(attrs={"placeholder": "输入单位全称或简称"})
+        self.help_text = "单位较多，请输入名称（与单位树中的名称或简称一致）"
 
+    def to_python(self, value):
+        if not self.by_name:
+            return super().to_python(value)
+        name = str(value or "").strip()
+        if not name:
+            return None
+        matches = list(Unit.objects.filter(Q(name=name) | Q(short_name=name))[:2])
+        if not matches:
+            raise forms.ValidationError(f"未找到名为“{name}”的单位。")
+        if len(matches) > 1:
+            raise forms.ValidationError(f"有多个单位名为“{name}”，请输入全称。")
+        return matches[0]
+
+    def prepare_value(self, value):
+        if not self.by_name:
+            return super().prepare_value(value)
+        if isinstance(value, Unit):
+            return value.name
+        if isinstance(value, int) or str(value).isdigit():
+            unit = Unit.objects.filter(pk=value).only("name").first()
+            return unit.name if unit else ""
+        return value
+
+
+def units_by_name_when_many(form: forms.Form, *fields: str) -> None:
+    """Switch the form's unit fields to typed names when the tree is too big to list."""
+    if Unit.objects.count() > UNIT_LIST_MAX:
+        for name in fields:
+            form.fields[name].use_names()
 
 
 class StaffChoiceField(forms.ModelChoiceField):
+    widget = FastSelect
+
     def label_from_instance(self, obj: Staff) -> str:
         team = f"（现属{obj.team.name}）" if obj.team_id else "（未编组）"
         return f"{obj.display_name or obj.user.username}{team}"
@@ -66,6 +111,10 @@ class UnitForm(StaffForm):
     short_name = forms.CharField(label="简称", max_length=100, required=False)
     kind = forms.ChoiceField(label="类型", choices=UNIT_KIND.django_choices(), initial="community")
     parent = UnitChoiceField(label="上级单位", queryset=_units(), required=False, empty_label="（无，顶层单位）")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        units_by_name_when_many(self, "parent")
 
 
 class TeamForm(StaffForm):
@@ -94,16 +143,23 @@ class InspectionDatesForm(StaffForm):
 class InspectionForm(InspectionDatesForm):
     """Field names are the model's: round, team, unit, start, end, feedback_date, rectification_end."""
 
-    round = forms.ModelChoiceField(label="巡察轮次", queryset=Round.objects.all(), empty_label="请选择")
-    team = forms.ModelChoiceField(label="巡察组", queryset=Team.objects.order_by("name"), empty_label="请选择")
+    round = forms.ModelChoiceField(label="巡察轮次", queryset=Round.objects.all(), empty_label="请选择",
+                                   widget=FastSelect)
+    team = forms.ModelChoiceField(label="巡察组", queryset=Team.objects.order_by("name"), empty_label="请选择",
+                                  widget=FastSelect)
     unit = UnitChoiceField(label="被巡察单位", queryset=_units(), empty_label="请选择")
     field_order = ["round", "team", "unit", "start", "end", "feedback_date", "rectification_end"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        units_by_name_when_many(self, "unit")
 
 
 class BulkInspectionForm(InspectionDatesForm):
     """Several units of a round at once: ticked in the tree and/or pasted one name a line."""
 
-    team = forms.ModelChoiceField(label="巡察组", queryset=Team.objects.order_by("name"), empty_label="请选择")
+    team = forms.ModelChoiceField(label="巡察组", queryset=Team.objects.order_by("name"), empty_label="请选择",
+                                  widget=FastSelect)
     # Ticked in the tree picker of the round page (a unit's children at a time), not listed here:
     # a province's 10,000 checkboxes would make the page useless.
     units = forms.ModelMultipleChoiceField(label="从单位树中选择", queryset=Unit.objects.all(), required=False,

@@ -7,6 +7,7 @@ by a worker, the file kept under the "exports" kind and downloaded from the roun
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -103,6 +104,15 @@ def build_export(round: int, user: int, name: str, ip: str = "") -> None:
     if account is None or round_ is None:
         return
     storage.save_bytes(KIND, name, round_workbook(actor_for(account, ip or None), round_))
+
+
+def purge_exports(now: dt.datetime | None = None) -> int:
+    """Delete built workbooks older than XUNCHA_EXPORT_KEEP_DAYS (they hold personal data and
+    can be built again); returns how many. Run daily by the `exports.purge` job."""
+    cutoff = (now or clock.now()) - dt.timedelta(days=settings.EXPORT_KEEP_DAYS)
+    old = [name for name in storage.walk(KIND) if storage.modified(KIND, name) < cutoff]
+    storage.delete(KIND, old)
+    return len(old)
 
 
 @dataclass

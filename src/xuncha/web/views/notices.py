@@ -48,8 +48,10 @@ def highlighted(text: str, diagnostics) -> str:
         if start < position:
             continue  # overlapping spans: the first one wins
         out.append(escape(text[position:start]))
-        out.append(f'<mark class="lint-span lint-{diagnostic.severity}" id="lint-{index}">'
-                   f'{escape(text[start:end])}</mark><a class="lint-tag lint-{diagnostic.severity}" '
+        mark = f'<mark class="lint-span lint-{diagnostic.severity}"'
+        # A passage over several paragraphs is marked in each, so every <p> stays well formed.
+        marked = f"</mark>\n{mark}>".join(escape(text[start:end]).split("\n"))
+        out.append(f'{mark} id="lint-{index}">{marked}</mark><a class="lint-tag lint-{diagnostic.severity}" '
                    f'href="#diag-{index}">{index} {escape(rule_name(diagnostic.rule))}</a>')
         position = end
     out.append(escape(text[position:]))

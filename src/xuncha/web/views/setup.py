@@ -134,7 +134,7 @@ def inspections_bulk(request, actor, pk: int):
 
 def _inspection_page(request, actor, inspection, form=None) -> HttpResponse:
     form = form or f.InspectionForm(initial={
-        "round": inspection.round_id, "team": inspection.team_id, "unit": inspection.unit_id,
+        "round": inspection.round_id, "team": inspection.team_id, "unit": inspection.unit,
         "start": inspection.start, "end": inspection.end, "feedback_date": inspection.feedback_date,
         "rectification_end": inspection.rectification_end})
     form.fields["round"].disabled = True  # an inspection stays in its round
@@ -184,7 +184,7 @@ def unit_create(request, actor):
 
 def _unit_page(request, actor, unit, form=None) -> HttpResponse:
     form = form or f.UnitForm(initial={"name": unit.name, "short_name": unit.short_name, "kind": unit.kind,
-                                       "parent": unit.parent_id})
+                                       "parent": unit.parent})
     return render(request, "web/setup_unit.html", {"unit": unit, "form": form})
 
 
