@@ -36,6 +36,7 @@ DAILY: tuple[Daily, ...] = (
     Daily("orphans", "files.purge_orphans", "清理无主文件", dt.time(2, 50)),
     Daily("sweeper", "jobs.sweep", "后台任务巡检", dt.time(3, 0)),
     Daily("jobs", "jobs.purge", "清理已结束的后台任务", dt.time(3, 10)),
+    Daily("form-tokens", "forms.purge", "清理过期的表单令牌", dt.time(3, 20)),
 )
 BY_NAME = {d.name: d for d in DAILY}
 PREFIX = "xuncha:daily:"
