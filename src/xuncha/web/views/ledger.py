@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import render
@@ -68,8 +69,10 @@ def todo(request, actor, key: str):
     if key not in worklists.WORKLISTS:
         raise Http404("没有这个待办清单。")
     title, _, kind = worklists.WORKLISTS[key]
-    page = paginate(request, worklists.worklist(actor, key))
-    return render(request, "web/todo_list.html", {"title": title, "kind": kind, "page": page, "key": key})
+    page = worklists.CappedPaginator(worklists.worklist(actor, key), settings.PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    return render(request, "web/todo_list.html", {"title": title, "kind": kind, "page": page, "key": key,
+                                                  "cap": worklists.COUNT_CAP})
 
 
 @staff_view
