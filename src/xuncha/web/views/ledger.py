@@ -46,16 +46,19 @@ def measure_list(request, actor):
         filters.status = ""
     page = worklists.measure_page(actor, filters, request.GET.get("page"))
     visible = permissions.visible_inspections(actor)
+    everything = permissions.ACTIONS["view"].get(actor.role) == permissions.ALL
+    # The office sees every round and team: no join over the province's inspections to list them.
+    rounds = Round.objects.all() if everything else Round.objects.filter(inspections__in=visible).distinct()
+    teams = Team.objects.all() if everything else Team.objects.filter(inspections__in=visible).distinct()
     unit_choices = None
-    if filters.round or permissions.ACTIONS["view"].get(actor.role) != permissions.ALL:
+    if filters.round or not everything:
         # A province has thousands of units: a choice list only for a round or a unit's own scope.
         chosen = visible.filter(round_id=filters.round) if filters.round else visible
         unit_choices = list(Unit.objects.filter(inspections__in=chosen).distinct()
                             .order_by("path")[:UNIT_CHOICES_MAX + 1])
     return render(request, "web/measure_list.html", {
         "page": page, "f": filters, "query": filters.query(), "cap": worklists.COUNT_CAP,
-        "rounds": Round.objects.filter(inspections__in=visible).distinct().order_by("-start", "-id"),
-        "teams": Team.objects.filter(inspections__in=visible).distinct().order_by("name"),
+        "rounds": rounds.order_by("-start", "-id"), "teams": teams.order_by("name"),
         "units": unit_choices if unit_choices is not None and len(unit_choices) <= UNIT_CHOICES_MAX else None,
         "unit_name": Unit.objects.filter(pk=filters.unit).values_list("name", flat=True).first()
         if filters.unit else "",
