@@ -15,8 +15,10 @@ from xuncha.ledger.services import closeouts, measures
 def test_concurrent_sign_off_has_one_winner_and_one_clear_refusal(cast):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locking (runs in the PostgreSQL pass of make test)")
-    measures.report_progress(cast.actor("editor"), cast.measure, dt.date(2025, 11, 10), "完成", mark="done")
+    measures.report_progress(cast.actor("editor"), cast.measure, dt.date(2025, 11, 10),
+                             "已召开5次支部会议，均落实第一议题。", mark="done")
     request = closeouts.request_closeout(cast.actor("editor"), Finding.objects.get(pk=cast.finding.pk))
+    closeouts.endorse_closeout(cast.actor("leader"), request)
     barrier = threading.Barrier(2)
     outcomes: list = []
 

@@ -7,9 +7,10 @@ import logging
 
 from django.conf import settings
 
+from xuncha import clock
 from xuncha.jobs.registry import job
 from xuncha.jobs.runner import step
-from xuncha.ledger.services import exports, imports, orphans, reuse, reuse_checks
+from xuncha.ledger.services import exports, imports, orphans, reuse, reuse_checks, submissions
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,13 @@ def import_commit(inspection: int, token: str, name: str, user: int, ip: str = "
 def imports_purge(day: str = "") -> None:
     removed = imports.purge_staged_imports()
     log.info("removed %s staged import uploads", removed)
+
+
+@job("forms.purge", title="清理过期的表单令牌", atomic=False)
+def forms_purge(day: str = "") -> None:
+    # A form sent again a week later is a new form, not a double click.
+    removed = submissions.forget_before(clock.now() - dt.timedelta(days=7))
+    log.info("removed %s used form tokens", removed)
 
 
 @job("files.purge_orphans", title="清理无主文件", atomic=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import render
@@ -47,16 +48,19 @@ def measure_list(request, actor):
         filters.status = ""
     page = worklists.measure_page(actor, filters, request.GET.get("page"))
     visible = permissions.visible_inspections(actor)
+    everything = permissions.ACTIONS["view"].get(actor.role) == permissions.ALL
+    # The office sees every round and team: no join over the province's inspections to list them.
+    rounds = Round.objects.all() if everything else Round.objects.filter(inspections__in=visible).distinct()
+    teams = Team.objects.all() if everything else Team.objects.filter(inspections__in=visible).distinct()
     unit_choices = None
-    if filters.round or permissions.ACTIONS["view"].get(actor.role) != permissions.ALL:
+    if filters.round or not everything:
         # A province has thousands of units: a choice list only for a round or a unit's own scope.
         chosen = visible.filter(round_id=filters.round) if filters.round else visible
         unit_choices = list(Unit.objects.filter(inspections__in=chosen).distinct()
                             .order_by("path")[:UNIT_CHOICES_MAX + 1])
     return render(request, "web/measure_list.html", {
         "page": page, "f": filters, "query": filters.query(), "cap": worklists.COUNT_CAP,
-        "rounds": Round.objects.filter(inspections__in=visible).distinct().order_by("-start", "-id"),
-        "teams": Team.objects.filter(inspections__in=visible).distinct().order_by("name"),
+        "rounds": rounds.order_by("-start", "-id"), "teams": teams.order_by("name"),
         "units": unit_choices if unit_choices is not None and len(unit_choices) <= UNIT_CHOICES_MAX else None,
         "unit_name": Unit.objects.filter(pk=filters.unit).values_list("name", flat=True).first()
         if filters.unit else "",
@@ -70,8 +74,10 @@ def todo(request, actor, key: str):
     if key not in worklists.WORKLISTS:
         raise Http404("没有这个待办清单。")
     title, _, kind = worklists.WORKLISTS[key]
-    page = paginate(request, worklists.worklist(actor, key))
-    return render(request, "web/todo_list.html", {"title": title, "kind": kind, "page": page, "key": key})
+    page = worklists.CappedPaginator(worklists.worklist(actor, key), settings.PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    return render(request, "web/todo_list.html", {"title": title, "kind": kind, "page": page, "key": key,
+                                                  "cap": worklists.COUNT_CAP})
 
 
 @staff_view
