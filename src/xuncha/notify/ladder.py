@@ -88,6 +88,11 @@ def due_interviews(day: dt.date, ladder: Ladder) -> list[Row]:
 def run(day: dt.date) -> dict[str, int]:
     """Take the day's steps; returns how many measures took each step (zeros on a rerun)."""
     ladder = current()
+    if connection.vendor == "sqlite":
+        # A bigger page cache for this connection: the first day's backlog writes hundreds of
+        # thousands of index entries into tables of millions of rows (2 MB by default).
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -131072")
     counts: dict[str, int] = {}
     context = _Context(day, ladder)
     for step, rows in due_reminders(day, ladder).items():
