@@ -25,7 +25,7 @@ from xuncha.core.dates import format_date
 from xuncha.core.statuses import MEASURE_UNFINISHED
 from xuncha.ledger.actor import system_actor
 from xuncha.ledger.models import AuditEvent, Inspection, Measure
-from xuncha.notify import deliver
+from xuncha.notify import bulk, deliver
 from xuncha.notify.choices import INTERVIEW, SUPERVISE, remind_step, step_label
 from xuncha.notify.ladder_config import Ladder, current
 from xuncha.notify.models import Interview, LadderStep, Supervision
@@ -108,20 +108,6 @@ def run(day: dt.date) -> dict[str, int]:
     return counts
 
 
-def _date(value: dt.date):
-    return connection.ops.adapt_datefield_value(value)
-
-
-def _insert(model, columns: list[str], rows: list[tuple]) -> None:
-    """executemany of plain tuples: building model objects cost five times the writing."""
-    quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
-           f"VALUES ({', '.join(['%s'] * len(columns))})")
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), CHUNK):
-            cursor.executemany(sql, rows[start:start + CHUNK])
-
-
 def _by_inspection(rows: list[Row]) -> dict[int, list[Row]]:
     grouped: dict[int, list[Row]] = defaultdict(list)
     for row in rows:
@@ -165,15 +151,14 @@ class _Context:
 
     def _steps(self, step: str, rows: list[Row], **links) -> None:
         link, by_inspection = next(iter(links.items())) if links else ("supervision_id", {})
-        day, columns = _date(self.day), ["measure_id", "deadline", "step", "day", "inspection_id", link]
-        _insert(LadderStep, columns, [(r.measure_id, _date(r.deadline), step, day, r.inspection_id,
-                                       by_inspection.get(r.inspection_id)) for r in rows])
+        day, columns = self.day, ["measure_id", "deadline", "step", "day", "inspection_id", link]
+        bulk.insert(LadderStep, columns, [(r.measure_id, r.deadline, step, day, r.inspection_id,
+                                           by_inspection.get(r.inspection_id)) for r in rows])
 
     def _audit(self, action: str, rows: list[Row], summary) -> None:
         """One audit record per measure, on its finding's timeline: the bulk twin of audit.record."""
-        at = connection.ops.adapt_datetimefield_value(clock.now())
-        user, name = self.actor.user_id, self.actor.name
-        _insert(AuditEvent, ["at", "actor_id", "actor_name", "action", "object_type", "object_id", "summary",
+        at, user, name = clock.now(), self.actor.user_id, self.actor.name
+        bulk.insert(AuditEvent, ["at", "actor_id", "actor_name", "action", "object_type", "object_id", "summary",
                              "inspection_id", "finding_id"],
                 [(at, user, name, action, "measure", r.measure_id, summary(r)[:300], r.inspection_id,
                   r.finding_id) for r in rows])
