@@ -124,10 +124,11 @@ def _units(inspection_ids) -> dict[int, tuple[int, str]]:
     return found
 
 
-def _head(row: Row) -> str:
-    """The measure named on its finding's timeline, which lists several measures' steps."""
+def _head(row: Row, count: int = 1) -> str:
+    """The measures named on their finding's timeline: "措施“…”，" or "措施“…”等3项，"."""
     text = row.text.strip()
-    return f"措施“{text[:24]}{'…' if len(text) > 24 else ''}”，"
+    more = f"等{count}项" if count > 1 else ""
+    return f"措施“{text[:24]}{'…' if len(text) > 24 else ''}”{more}，"
 
 
 def _listing(rows: list[Row], limit: int = 20) -> str:
@@ -156,19 +157,24 @@ class _Context:
                                            by_inspection.get(r.inspection_id)) for r in rows])
 
     def _audit(self, action: str, rows: list[Row], summary) -> None:
-        """One audit record per measure, on its finding's timeline: the bulk twin of audit.record."""
+        """One audit record per finding and step, on the finding's timeline (the bulk twin of
+        audit.record): `summary(first_row, count)` names the measures."""
         at, user, name = clock.now(), self.actor.user_id, self.actor.name
+        by_finding: dict[int, list[Row]] = defaultdict(list)
+        for row in rows:
+            by_finding[row.finding_id].append(row)
         bulk.insert(AuditEvent, ["at", "actor_id", "actor_name", "action", "object_type", "object_id", "summary",
-                             "inspection_id", "finding_id"],
-                [(at, user, name, action, "measure", r.measure_id, summary(r)[:300], r.inspection_id,
-                  r.finding_id) for r in rows])
+                                 "inspection_id", "finding_id"],
+                    [(at, user, name, action, "finding", finding_id, summary(group[0], len(group))[:300],
+                      group[0].inspection_id, finding_id) for finding_id, group in by_finding.items()])
 
     def remind(self, step: str, rows: list[Row]) -> None:
         if not rows:
             return
         self._steps(step, rows)
         label = step_label(step)
-        self._audit("ladder.remind", rows, lambda r: f"{label}：{_head(r)}完成时限 {format_date(r.deadline)}")
+        self._audit("ladder.remind", rows,
+                    lambda r, n: f"{label}：{_head(r, n)}完成时限 {format_date(r.deadline)}")
         units = _units({r.inspection_id for r in rows})
         people = self._people(units)
         for inspection_id, group in _by_inspection(rows).items():
@@ -195,7 +201,7 @@ class _Context:
                 "inspection_id", "pk"))
         self._steps(SUPERVISE, rows, supervision_id=by_inspection)
         self._audit("ladder.supervise", rows,
-                    lambda r: f"逾期督办：{_head(r)}完成时限 {format_date(r.deadline)} 已过，"
+                    lambda r, n: f"逾期督办：{_head(r, n)}完成时限 {format_date(r.deadline)} 已过，"
                               f"督办编号 巡督〔{self.day.year}〕{by_inspection[r.inspection_id]}号")
         people = self._people(units)
         for inspection_id, group in grouped.items():
@@ -225,7 +231,7 @@ class _Context:
         self._steps(INTERVIEW, rows, interview_id=by_inspection)
         days = self.ladder.interview_days
         self._audit("ladder.interview", rows,
-                    lambda r: f"逾期超过{days}天，列入约谈：{_head(r)}完成时限 {format_date(r.deadline)}")
+                    lambda r, n: f"逾期超过{days}天，列入约谈：{_head(r, n)}完成时限 {format_date(r.deadline)}")
         people = self._people(units)
         for inspection_id, group in grouped.items():
             unit_id, unit_name = units[inspection_id]
