@@ -148,6 +148,8 @@ def child(engine: str, scale_factor: float, regenerate: bool, sample: int) -> di
         info["max_event"] = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
         marker_path.write_text(json.dumps(info))
     else:
+        # The notify tables are the bench's own: rebuilt, so a changed migration is measured.
+        call_command("migrate", "notify", "zero", verbosity=0)
         call_command("migrate", verbosity=0)
     marker = json.loads(marker_path.read_text())
     _reset(marker)
@@ -155,20 +157,24 @@ def child(engine: str, scale_factor: float, regenerate: bool, sample: int) -> di
         cursor.execute("ANALYZE")
     day = province.TODAY
     result: dict = {"measures": Measure.objects.count()}
+    load = os.getloadavg()[0]
     per_measure = naive_per_measure(day, sample)
     for name, when in [("first", day), ("rerun", day), ("next", day + dt.timedelta(days=1)),
                        ("rerun2", day + dt.timedelta(days=1))]:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         with transaction.atomic():  # as the job runs it: one transaction
             counts = ladder.run(when)
-        seconds = time.perf_counter() - start
-        result[name] = {"seconds": round(seconds, 2), **counts}
-        log(f" {name:<7} {seconds:6.2f} s  {counts}")
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        # CPU time of this process (all of SQLite's work; PostgreSQL's server work is not in it):
+        # on a shared machine the wall time also counts the waits for a core.
+        result[name] = {"seconds": round(seconds, 2), "cpu_s": round(cpu, 2), **counts}
+        log(f" {name:<7} {seconds:6.2f} s (cpu {cpu:6.2f} s)  {counts}")
     naive_total = per_measure * result["measures"]
     result["naive_ms_per_measure"] = round(per_measure * 1000, 3)
     result["naive_extrapolated_s"] = round(naive_total, 1)
     result["ratio_next_vs_naive"] = round(naive_total / max(result["next"]["seconds"], 1e-3), 1)
     result["ratio_first_vs_naive"] = round(naive_total / max(result["first"]["seconds"], 1e-3), 1)
+    result["load_average"] = round(max(load, os.getloadavg()[0]), 1)
     result["goal_s"] = GOAL_SECONDS
     result["meets_goal"] = max(result[n]["seconds"] for n in ("first", "rerun", "next", "rerun2")) <= GOAL_SECONDS
     return result

@@ -117,3 +117,5 @@ def test_measures_of_one_unit_overdue_on_one_day_share_one_supervision(cast, clo
     supervision = Supervision.objects.get()
     assert supervision.steps.count() == 2
     assert Notification.objects.filter(recipient=cast.users["admin"], kind="supervision").count() == 1
+    (event,) = AuditEvent.objects.filter(finding_id=cast.finding.pk, action="ladder.supervise")
+    assert "措施“每次支部会议第一项学习总书记重要讲话”等2项，" in event.summary

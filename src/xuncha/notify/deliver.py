@@ -15,6 +15,7 @@ from django.db import transaction
 
 from xuncha import clock
 from xuncha.ledger.models import Staff
+from xuncha.notify import bulk
 from xuncha.notify.models import Notification, Preference
 
 
@@ -95,11 +96,12 @@ def deliver(messages: list[Message]) -> int:
     now = clock.now()
     keys = {(u, m.key) for m in messages for u in m.users}
     existing = _existing(keys)
-    rows = [Notification(recipient_id=u, kind=m.kind, title=m.title[:200], body=m.body, link=m.link,
-                         key=m.key[:120], created_at=now, email_wanted=m.kind in email.get(u, ()))
+    rows = [(u, m.kind, m.title[:200], m.body, m.link, m.key[:120], now, m.kind in email.get(u, ()))
             for m in messages for u in sorted(m.users) if (u, m.key[:120]) not in existing]
-    Notification.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
-    if any(r.email_wanted for r in rows):
+    # The unique (recipient, key) still guards against a sender running twice at the same moment.
+    bulk.insert(Notification, ["recipient_id", "kind", "title", "body", "link", "key", "created_at",
+                               "email_wanted"], rows, ignore_conflicts=True)
+    if any(row[-1] for row in rows):
         transaction.on_commit(_queue_email, robust=True)
     return len(rows)
 

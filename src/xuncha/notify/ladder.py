@@ -25,7 +25,7 @@ from xuncha.core.statuses import MEASURE_UNFINISHED
 from xuncha.ledger.actor import system_actor
 from xuncha.ledger.models import Inspection, Measure
 from xuncha.ledger.services import audit_chain
-from xuncha.notify import deliver
+from xuncha.notify import bulk, deliver
 from xuncha.notify.choices import INTERVIEW, SUPERVISE, remind_step, step_label
 from xuncha.notify.ladder_config import Ladder, current
 from xuncha.notify.models import Interview, LadderStep, Supervision
@@ -88,6 +88,11 @@ def due_interviews(day: dt.date, ladder: Ladder) -> list[Row]:
 def run(day: dt.date) -> dict[str, int]:
     """Take the day's steps; returns how many measures took each step (zeros on a rerun)."""
     ladder = current()
+    if connection.vendor == "sqlite":
+        # A bigger page cache for this connection: the first day's backlog writes hundreds of
+        # thousands of index entries into tables of millions of rows (2 MB by default).
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -131072")
     counts: dict[str, int] = {}
     context = _Context(day, ladder)
     for step, rows in due_reminders(day, ladder).items():
@@ -101,20 +106,6 @@ def run(day: dt.date) -> dict[str, int]:
     counts[INTERVIEW] = len(rows)
     counts["notifications"] = deliver.deliver(context.messages)
     return counts
-
-
-def _date(value: dt.date):
-    return connection.ops.adapt_datefield_value(value)
-
-
-def _insert(model, columns: list[str], rows: list[tuple]) -> None:
-    """executemany of plain tuples: building model objects cost five times the writing."""
-    quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
-           f"VALUES ({', '.join(['%s'] * len(columns))})")
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), CHUNK):
-            cursor.executemany(sql, rows[start:start + CHUNK])
 
 
 def _by_inspection(rows: list[Row]) -> dict[int, list[Row]]:
@@ -133,10 +124,11 @@ def _units(inspection_ids) -> dict[int, tuple[int, str]]:
     return found
 
 
-def _head(row: Row) -> str:
-    """The measure named on its finding's timeline, which lists several measures' steps."""
+def _head(row: Row, count: int = 1) -> str:
+    """The measures named on their finding's timeline: "措施“…”，" or "措施“…”等3项，"."""
     text = row.text.strip()
-    return f"措施“{text[:24]}{'…' if len(text) > 24 else ''}”，"
+    more = f"等{count}项" if count > 1 else ""
+    return f"措施“{text[:24]}{'…' if len(text) > 24 else ''}”{more}，"
 
 
 def _listing(rows: list[Row], limit: int = 20) -> str:
@@ -160,24 +152,30 @@ class _Context:
 
     def _steps(self, step: str, rows: list[Row], **links) -> None:
         link, by_inspection = next(iter(links.items())) if links else ("supervision_id", {})
-        day, columns = _date(self.day), ["measure_id", "deadline", "step", "day", "inspection_id", link]
-        _insert(LadderStep, columns, [(r.measure_id, _date(r.deadline), step, day, r.inspection_id,
-                                       by_inspection.get(r.inspection_id)) for r in rows])
+        day, columns = self.day, ["measure_id", "deadline", "step", "day", "inspection_id", link]
+        bulk.insert(LadderStep, columns, [(r.measure_id, r.deadline, step, day, r.inspection_id,
+                                           by_inspection.get(r.inspection_id)) for r in rows])
 
     def _audit(self, action: str, rows: list[Row], summary) -> None:
-        """One audit record per measure, on its finding's timeline: the bulk twin of audit.record."""
+        """One audit record per finding and step, on the finding's timeline (the bulk twin of
+        audit.record, appended to the hash chain): `summary(first_row, count)` names the measures."""
         user, name = self.actor.user_id, self.actor.name
+        by_finding: dict[int, list[Row]] = defaultdict(list)
+        for row in rows:
+            by_finding[row.finding_id].append(row)
         audit_chain.append_many([
-            {"actor_id": user, "actor_name": name, "action": action, "object_type": "measure",
-             "object_id": r.measure_id, "summary": summary(r)[:300], "inspection_id": r.inspection_id,
-             "finding_id": r.finding_id} for r in rows])
+            {"actor_id": user, "actor_name": name, "action": action, "object_type": "finding",
+             "object_id": finding_id, "summary": summary(group[0], len(group))[:300],
+             "inspection_id": group[0].inspection_id, "finding_id": finding_id}
+            for finding_id, group in by_finding.items()])
 
     def remind(self, step: str, rows: list[Row]) -> None:
         if not rows:
             return
         self._steps(step, rows)
         label = step_label(step)
-        self._audit("ladder.remind", rows, lambda r: f"{label}：{_head(r)}完成时限 {format_date(r.deadline)}")
+        self._audit("ladder.remind", rows,
+                    lambda r, n: f"{label}：{_head(r, n)}完成时限 {format_date(r.deadline)}")
         units = _units({r.inspection_id for r in rows})
         people = self._people(units)
         for inspection_id, group in _by_inspection(rows).items():
@@ -204,7 +202,7 @@ class _Context:
                 "inspection_id", "pk"))
         self._steps(SUPERVISE, rows, supervision_id=by_inspection)
         self._audit("ladder.supervise", rows,
-                    lambda r: f"逾期督办：{_head(r)}完成时限 {format_date(r.deadline)} 已过，"
+                    lambda r, n: f"逾期督办：{_head(r, n)}完成时限 {format_date(r.deadline)} 已过，"
                               f"督办编号 巡督〔{self.day.year}〕{by_inspection[r.inspection_id]}号")
         people = self._people(units)
         for inspection_id, group in grouped.items():
@@ -234,7 +232,7 @@ class _Context:
         self._steps(INTERVIEW, rows, interview_id=by_inspection)
         days = self.ladder.interview_days
         self._audit("ladder.interview", rows,
-                    lambda r: f"逾期超过{days}天，列入约谈：{_head(r)}完成时限 {format_date(r.deadline)}")
+                    lambda r, n: f"逾期超过{days}天，列入约谈：{_head(r, n)}完成时限 {format_date(r.deadline)}")
         people = self._people(units)
         for inspection_id, group in grouped.items():
             unit_id, unit_name = units[inspection_id]

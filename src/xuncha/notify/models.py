@@ -102,10 +102,12 @@ class LadderStep(models.Model):
     deadline (延期) starts the ladder again for the new date.
     """
 
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique (measure, deadline, step) below starts with it. Every index
+    # is paid for on the first day, when a province's whole backlog of overdue measures steps up.
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+", db_index=False)
     deadline = models.DateField()
     step = models.CharField(max_length=20)
-    day = models.DateField(db_index=True)
+    day = models.DateField()
     inspection_id = models.BigIntegerField(db_index=True)
     supervision = models.ForeignKey(Supervision, null=True, blank=True, on_delete=models.CASCADE,
                                     related_name="steps")
@@ -121,7 +123,9 @@ class LadderStep(models.Model):
 class Notification(models.Model):
     """A message in someone's inbox (通知); `key` names the event, once per recipient."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Indexed by the (recipient, …) indexes below.
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                  db_index=False)
     kind = models.CharField(max_length=30, choices=KIND.django_choices())
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)

@@ -135,11 +135,11 @@ def append_many(records: list[dict[str, Any]]) -> int:
     wanted = {r["inspection_id"] for r in records if r.get("inspection_id") and "unit_path" not in r}
     paths = dict(Inspection.objects.filter(pk__in=wanted).values_list("pk", "unit__path")) if wanted else {}
     with transaction.atomic():
-        head = _lock_head()
+        seq, prev = lock_head()
+        prev = prev or GENESIS
         at = clock.now()
         if timezone.is_naive(at):
             at = timezone.make_aware(at)
-        seq, prev = head.seq, head.hash or GENESIS
         events = []
         for fields in records:
             seq += 1
@@ -162,7 +162,8 @@ def append_many(records: list[dict[str, Any]]) -> int:
             values["hash"] = prev = content_hash(values)
             events.append(AuditEvent(**values))
         AuditEvent.objects.bulk_create(events, batch_size=2000)
-        AuditChainHead.objects.filter(pk=HEAD_PK).update(seq=seq, hash=prev)
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {_HEAD_TABLE} SET seq = %s, hash = %s WHERE id = %s", [seq, prev, HEAD_PK])
     return len(events)
 
 # --- verification -----------------------------------------------------------------------------
