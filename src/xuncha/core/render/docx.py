@@ -17,6 +17,7 @@ python-docx template's leftovers (its 2013 dates, "Microsoft Macintosh Word", a 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 import zipfile
@@ -219,51 +220,68 @@ THUMBNAIL_REL = re.compile(rb'<Relationship [^>]*metadata/thumbnail"[^>]*/>|<Rel
 TEMPLATE_LANG = re.compile(rb'<w:lang w:val="[^"]*" w:eastAsia="[^"]*"( w:bidi="[^"]*")?/>')
 
 
-def _finish(data: bytes, plan: Outline) -> bytes:
-    """The saved package with its properties, fonts and language made true."""
-    source = zipfile.ZipFile(io.BytesIO(data))
+WITH_EFFECTS = re.compile(rb'<Relationship [^>]*stylesWithEffects[^>]*/>|<Override [^>]*stylesWithEffects[^>]*/>')
+BODY_END = "<w:sectPr"
+
+
+@functools.lru_cache(maxsize=1)
+def _skeleton() -> tuple[tuple[str, bytes], ...]:
+    """The package every notice shares (styles, settings, footers, section), made once through
+    python-docx and finished by hand: the fonts declared, zh-CN, and none of the template's
+    leftovers (its core properties, "Microsoft Macintosh Word", a blank thumbnail, Word 2010's
+    stylesWithEffects copy of the styles). Each notice then only writes its body and properties:
+    opening and saving the template through python-docx was most of the time of a notice."""
+    document = Document()
+    _setup(document)
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            name = info.filename
-            if name == "docProps/thumbnail.jpeg":
+    document.save(out)
+    parts = []
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as source:
+        for name in source.namelist():
+            if name in ("docProps/thumbnail.jpeg", "word/stylesWithEffects.xml"):
                 continue
             body = source.read(name)
             if name == "_rels/.rels":
                 body = THUMBNAIL_REL.sub(b"", body)
-            elif name == "docProps/core.xml":
-                body = _core(plan)
+            elif name in ("word/_rels/document.xml.rels", "[Content_Types].xml"):
+                body = WITH_EFFECTS.sub(b"", body)
             elif name == "docProps/app.xml":
                 body = APP
             elif name == "word/fontTable.xml":
                 body = _font_table()
-            elif name in ("word/styles.xml", "word/stylesWithEffects.xml"):
+            elif name == "word/styles.xml":
                 body = TEMPLATE_LANG.sub(LANG.encode(), body)
             elif name == "word/settings.xml":
                 body = re.sub(rb'<w:themeFontLang [^>]*/>', b'<w:themeFontLang w:val="zh-CN" w:eastAsia="zh-CN"/>',
                               body)
-            target.writestr(zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0)), body,
-                            compress_type=zipfile.ZIP_DEFLATED)
+            parts.append((name, body))
+    return tuple(parts)
+
+
+def _package(plan: Outline, body: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
+        for name, part in _skeleton():
+            if name == "docProps/core.xml":
+                part = _core(plan)
+            elif name == "word/document.xml":
+                text = part.decode("utf-8")
+                at = text.rindex(BODY_END)
+                start = text.index(">", text.index("<w:body")) + 1
+                part = (text[:start] + body + text[at:]).encode("utf-8")
+            target.writestr(zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0)), part,
+                            compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
     return out.getvalue()
 
 
 def docx_of(plan: Outline) -> bytes:
-    document = Document()
-    _setup(document)
     paragraphs = [_title(plan.title), _p()]  # one blank line under the title
     paragraphs += [_block(block) for block in plan.blocks]
     signature = _signature(plan)
     if signature and plan.blocks:
         paragraphs[-1] = _block(plan.blocks[-1], keep_next=True)
     paragraphs += signature
-    body = document.element.body
-    fragment = parse_xml(f"<w:body {nsdecls('w')}>{''.join(paragraphs)}</w:body>")
-    anchor = body.sectPr
-    for element in list(fragment):
-        anchor.addprevious(element)
-    out = io.BytesIO()
-    document.save(out)
-    return _finish(out.getvalue(), plan)
+    return _package(plan, "".join(paragraphs))
 
 
 def render_docx(doc: NoticeDoc) -> bytes:
