@@ -124,14 +124,21 @@ def parts():
     return _parts(parse_file(SAMPLES[4]))
 
 
-def test_docx_has_a_28_by_22_character_grid(parts):
-    grid = re.search(r'<w:docGrid w:type="linesAndChars" w:linePitch="(\d+)" w:charSpace="(-?\d+)"/>',
-                     parts["word/document.xml"])
+def test_docx_has_22_lines_of_28_characters(parts):
+    body = parts["word/document.xml"]
+    grid = re.search(r'<w:docGrid w:type="lines" w:linePitch="(\d+)"/>', body)
     assert grid
-    pitch_twips, char_space = int(grid[1]), int(grid[2])
+    pitch_twips = int(grid[1])
     assert 225 / 25.4 * 1440 / 23 < pitch_twips <= 225 / 25.4 * 1440 / 22  # 22 lines, not 23
-    char_pt = 16 + char_space / 4096
-    assert 27.9 < (156 / 25.4 * 72) / char_pt < 28.1
+    assert set(re.findall(r'w:line="(\d+)" w:lineRule="exact"', body)) <= {str(pitch_twips), "660"}  # 660: title
+    # Every 3号 run condensed so that 28 characters fit in 156 mm and 29 do not.
+    runs = re.findall(r"<w:rPr>(.*?)</w:rPr>", body)
+    body_runs = [r for r in runs if '<w:sz w:val="32"/>' in r]
+    spacings = {int(s) for r in body_runs for s in re.findall(r'<w:spacing w:val="(-?\d+)"/>', r)}
+    assert len(spacings) == 1 and len(body_runs) == sum('<w:spacing w:val="' in r for r in body_runs)
+    advance = 16 + spacings.pop() / 20
+    block = 156 / 25.4 * 72
+    assert 28 * advance <= block < 29 * advance
 
 
 def test_docx_body_is_justified_and_headings_keep_with_next(parts):
