@@ -5,6 +5,8 @@ import datetime as dt
 import io
 import itertools
 import re
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -198,3 +200,27 @@ def test_signature_of_a_long_issuer():
     issuer = "中共深圳市福田区福田街道福华社区委员会"
     indents = signature_indents(issuer, "2025年1月5日")
     assert indents == (2.0, 2.0 + (19 - 6) / 2)  # the date: 3 Chinese + 6 half-width digits
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_the_docx_laid_out_by_libreoffice_has_the_official_geometry(tmp_path):
+    """What an office suite makes of the .docx: 28 characters a line inside the margins, the
+    page number's 一字线 7 mm under the text block, one character in from its edge."""
+    source = tmp_path / "notice.docx"
+    source.write_bytes(render_docx(parse_file(SAMPLES[4])))
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    pages = _rows((tmp_path / "notice.pdf").read_bytes())
+    full = 0
+    for width, height, rows in pages:
+        for row in _body_rows(height, rows):
+            text = "".join(c[4] for c in row)
+            if len(text) == 28 and all(CJK.match(c) for c in text):
+                full += 1
+                assert abs(row[0][0] / MM - 28) <= 1 and abs((width - row[-1][1]) / MM - 26) <= 1, text
+        dashes = [c for row in rows if row[0][2] / MM > 262 for c in row if c[4] == "—"]
+        assert len(dashes) == 2
+        _, bottom, _, top = dashes[0][5]
+        assert abs((height - (top + bottom) / 2) / MM - (297 - 35) - 7) <= 1
+    assert full > 30  # (rows with a fallback font's glyphs sit apart in this measure and are not counted)
