@@ -168,7 +168,7 @@ def test_import_previews_then_imports_a_notice_atomically(cast, capsys):
     assert "预览" in out and "已导入 8 个问题" in out
     assert Finding.objects.filter(inspection=target).count() == 8
     with pytest.raises(CommandError, match="已有反馈问题"):
-        call_command("import", str(sample), "--inspection", str(target.pk), "--yes")
+        call_command("import", str(sample), "--inspection", str(target.pk), "--yes", "--accept-mismatch")
     assert Finding.objects.filter(inspection=target).count() == 8
 
 
