@@ -9,7 +9,12 @@ exported with xuncha's own writer. Baselines in the same run: reading the same l
 openpyxl, and building the same .docx through python-docx's object API alone
 (bench/docx_baseline.py-style: a paragraph and run per block, fonts set through the API).
 PDFs read: the five samples rendered by xuncha (render_pdf, 40 A4 pages in all) read back by
-load_pdf, per notice and per page; skipped (null) where WeasyPrint cannot run.
+load_pdf, per notice and per page, against the same reader on pdfminer's characters (the
+baseline, same run); skipped (null) where WeasyPrint cannot run. PDFs written: generated
+notices through render_pdf. Notices imported: the five samples parsed once, each committed into
+an empty inspection of a fresh SQLite database (imports.import_notice: one permission check,
+bulk inserts, one audit record), against the same notices replayed through the per-row services
+the screens use (--no-imports skips this part, which sets up Django).
 The last line is one JSON object: {"parse_per_s", "docx_per_s", "xlsx_rows_per_s", …}.
 """
 
@@ -110,20 +115,95 @@ def openpyxl_rows(data: bytes) -> int:
     return sum(1 for row in sheet.iter_rows(values_only=True) if any(row))
 
 
-def pdf_rates() -> tuple[float | None, float | None]:
-    """(notices, pages) read per second from the samples' own PDFs; None without WeasyPrint."""
+def pdf_rates() -> tuple[float | None, float | None, float | None]:
+    """(notices, pages) read per second from the samples' own PDFs, and the pdfminer baseline's
+    notices per second; None without WeasyPrint."""
     from pdfminer.pdfpage import PDFPage
 
+    from xuncha.core.parse import pdf as pdf_reader
     from xuncha.core.parse.loaders import load_pdf
     from xuncha.core.render import PdfUnavailable, render_pdf
 
     try:
         pdfs = [render_pdf(parse_text(text)) for _, text in sample_notices()]
     except PdfUnavailable:
-        return None, None
+        return None, None, None
     pages = sum(len(list(PDFPage.get_pages(io.BytesIO(pdf)))) for pdf in pdfs)
     per_s = rate(lambda: [load_pdf(pdf) for pdf in pdfs], len(pdfs))
-    return per_s, per_s * pages / len(pdfs)
+    chosen = pdf_reader._layout
+    pdf_reader._layout = pdf_reader._pdfminer_layout
+    try:
+        baseline = rate(lambda: [load_pdf(pdf) for pdf in pdfs], len(pdfs))
+    finally:
+        pdf_reader._layout = chosen
+    return per_s, per_s * pages / len(pdfs), baseline
+
+
+def pdf_render_rate(docs: list[NoticeDoc]) -> float | None:
+    from xuncha.core.render import PdfUnavailable, render_pdf
+
+    try:
+        return rate(lambda: [render_pdf(d) for d in docs], len(docs))
+    except PdfUnavailable:
+        return None
+
+
+def notice_import_rates(count: int, baseline_count: int = 5) -> dict:
+    """Sample notices imported per second through the bulk path, and through the screens' services."""
+    import tempfile
+
+    os.environ.setdefault("XUNCHA_DATA_DIR", tempfile.mkdtemp(prefix="xuncha-bench-documents-"))
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xuncha.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from xuncha.ledger.actor import system_actor
+    from xuncha.ledger.models import AuditEvent
+    from xuncha.ledger.services import findings, imports, measures, reuse
+    from xuncha.ledger.services import setup as ledger_setup
+
+    reuse.index_many = lambda texts: None  # the 雷同 index is filled after the commit, not timed here
+    actor = system_actor()
+    team = ledger_setup.get_or_create_team(actor, "区委第四巡察组")
+    docs = [parse_text(text) for _, text in sample_notices()]
+
+    def inspection(number: int):
+        unit = ledger_setup.create_unit(actor, f"社区{number}", kind="community")
+        round_ = ledger_setup.create_round(actor, f"第{number}轮", start=dt.date(2025, 7, 2))
+        return ledger_setup.create_inspection(actor, round_, team, unit, start=dt.date(2025, 7, 2),
+                                              end=dt.date(2025, 8, 10), feedback_date=dt.date(2025, 9, 15))
+
+    targets = [inspection(n) for n in range(count + baseline_count)]
+    audits_before = AuditEvent.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        imports.import_notice(actor, targets[0], docs[0])
+    one = {"queries": len(queries), "audit_records": AuditEvent.objects.count() - audits_before}
+    start = time.perf_counter()
+    for number, target in enumerate(targets[1:count], start=1):
+        imports.import_notice(actor, target, docs[number % len(docs)])
+    bulk = (count - 1) / (time.perf_counter() - start)
+
+    start = time.perf_counter()
+    for number, target in enumerate(targets[count:]):
+        doc = docs[number % len(docs)]
+        plan = imports.notice_plan(target, doc)
+        for item in plan:  # what an import did before: the screens' services, row by row
+            finding = findings.create_finding(actor, target, title=item.title, category=item.category,
+                                              number=item.number)
+            for m in item.measures:
+                measure = measures.create_measure(actor, finding, text=m.text, kind=m.kind, deadline=m.deadline)
+                if m.report:
+                    measures.report_progress(actor, measure, m.report[0], m.report[1])
+    replay = baseline_count / (time.perf_counter() - start)
+    return {"notices_imported_per_s": round(bulk, 1), "baseline_replay_notices_per_s": round(replay, 2),
+            "import_speedup": round(bulk / replay, 1), "import_queries_one_notice": one["queries"],
+            "import_audit_records_one_notice": one["audit_records"]}
 
 
 def main() -> int:
@@ -131,6 +211,8 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="end with one JSON line (always printed)")
     parser.add_argument("--notices", type=int, default=1000)
     parser.add_argument("--rows", type=int, default=20000)
+    parser.add_argument("--imports", type=int, default=200, help="sample notices imported into the ledger")
+    parser.add_argument("--no-imports", action="store_true")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # the goals are for one core
@@ -144,7 +226,8 @@ def main() -> int:
     assert len(book.rows) == args.rows and not book.errors, "the generated ledger must read back whole"
     xlsx_rows_per_s = rate(lambda: read_xlsx(data), args.rows)
     openpyxl_rows_per_s = rate(lambda: openpyxl_rows(data), args.rows, minimum_seconds=1.0)
-    pdf_per_s, pdf_pages_per_s = pdf_rates()
+    pdf_per_s, pdf_pages_per_s, pdfminer_per_s = pdf_rates()
+    pdf_write_per_s = pdf_render_rate(docs[:10])
     result = {
         "parse_per_s": round(parse_per_s, 1), "docx_per_s": round(docx_per_s, 1),
         "xlsx_rows_per_s": round(xlsx_rows_per_s), "notices": len(texts), "ledger_rows": args.rows,
@@ -153,10 +236,17 @@ def main() -> int:
         "xlsx_speedup": round(xlsx_rows_per_s / openpyxl_rows_per_s, 1),
         "pdf_read_per_s": pdf_per_s and round(pdf_per_s, 1),
         "pdf_pages_per_s": pdf_pages_per_s and round(pdf_pages_per_s),
+        "baseline_pdfminer_read_per_s": pdfminer_per_s and round(pdfminer_per_s, 1),
+        "pdf_read_speedup": pdf_per_s and round(pdf_per_s / pdfminer_per_s, 2),
+        "pdf_write_per_s": pdf_write_per_s and round(pdf_write_per_s, 1),
     }
+    if not args.no_imports:
+        result.update(notice_import_rates(args.imports))
     print(f"parse {parse_per_s:.0f}/s · docx {docx_per_s:.1f}/s (python-docx API {docx_api_per_s:.1f}/s) · "
           f"ledger rows {xlsx_rows_per_s:.0f}/s (openpyxl {openpyxl_rows_per_s:.0f}/s) · "
-          f"PDF read {pdf_per_s or 0:.1f} notices/s ({pdf_pages_per_s or 0:.0f} pages/s)",
+          f"PDF read {pdf_per_s or 0:.1f} notices/s ({pdf_pages_per_s or 0:.0f} pages/s; pdfminer "
+          f"{pdfminer_per_s or 0:.1f}/s) · PDF written {pdf_write_per_s or 0:.1f}/s · notices imported "
+          f"{result.get('notices_imported_per_s', 0)}/s (screens {result.get('baseline_replay_notices_per_s', 0)}/s)",
           file=sys.stderr)
     print(json.dumps(result))
     return 0

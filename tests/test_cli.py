@@ -160,12 +160,16 @@ def test_import_previews_then_imports_a_notice_atomically(cast, capsys):
     target = setup.create_inspection(cast.system, round_, cast.team4, cast.tianbao,
                                      feedback_date=dt.date(2026, 3, 1))
     sample = next(SAMPLES.glob("000_*.txt"))
-    call_command("import", str(sample), "--inspection", str(target.pk), "--yes")
+    with pytest.raises(CommandError, match="--accept-mismatch"):  # the notice's dates are 2025's
+        call_command("import", str(sample), "--inspection", str(target.pk), "--yes")
+    assert "不一致：文件中的反馈日期是2025年9月15日" in capsys.readouterr().out
+    assert not Finding.objects.filter(inspection=target).exists()
+    call_command("import", str(sample), "--inspection", str(target.pk), "--yes", "--accept-mismatch")
     out = capsys.readouterr().out
     assert "预览" in out and "已导入 8 个问题" in out
     assert Finding.objects.filter(inspection=target).count() == 8
     with pytest.raises(CommandError, match="已有反馈问题"):
-        call_command("import", str(sample), "--inspection", str(target.pk), "--yes")
+        call_command("import", str(sample), "--inspection", str(target.pk), "--yes", "--accept-mismatch")
     assert Finding.objects.filter(inspection=target).count() == 8
 
 

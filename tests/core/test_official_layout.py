@@ -5,6 +5,8 @@ import datetime as dt
 import io
 import itertools
 import re
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -124,14 +126,21 @@ def parts():
     return _parts(parse_file(SAMPLES[4]))
 
 
-def test_docx_has_a_28_by_22_character_grid(parts):
-    grid = re.search(r'<w:docGrid w:type="linesAndChars" w:linePitch="(\d+)" w:charSpace="(-?\d+)"/>',
-                     parts["word/document.xml"])
+def test_docx_has_22_lines_of_28_characters(parts):
+    body = parts["word/document.xml"]
+    grid = re.search(r'<w:docGrid w:type="lines" w:linePitch="(\d+)"/>', body)
     assert grid
-    pitch_twips, char_space = int(grid[1]), int(grid[2])
+    pitch_twips = int(grid[1])
     assert 225 / 25.4 * 1440 / 23 < pitch_twips <= 225 / 25.4 * 1440 / 22  # 22 lines, not 23
-    char_pt = 16 + char_space / 4096
-    assert 27.9 < (156 / 25.4 * 72) / char_pt < 28.1
+    assert set(re.findall(r'w:line="(\d+)" w:lineRule="exact"', body)) <= {str(pitch_twips), "660"}  # 660: title
+    # Every 3号 run condensed so that 28 characters fit in 156 mm and 29 do not.
+    runs = re.findall(r"<w:rPr>(.*?)</w:rPr>", body)
+    body_runs = [r for r in runs if '<w:sz w:val="32"/>' in r]
+    spacings = {int(s) for r in body_runs for s in re.findall(r'<w:spacing w:val="(-?\d+)"/>', r)}
+    assert len(spacings) == 1 and len(body_runs) == sum('<w:spacing w:val="' in r for r in body_runs)
+    advance = 16 + spacings.pop() / 20
+    block = 156 / 25.4 * 72
+    assert 28 * advance <= block < 29 * advance
 
 
 def test_docx_body_is_justified_and_headings_keep_with_next(parts):
@@ -191,3 +200,27 @@ def test_signature_of_a_long_issuer():
     issuer = "中共深圳市福田区福田街道福华社区委员会"
     indents = signature_indents(issuer, "2025年1月5日")
     assert indents == (2.0, 2.0 + (19 - 6) / 2)  # the date: 3 Chinese + 6 half-width digits
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_the_docx_laid_out_by_libreoffice_has_the_official_geometry(tmp_path):
+    """What an office suite makes of the .docx: 28 characters a line inside the margins, the
+    page number's 一字线 7 mm under the text block, one character in from its edge."""
+    source = tmp_path / "notice.docx"
+    source.write_bytes(render_docx(parse_file(SAMPLES[4])))
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    pages = _rows((tmp_path / "notice.pdf").read_bytes())
+    full = 0
+    for width, height, rows in pages:
+        for row in _body_rows(height, rows):
+            text = "".join(c[4] for c in row)
+            if len(text) == 28 and all(CJK.match(c) for c in text):
+                full += 1
+                assert abs(row[0][0] / MM - 28) <= 1 and abs((width - row[-1][1]) / MM - 26) <= 1, text
+        dashes = [c for row in rows if row[0][2] / MM > 262 for c in row if c[4] == "—"]
+        assert len(dashes) == 2
+        _, bottom, _, top = dashes[0][5]
+        assert abs((height - (top + bottom) / 2) / MM - (297 - 35) - 7) <= 1
+    assert full > 30  # (rows with a fallback font's glyphs sit apart in this measure and are not counted)

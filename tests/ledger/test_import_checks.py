@@ -137,3 +137,41 @@ def test_a_ledgers_evidence_and_remarks_are_stored_and_exported_again(cast, toda
     again = read_xlsx(write_xlsx(selectors.ledger_rows(target))).rows
     assert [(r.evidence, r.remarks) for r in again] == [(m.evidence_note, m.remarks) for m in measures]
     assert AuditEvent.objects.filter(action="ledger.import").count() == 1
+
+
+def _xls_of(rows) -> bytes:
+    """An Excel 97-2003 sheet, made by LibreOffice from an .xlsx (skipped without it)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "ledger.xlsx"
+        source.write_bytes(sheet_bytes(rows))
+        subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{folder}/profile",
+                        "--convert-to", "xls", "--outdir", folder, str(source)],
+                       check=True, capture_output=True, timeout=180)
+        return (Path(folder) / "ledger.xls").read_bytes()
+
+
+LEDGER = [["序号", "反馈问题", "整改措施", "责任单位", "完成时限", "完成情况", "整改结果", "备注"],
+          ["1", "财务管理不规范", "补签合同", "财务室", "2025年12月底", "已补签3份", "已完成", "供应商已盖章"]]
+
+
+def test_an_old_excel_ledger_is_read_through_libreoffice():
+    prepared = imports.preview("台账.xls", _xls_of(LEDGER))
+    assert prepared.errors == [] and prepared.kind == "ledger"
+    row = prepared.book.rows[0]
+    assert (row.measure, row.deadline, row.status, row.remarks) == ("补签合同", dt.date(2025, 12, 31), "done",
+                                                                   "供应商已盖章")
+
+
+def test_without_libreoffice_an_old_ledger_gets_a_chinese_sentence(monkeypatch):
+    from xuncha.core.parse import convert
+
+    monkeypatch.setattr(convert, "soffice", lambda: None)
+    for name in ("台账.xls", "台账.et"):
+        prepared = imports.preview(name, b"\xd0\xcf\x11\xe0 not really")
+        assert prepared.unreadable and "另存为" in prepared.errors[0] and ".xlsx" in prepared.errors[0]

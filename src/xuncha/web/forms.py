@@ -130,7 +130,7 @@ class LookbackForm(StaffForm):
 
 class ImportForm(StaffForm):
     file = forms.FileField(label="通报或台账文件",
-                           help_text="支持 .txt、.docx、.html、.pdf 格式的通报，或 .xlsx 格式的台账")
+                           help_text="支持 .txt、.docx、.html、.pdf 格式的通报，或 .xlsx、.xls 格式的台账")
 
 
 class NoticePartsForm(StaffForm):

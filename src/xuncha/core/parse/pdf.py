@@ -76,7 +76,7 @@ def _text_of(chars: list) -> str:
             continue
         if previous is not None and out:
             gap = char.x0 - previous.x1
-            if gap > 0.25 * char.size:
+            if gap > 0.25 * char.size or (getattr(char, "spaced", False) and gap > 0):
                 out.append(" ")
         out.append(ch)
         previous = char
@@ -99,11 +99,14 @@ class Glyph:
     """What this module needs of a character: its box, size and text (pdfminer's LTChar
     computes much more, and building it was a third of the reading time)."""
 
-    __slots__ = ("size", "text", "x0", "x1", "y0", "y1")
+    __slots__ = ("base", "size", "spaced", "text", "x0", "x1", "y0", "y1")
 
-    def __init__(self, box: tuple[float, float, float, float], size: float, text: str) -> None:
+    def __init__(self, box: tuple[float, float, float, float], size: float, text: str,
+                 base: float | None = None) -> None:
         self.x0, self.y0, self.x1, self.y1 = box
         self.size, self.text = size, text
+        self.base = (box[1] + box[3]) / 2 if base is None else base
+        self.spaced = False  # a space character of the text layer stands before it
 
     def get_text(self) -> str:
         return self.text
@@ -131,11 +134,18 @@ def _chars(container) -> list:
     return out
 
 
+def _level(char) -> float:
+    """Where a character stands: its baseline (a character from a fallback font, with other
+    ascent and descent, stands on the same one), else its box's middle."""
+    base = getattr(char, "base", None)
+    return base if base is not None else (char.y0 + char.y1) / 2
+
+
 def _rows(chars: list) -> list[list]:
-    """Characters grouped into rows: the same vertical middle, within a third of their size."""
+    """Characters grouped into rows: the same baseline, within a third of their size."""
     rows: list[tuple[float, list]] = []
-    for char in sorted(chars, key=lambda c: -(c.y0 + c.y1)):
-        middle = (char.y0 + char.y1) / 2
+    for char in sorted(chars, key=lambda c: -_level(c)):
+        middle = _level(char)
         if rows and abs(rows[-1][0] - middle) < char.size / 3:
             rows[-1][1].append(char)
         else:
@@ -289,7 +299,7 @@ def _device(resources):
             descent = font.get_descent() * fontsize + rise
             x0, y0, x1, y1 = apply_matrix_rect(matrix, (0, descent, adv, descent + fontsize))
             box = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
-            self.cur_item.add(Glyph(box, box[3] - box[1], text))
+            self.cur_item.add(Glyph(box, box[3] - box[1], text, matrix[3] * rise + matrix[5]))
             return adv
 
     return GlyphAggregator(resources, laparams=None)
@@ -320,6 +330,8 @@ def _pdfium_pages(document, ctypes, raw) -> list[GlyphPage]:
     # Bound once: the loop below runs for every character of every page.
     loose_box, char_matrix, font_size, generated = (raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetMatrix,
                                                     raw.FPDFText_GetFontSize, raw.FPDFText_IsGenerated)
+    origin, x, y = raw.FPDFText_GetCharOrigin, ctypes.c_double(), ctypes.c_double()
+    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
     try:
         for index in range(len(document)):
             page = document[index]
@@ -331,8 +343,15 @@ def _pdfium_pages(document, ctypes, raw) -> list[GlyphPage]:
             text = buffer.raw[:count * 2].decode("utf-16-le", errors="replace")
             glyphs = GlyphPage()
             glyphs.height = page.get_height()
+            spaced = False
             for position, char in enumerate(text):
-                if char.isspace() or generated(handle, position) == 1 or not loose_box(handle, position, rect_ref):
+                if char.isspace():
+                    # A space between characters (written, or one PDFium saw in the gap between two
+                    # words; not a line end) keeps its place even when condensed text leaves less of
+                    # a gap than a space usually does.
+                    spaced = spaced or char == " "
+                    continue
+                if generated(handle, position) == 1 or not loose_box(handle, position, rect_ref):
                     continue
                 # pdfminer's box: from the descent up by the font size (the loose box's height is
                 # the font's ascent plus descent, 1.44 em in Noto CJK, not its size), the size
@@ -340,7 +359,10 @@ def _pdfium_pages(document, ctypes, raw) -> list[GlyphPage]:
                 char_matrix(handle, position, matrix_ref)
                 size = font_size(handle, position) * abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
                 bottom = min(rect.bottom, rect.top)
-                glyphs.append(Glyph((rect.left, bottom, rect.right, bottom + size), size, char))
+                origin(handle, position, x_ref, y_ref)
+                glyph = Glyph((rect.left, bottom, rect.right, bottom + size), size, char, y.value)
+                glyph.spaced, spaced = spaced, False
+                glyphs.append(glyph)
             pages.append(glyphs)
             text_page.close()
             page.close()

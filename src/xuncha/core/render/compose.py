@@ -1,8 +1,9 @@
 """A notice composed from structured parts (the ledger's findings and counts, the free parts
 people write), and those free parts read back from a composed or parsed notice.
 
-The composed text is parsed again, so the NoticeDoc that is stored has text and spans like any
-imported notice, and every renderer lays it out the same way.
+The composed NoticeDoc has text and spans like any imported notice, so every renderer lays it
+out the same way; its spans are known as the text is written (the ledger's findings, claims and
+dates are the truth, not what a parser would read back from them).
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from dataclasses import replace as dc_replace
 
 from xuncha.core import privacy
-from xuncha.core.document import Contacts, NoticeDoc
+from xuncha.core.document import Contacts, DocSection, NoticeDoc
 from xuncha.core.parse import parse_text
 from xuncha.core.parse.structure import split_lines
-from xuncha.core.render.outline import Outline, claims_paragraph, standard_blocks
+from xuncha.core.render.outline import INVITATION, Outline, claim_sentence, claims_paragraph, standard_blocks
 from xuncha.core.render.text import text_of
 from xuncha.core.vocabulary import default_title
 
@@ -42,7 +44,43 @@ def compose(doc: NoticeDoc, parts: FreeParts) -> NoticeDoc:
     blocks = standard_blocks(base, overview=parts.overview, plans=parts.plans)
     title = doc.title or default_title(doc.round)
     text = text_of(Outline(title=title, blocks=blocks, issuer=doc.issuer, date=doc.notice_date))
-    return parse_text(text, source=doc.source)
+    # Where each block's line lies in the text: text_of writes the title, a blank line, then one
+    # line a block.
+    spans, at = [], len(title) + 2
+    for block in blocks:
+        spans.append((at, at + len(block.plain())))
+        at = spans[-1][1] + 1
+    findings = [dc_replace(f) for f in doc.findings]
+    for index, item in enumerate(findings):
+        mine = [span for block, span in zip(blocks, spans, strict=True) if block.finding == index]
+        item.span = (mine[0][0], mine[-1][1]) if mine else (0, 0)
+    sections = []
+    for number, block in enumerate(blocks):
+        if block.section is None:
+            continue
+        depth = len(block.section)
+        end = number + 1
+        # A section ends at the next heading of its level or above: a section's, or a finding's
+        # numbered at that level (（二）丙问题 after the category （一）), or at the closing lines.
+        while end < len(blocks) and not (blocks[end].section and len(blocks[end].section) <= depth) \
+                and not (blocks[end].finding is not None and len(findings[blocks[end].finding].path) <= depth) \
+                and not blocks[end].text.startswith(INVITATION):
+            end += 1
+        sections.append(DocSection(path=list(block.section), heading=block.heading,
+                                   span=(spans[number][0], spans[end - 1][1])))
+    claims = [dc_replace(c) for c in doc.claims]
+    if claims:
+        paragraph = claims_paragraph(claims)
+        at = text.find(paragraph)
+        cursor = at
+        for number, claim in enumerate(claims):
+            sentence = claim_sentence(claim)
+            start = text.find(sentence, cursor)
+            claim.span = (at if number == 0 else start, start + len(sentence))
+            cursor = start + len(sentence)
+    return NoticeDoc(**{**base.__dict__, "text": text, "title": title, "findings": findings,
+                        "sections": sorted(sections, key=lambda s: s.span), "claims": claims,
+                        "warnings": []})
 
 
 def masked(mask: str) -> str:

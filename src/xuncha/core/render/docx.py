@@ -1,22 +1,27 @@
 """NoticeDoc → .docx in the GB/T 9704-2012 layout (党政机关公文格式).
 
 A4; margins 37 mm top, 35 mm bottom, 28 mm left, 26 mm right (a 156 × 225 mm text block);
-a character grid of 28 characters × 22 lines (w:docGrid: 3号 characters drawn 15.79 pt apart,
-lines 28.95 pt apart); title 2号 方正小标宋简体 centred, broken between words; body 3号
-仿宋_GB2312, justified; headings 一、 黑体 and （一） 楷体_GB2312 on the heading itself (the
-sentence that follows it is 仿宋), kept with the next paragraph; issuer and date as §7.3.5.2
-lays them out for an unsealed document; page numbers "— 1 —" in 4号 宋体, the 一字线 7 mm
-under the text block, odd pages right and even pages left, one character in from the edge.
+22 lines × 28 characters: a line grid (w:docGrid, lines 28.95 pt apart) and 3号 characters
+condensed by 0.5 pt (15.5 pt each: 28 fit in 156 mm, 29 do not). Not Word's character grid
+(linesAndChars with a negative charSpace): LibreOffice gives every character two cells of such
+a grid, 14 a line, and a notice must print the same from Word, WPS and LibreOffice.
+Title 2号 方正小标宋简体 centred, broken between words; body 3号 仿宋_GB2312, justified, no
+punctuation hanging past the margin; headings 一、 黑体 and （一） 楷体_GB2312 on the heading
+itself (the sentence that follows it is 仿宋), kept with the next paragraph; issuer and date
+as §7.3.5.2 lays them out for an unsealed document; page numbers "— 1 —" in 4号 宋体, the
+一字线 7 mm under the text block, odd pages right and even pages left, one character in.
 
 The East-Asian font is set on every run (w:rFonts w:eastAsia): without it Word and WPS fall
-back to a Latin font for Chinese text. The package is finished by hand (`_finish`): the fonts
-declared in the font table, the language zh-CN, true document properties, and none of the
-python-docx template's leftovers (its 2013 dates, "Microsoft Macintosh Word", a blank thumbnail).
+back to a Latin font for Chinese text. The package every notice shares is made once and
+finished by hand (`_skeleton`): the fonts declared in the font table, the language zh-CN, and
+none of the python-docx template's leftovers (its 2013 dates, "Microsoft Macintosh Word", a
+blank thumbnail); each notice's properties are its own (created = the notice date, author =
+the issuer).
 """
-
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 import zipfile
@@ -40,11 +45,13 @@ HEADING_FONTS = {1: H1_FONT, 2: H2_FONT, 3: BODY_FONT, 4: BODY_FONT}
 
 # The text block: 156 mm wide (8844 twips), 225 mm high (12756 twips).
 BLOCK_WIDTH_TWIPS = 156 / 25.4 * 1440
-CHAR_TWIPS = BLOCK_WIDTH_TWIPS / 28  # 315.9 twips = 15.79 pt: 28 characters a line
+CHAR_TWIPS = BLOCK_WIDTH_TWIPS / 28  # 315.9 twips = 15.79 pt: the width a character may take
 LINE_TWIPS = 579  # 28.95 pt: 22 lines in 225 mm (23 would need 29.0 pt × 23 > 225 mm)
-# Word's grid: the character pitch is the Normal font size plus charSpace/4096 pt.
-CHAR_SPACE = round((CHAR_TWIPS / 20 - BODY_SIZE.pt) * 4096)
-DOC_GRID = f'<w:docGrid w:type="linesAndChars" w:linePitch="{LINE_TWIPS}" w:charSpace="{CHAR_SPACE}"/>'
+DOC_GRID = f'<w:docGrid w:type="lines" w:linePitch="{LINE_TWIPS}"/>'
+# Twentieths of a point: 16 pt characters drawn 15.5 pt apart, 28 to a line with 8 pt to spare
+# (justification spreads it). LibreOffice squeezes a comma that ends a full line into the spare
+# width when there is half a character of it, and leaves the comma out of its PDFs when not.
+CONDENSED = -10
 # Page number: the footer's line (exactly 14 pt) has its 一字线 at mid-height, 7 mm under the block.
 FOOTER_MM = 35 - 7 - PAGE_SIZE.pt * 25.4 / 72 / 2
 LANG = '<w:lang w:val="zh-CN" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
@@ -64,8 +71,9 @@ def _font(run, name: str, size, bold: bool = False) -> None:
 # object API cost more than everything else together (about 25 ms a notice).
 def _rpr(font: str, size: Pt, bold: bool = False) -> str:
     half_points = int(size.pt * 2)
+    spacing = f'<w:spacing w:val="{CONDENSED}"/>' if size == BODY_SIZE else ""
     return (f'<w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}"/>'
-            f'{"<w:b/><w:bCs/>" if bold else ""}<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>'
+            f'{"<w:b/><w:bCs/>" if bold else ""}{spacing}<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>'
             f"{LANG}</w:rPr>")
 
 
@@ -79,7 +87,9 @@ def _ppr(line: int = LINE_TWIPS, indent: bool = True, align: str | None = "both"
     indents = f"<w:ind {' '.join(ind)}/>" if ind else ""
     justify = f'<w:jc w:val="{align}"/>' if align else ""
     off_grid = "" if grid else '<w:snapToGrid w:val="0"/>'
-    return (f'<w:pPr>{"<w:keepNext/>" if keep_next else ""}{off_grid}'
+    # No punctuation hanging past the margin: LibreOffice leaves a hanging mark out of its PDFs.
+    # (Children in the schema's order: Word refuses a file whose pPr is out of order.)
+    return (f'<w:pPr>{"<w:keepNext/>" if keep_next else ""}<w:overflowPunct w:val="0"/>{off_grid}'
             f'<w:spacing w:before="0" w:after="0" w:line="{line}" w:lineRule="exact"/>'
             f"{indents}{justify}</w:pPr>")
 
@@ -219,37 +229,61 @@ THUMBNAIL_REL = re.compile(rb'<Relationship [^>]*metadata/thumbnail"[^>]*/>|<Rel
 TEMPLATE_LANG = re.compile(rb'<w:lang w:val="[^"]*" w:eastAsia="[^"]*"( w:bidi="[^"]*")?/>')
 
 
-def _finish(data: bytes, plan: Outline) -> bytes:
-    """The saved package with its properties, fonts and language made true."""
-    source = zipfile.ZipFile(io.BytesIO(data))
+WITH_EFFECTS = re.compile(rb'<Relationship [^>]*stylesWithEffects[^>]*/>|<Override [^>]*stylesWithEffects[^>]*/>')
+BODY_END = "<w:sectPr"
+
+
+@functools.lru_cache(maxsize=1)
+def _skeleton() -> tuple[tuple[str, bytes], ...]:
+    """The package every notice shares (styles, settings, footers, section), made once through
+    python-docx and finished by hand: the fonts declared, zh-CN, and none of the template's
+    leftovers (its core properties, "Microsoft Macintosh Word", a blank thumbnail, Word 2010's
+    stylesWithEffects copy of the styles). Each notice then only writes its body and properties:
+    opening and saving the template through python-docx was most of the time of a notice."""
+    document = Document()
+    _setup(document)
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            name = info.filename
-            if name == "docProps/thumbnail.jpeg":
+    document.save(out)
+    parts = []
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as source:
+        for name in source.namelist():
+            if name in ("docProps/thumbnail.jpeg", "word/stylesWithEffects.xml"):
                 continue
             body = source.read(name)
             if name == "_rels/.rels":
                 body = THUMBNAIL_REL.sub(b"", body)
-            elif name == "docProps/core.xml":
-                body = _core(plan)
+            elif name in ("word/_rels/document.xml.rels", "[Content_Types].xml"):
+                body = WITH_EFFECTS.sub(b"", body)
             elif name == "docProps/app.xml":
                 body = APP
             elif name == "word/fontTable.xml":
                 body = _font_table()
-            elif name in ("word/styles.xml", "word/stylesWithEffects.xml"):
+            elif name == "word/styles.xml":
                 body = TEMPLATE_LANG.sub(LANG.encode(), body)
             elif name == "word/settings.xml":
                 body = re.sub(rb'<w:themeFontLang [^>]*/>', b'<w:themeFontLang w:val="zh-CN" w:eastAsia="zh-CN"/>',
                               body)
-            target.writestr(zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0)), body,
-                            compress_type=zipfile.ZIP_DEFLATED)
+            parts.append((name, body))
+    return tuple(parts)
+
+
+def _package(plan: Outline, body: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
+        for name, part in _skeleton():
+            if name == "docProps/core.xml":
+                part = _core(plan)
+            elif name == "word/document.xml":
+                text = part.decode("utf-8")
+                at = text.rindex(BODY_END)
+                start = text.index(">", text.index("<w:body")) + 1
+                part = (text[:start] + body + text[at:]).encode("utf-8")
+            target.writestr(zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0)), part,
+                            compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
     return out.getvalue()
 
 
 def docx_of(plan: Outline) -> bytes:
-    document = Document()
-    _setup(document)
     # A letter's 发文字号 above the title and its 主送机关 under it (notices have neither).
     paragraphs = [_p(_run(plan.number), indent=False, align="center"), _p()] if plan.number else []
     paragraphs += [_title(plan.title), _p()]  # one blank line under the title
@@ -260,14 +294,7 @@ def docx_of(plan: Outline) -> bytes:
     if signature and plan.blocks:
         paragraphs[-1] = _block(plan.blocks[-1], keep_next=True)
     paragraphs += signature
-    body = document.element.body
-    fragment = parse_xml(f"<w:body {nsdecls('w')}>{''.join(paragraphs)}</w:body>")
-    anchor = body.sectPr
-    for element in list(fragment):
-        anchor.addprevious(element)
-    out = io.BytesIO()
-    document.save(out)
-    return _finish(out.getvalue(), plan)
+    return _package(plan, "".join(paragraphs))
 
 
 def render_docx(doc: NoticeDoc) -> bytes:

@@ -39,6 +39,11 @@ class Block:
     level: int = 0
     label: str | None = None  # "整改结果" … : shown in bold before the text
     rest: str = ""  # body text run on after a heading ("1.标题。" + "具体表现……")
+    # What the block belongs to, for a notice composed from the ledger (its spans are known as it
+    # is written): the index of its finding, or the path and heading of the section it opens.
+    finding: int | None = None
+    section: list[str] | None = None
+    heading: str = ""
 
     def plain(self) -> str:
         return f"{self.label}：{self.text}" if self.label else self.text + self.rest
@@ -91,14 +96,17 @@ def layout_of(doc: NoticeDoc) -> str:
 def finding_blocks(findings: list[DocFinding], layout: str) -> list[Block]:
     blocks: list[Block] = []
     current_category: tuple | None = None
-    for item in findings:
+    starts: list[tuple[int, int]] = []  # (first block, finding index)
+    for index, item in enumerate(findings):
         path = item.path or []
         marker = path[-1] if path else ""
         if len(path) >= 3 or (len(path) == 2 and item.category):
             key = (tuple(path[:2]), item.category)
             if key != current_category and item.category:
-                blocks.append(Block(f"{path[1]}{item.category}", level=2))
+                blocks.append(Block(f"{path[1]}{item.category}", level=2, section=list(path[:2]),
+                                    heading=item.category))
             current_category = key
+        starts.append((len(blocks), index))
         description = [line for line in (item.description or "").split("\n") if line.strip()]
         labelled = bool(item.status or item.status_text or item.measures or item.effects)
         if description and not labelled:
@@ -131,6 +139,13 @@ def finding_blocks(findings: list[DocFinding], layout: str) -> list[Block]:
             blocks.append(Block(_items(item.measures), label=label))
         if item.effects:
             blocks.append(Block(_items(item.effects), label=EFFECTS_LABEL))
+    firsts = {first for first, _ in starts}
+    for first, index in starts:
+        position = first
+        while position < len(blocks) and blocks[position].section is None and \
+                (position == first or position not in firsts):
+            blocks[position].finding = index
+            position += 1
     return blocks
 
 
@@ -183,14 +198,15 @@ def standard_blocks(doc: NoticeDoc, overview: list[str] | None = None, plans: li
     first = doc.findings[0].path[0] if doc.findings and doc.findings[0].path else ""
     part = first if parse_cn_number(first) else ("二" if doc.claims or overview else "一")
     if part != "一" or doc.claims or overview:
-        blocks.append(Block("一、整改工作总体情况", level=1))
+        blocks.append(Block("一、整改工作总体情况", level=1, section=["一"], heading="整改工作总体情况"))
         blocks.extend(Block(text) for text in overview or ([] if doc.claims else [OVERVIEW]))
         if doc.claims:
             blocks.append(Block(claims_paragraph(doc.claims)))
-    blocks.append(Block(f"{part}、反馈问题整改情况", level=1))
+    blocks.append(Block(f"{part}、反馈问题整改情况", level=1, section=[part], heading="反馈问题整改情况"))
     blocks.extend(finding_blocks(doc.findings, layout_of(doc)))
     if plans:
-        blocks.append(Block(f"{cn_number(parse_cn_number(part) + 1)}、下一步工作打算", level=1))
+        following = cn_number(parse_cn_number(part) + 1)
+        blocks.append(Block(f"{following}、下一步工作打算", level=1, section=[following], heading="下一步工作打算"))
         blocks.extend(Block(text) for text in plans)
     contacts = doc.contacts
     if contacts.any():

@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 STAGED = "imports"  # the storage kind of uploads waiting for confirmation
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 LEDGER_SUFFIXES = {".xlsx", ".xlsm"}
+OLD_LEDGER_SUFFIXES = {".xls", ".et"}  # Excel 97-2003 and WPS sheets: through LibreOffice's .xlsx
 
 
 EMPTY_ONLY = "该巡察已有反馈问题；为避免重复，请导入到新的巡察安排中。"
@@ -91,6 +92,14 @@ class Preview:
 def preview(name: str, data: bytes) -> Preview:
     """Read an uploaded file; never raises for bad input, the errors are in the preview."""
     suffix = Path(name).suffix.lower()
+    if suffix in OLD_LEDGER_SUFFIXES:
+        from xuncha.core.parse import convert
+
+        try:
+            data = convert.convert(data, suffix)
+        except convert.ConvertRefused as exc:
+            return Preview(name, "ledger", errors=[exc.message])
+        suffix = ".xlsx"
     if suffix in LEDGER_SUFFIXES:
         try:
             book = read_xlsx(data)
