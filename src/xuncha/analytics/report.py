@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.db.models import F, Sum
@@ -27,11 +28,16 @@ TOP_UNITS = 15
 WEEKS = 12
 
 
+@lru_cache(maxsize=1)
+def _finding_list() -> str:
+    return reverse("findings")
+
+
 def drill_url(**filters) -> str:
     """The list behind a bar: the finding list, filtered (docs/analytics.md: the measure list's
     filters use the same names, so switching the target is this one function)."""
     query = {k: v for k, v in filters.items() if v not in (None, "")}
-    return f"{reverse('findings')}?{urlencode(query)}"
+    return f"{_finding_list()}?{urlencode(query)}"
 
 
 @dataclass
@@ -108,9 +114,9 @@ class Rows:
     def round_ids(self):
         return scoped(self.actor).values("round_id").distinct()
 
-    def groups(self):
-        return self.base.values("round_id", "team_id", "category").annotate(
-            **{f"s_{name}": Sum(name) for name in COUNTS}).order_by()
+    def table(self):
+        """Rows carrying the COUNTS columns, to be summed per round, team and category."""
+        return self.base
 
     def units(self, order: str, limit: int) -> list[dict]:
         overdue = sum((F(b[0]) for b in AGE_BUCKETS[1:]), F(AGE_BUCKETS[0][0]))
@@ -138,13 +144,9 @@ class Totals(Rows):
     def round_ids(self):
         return TeamTotal.objects.values("round_id").distinct()
 
-    def groups(self):
+    def table(self):
         rows = TeamTotal.objects.all()
-        if self.round_id:
-            rows = rows.filter(round_id=self.round_id)
-        return [{"round_id": r["round_id"], "team_id": r["team_id"], "category": r["category"],
-                 **{f"s_{name}": r[name] for name in COUNTS}}
-                for r in rows.values("round_id", "team_id", "category", *COUNTS)]
+        return rows.filter(round_id=self.round_id) if self.round_id else rows
 
     def units(self, order: str, limit: int) -> list[dict]:
         rows = UnitTotal.objects.filter(round_id=self.round_id or ALL_ROUNDS, **{f"{order}__gt": 0})
@@ -169,10 +171,14 @@ def _completion_chart(key: str, title: str, axis: str, groups: dict, names: dict
     return chart
 
 
-def _add(target: dict, key, row: dict) -> None:
-    sums = target.setdefault(key, dict.fromkeys(COUNTS, 0))
-    for name in COUNTS:
-        sums[name] += row[f"s_{name}"] or 0
+def _sums() -> dict:
+    return {f"s_{name}": Sum(name) for name in COUNTS}
+
+
+def _per(table, field: str) -> dict:
+    """COUNTS summed per value of `field`, in the database (a few thousand rows at most)."""
+    return {row[field]: {name: row[f"s_{name}"] or 0 for name in COUNTS}
+            for row in table.values(field).annotate(**_sums()).order_by()}
 
 
 def build(actor: Actor, round_id: int | None = None, totals_for_all: bool = True) -> Report:
@@ -186,17 +192,10 @@ def build(actor: Actor, round_id: int | None = None, totals_for_all: bool = True
     round_ = next((r for r in rounds if r.pk == round_id), None)
     rid = round_.pk if round_ else None
     source = kind(actor, rid)
-    # One pass over the groups gives the round, team and category charts and the totals.
-    by_round: dict = {}
-    by_team: dict = {}
-    by_category: dict = {}
-    totals = dict.fromkeys(COUNTS, 0)
-    for row in source.groups():
-        _add(by_round, row["round_id"], row)
-        _add(by_team, row["team_id"], row)
-        _add(by_category, row["category"], row)
-        for name in COUNTS:
-            totals[name] += row[f"s_{name}"] or 0
+    table = source.table()
+    by_round, by_team, by_category = _per(table, "round_id"), _per(table, "team_id"), _per(table, "category")
+    summed = table.aggregate(**_sums())
+    totals = {name: summed[f"s_{name}"] or 0 for name in COUNTS}
     team_names = dict(Team.objects.filter(pk__in=list(by_team)).values_list("pk", "name"))
     charts = [
         _completion_chart("rounds", "各轮次整改完成率", "轮次", by_round, {r.pk: r.name for r in rounds},
