@@ -102,6 +102,16 @@ def scoped(actor: Actor, model=Summary):
     return model.objects.filter(permissions.scope_filter(actor, "view_analytics", via="inspection__"))
 
 
+def _sums() -> dict:
+    return {f"s_{name}": Sum(name) for name in COUNTS}
+
+
+def _per(table, field: str) -> dict:
+    """COUNTS summed per value of `field`, in the database (a few thousand rows at most)."""
+    return {row[field]: {name: row[f"s_{name}"] or 0 for name in COUNTS}
+            for row in table.values(field).annotate(**_sums()).order_by()}
+
+
 class Rows:
     """Where a scoped view reads: the summary rows of the inspections it may see, grouped here."""
 
@@ -114,9 +124,19 @@ class Rows:
     def round_ids(self):
         return scoped(self.actor).values("round_id").distinct()
 
-    def table(self):
-        """Rows carrying the COUNTS columns, to be summed per round, team and category."""
-        return self.base
+    def sums(self) -> tuple[dict, dict, dict, dict]:
+        """COUNTS per round, per team, per category and in total: one grouped query over the
+        scope's few summary rows, added up here."""
+        per: tuple[dict, dict, dict] = ({}, {}, {})
+        totals = dict.fromkeys(COUNTS, 0)
+        for row in self.base.values("round_id", "team_id", "category").annotate(**_sums()).order_by():
+            for target, key in zip(per, (row["round_id"], row["team_id"], row["category"]), strict=True):
+                sums = target.setdefault(key, dict.fromkeys(COUNTS, 0))
+                for name in COUNTS:
+                    sums[name] += row[f"s_{name}"] or 0
+            for name in COUNTS:
+                totals[name] += row[f"s_{name}"] or 0
+        return (*per, totals)
 
     def units(self, order: str, limit: int) -> list[dict]:
         overdue = sum((F(b[0]) for b in AGE_BUCKETS[1:]), F(AGE_BUCKETS[0][0]))
@@ -144,9 +164,14 @@ class Totals(Rows):
     def round_ids(self):
         return TeamTotal.objects.values("round_id").distinct()
 
-    def table(self):
-        rows = TeamTotal.objects.all()
-        return rows.filter(round_id=self.round_id) if self.round_id else rows
+    def sums(self) -> tuple[dict, dict, dict, dict]:
+        """The same sums, in the database over the team totals (about 1,600 rows)."""
+        table = TeamTotal.objects.all()
+        if self.round_id:
+            table = table.filter(round_id=self.round_id)
+        summed = table.aggregate(**_sums())
+        return (_per(table, "round_id"), _per(table, "team_id"), _per(table, "category"),
+                {name: summed[f"s_{name}"] or 0 for name in COUNTS})
 
     def units(self, order: str, limit: int) -> list[dict]:
         rows = UnitTotal.objects.filter(round_id=self.round_id or ALL_ROUNDS, **{f"{order}__gt": 0})
@@ -171,16 +196,6 @@ def _completion_chart(key: str, title: str, axis: str, groups: dict, names: dict
     return chart
 
 
-def _sums() -> dict:
-    return {f"s_{name}": Sum(name) for name in COUNTS}
-
-
-def _per(table, field: str) -> dict:
-    """COUNTS summed per value of `field`, in the database (a few thousand rows at most)."""
-    return {row[field]: {name: row[f"s_{name}"] or 0 for name in COUNTS}
-            for row in table.values(field).annotate(**_sums()).order_by()}
-
-
 def build(actor: Actor, round_id: int | None = None, totals_for_all: bool = True) -> Report:
     """The page's figures. The office and the supervisor read the province totals; everyone
     else (and `totals_for_all=False`) sums the summary rows of the inspections in scope."""
@@ -192,10 +207,7 @@ def build(actor: Actor, round_id: int | None = None, totals_for_all: bool = True
     round_ = next((r for r in rounds if r.pk == round_id), None)
     rid = round_.pk if round_ else None
     source = kind(actor, rid)
-    table = source.table()
-    by_round, by_team, by_category = _per(table, "round_id"), _per(table, "team_id"), _per(table, "category")
-    summed = table.aggregate(**_sums())
-    totals = {name: summed[f"s_{name}"] or 0 for name in COUNTS}
+    by_round, by_team, by_category, totals = source.sums()
     team_names = dict(Team.objects.filter(pk__in=list(by_team)).values_list("pk", "name"))
     charts = [
         _completion_chart("rounds", "各轮次整改完成率", "轮次", by_round, {r.pk: r.name for r in rounds},
