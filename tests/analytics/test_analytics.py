@@ -185,3 +185,11 @@ def test_the_province_totals_follow_every_change_and_match_the_summed_rows(today
     summaries.rebuild(today)
     assert _report_numbers(report.build(admin)) == incremental
     assert incremental["repeats"][0] == ["天宝社区"]
+
+
+def test_the_unit_sees_a_proposed_repeat_but_only_the_team_decides(today, login, cast):
+    later = setup.create_round(cast.system, "2026年区委第一轮巡察", start=dt.date(2026, 3, 1))
+    ins = setup.create_inspection(cast.system, later, cast.team2, cast.tianbao)
+    new = findings.create_finding(cast.system, ins, "“第一议题”制度执行不到位")
+    html = login("editor").get(reverse("finding", args=[new.pk])).content.decode()
+    assert "疑似屡查屡犯" in html and "确认屡查屡犯" not in html
