@@ -59,6 +59,7 @@ class Chart:
     series: list[Series] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
     percent: bool = False
+    note: str = ""  # shown instead of an empty chart
 
     def rows(self) -> list[tuple[str, list[float], str]]:
         return [(c, [s.data[i] for s in self.series], self.links[i] if self.links else "")
@@ -68,7 +69,8 @@ class Chart:
         """The table view's rows as HTML, built here: a template loop over a few hundred rows
         cost more than every query of the page."""
         if not self.categories:
-            return format_html('<tr><td colspan="{}" class="muted">暂无数据。</td></tr>', len(self.series) + 2)
+            return format_html('<tr><td colspan="{}" class="muted">{}</td></tr>', len(self.series) + 2,
+                               self.note or "暂无数据。")
         cells = "".join(
             format_html('<tr><th scope="row">{}</th>{}<td>{}</td></tr>', label,
                         format_html_join("", "<td>{}</td>", ((v,) for v in values)),
@@ -78,7 +80,7 @@ class Chart:
 
     def spec(self) -> dict:
         return {"key": self.key, "title": self.title, "categories": self.categories, "links": self.links,
-                "percent": self.percent,
+                "percent": self.percent, "note": self.note,
                 "series": [{"name": s.name, "data": s.data, "stack": s.stack, "type": s.kind}
                            for s in self.series]}
 
@@ -162,6 +164,11 @@ class Rows:
                  **{b[0]: r[f"s_{b[0]}"] for b in AGE_BUCKETS}}
                 for r in rows.filter(**{f"{key}__gt": 0}).order_by(f"-{key}", "unit_id")[:limit]]
 
+    def unit_completion(self) -> list[dict] | None:
+        """Findings and finished findings per unit (None: too many units to rank per request)."""
+        rows = self.base.values("unit_id").annotate(findings=Sum("findings"), finished=Sum("finished"))
+        return list(rows.filter(findings__gt=0).order_by())
+
     def weeks(self, first: dt.date) -> dict[dt.date, int]:
         rows = scoped(self.actor, WeekCount).filter(week__gte=first)
         if self.round_id:
@@ -191,6 +198,13 @@ class Totals(Rows):
         rows = UnitTotal.objects.filter(round_id=self.round_id or ALL_ROUNDS, **{f"{order}__gt": 0})
         return list(rows.order_by(f"-{order}", "unit_id").values(
             "unit_id", "overdue", "repeats", *(b[0] for b in AGE_BUCKETS))[:limit])
+
+    def unit_completion(self) -> list[dict] | None:
+        if not self.round_id:  # every unit of the province: shown per round only
+            return None
+        rows = Summary.objects.filter(round_id=self.round_id).values("unit_id").annotate(
+            findings=Sum("findings"), finished=Sum("finished"))
+        return list(rows.filter(findings__gt=0).order_by())
 
     def weeks(self, first: dt.date) -> dict[dt.date, int]:
         rows = WeekTotal.objects.filter(round_id=self.round_id or ALL_ROUNDS, week__gte=first)
@@ -230,6 +244,7 @@ def build(actor: Actor, round_id: int | None = None, totals_for_all: bool = True
                           lambda g: drill_url(round=rid, category=g)),
         _completion_chart("teams", "各巡察组整改完成率", "巡察组", by_team, team_names,
                           lambda g: drill_url(round=rid, team=g)),
+        _unit_completion(source.unit_completion(), rid),
         _unit_overdue(source.units("overdue", TOP_UNITS), rid),
         _ageing(totals, rid),
         _colours(totals, rid),
@@ -244,6 +259,19 @@ def build(actor: Actor, round_id: int | None = None, totals_for_all: bool = True
 
 def _unit_names(ids) -> dict[int, str]:
     return dict(Unit.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
+
+
+def _unit_completion(rows: list[dict] | None, rid) -> Chart:
+    chart = Chart("unit_completion", f"整改完成率最低的单位（前{TOP_UNITS}个）", "单位", percent=True)
+    if rows is None:
+        chart.note = "全省单位较多，请先选择一个巡察轮次。"
+        return chart
+    rows = sorted(rows, key=lambda r: (r["finished"] / r["findings"], -r["findings"], r["unit_id"]))[:TOP_UNITS]
+    names = _unit_names(r["unit_id"] for r in rows)
+    chart.categories = [names.get(r["unit_id"], str(r["unit_id"])) for r in rows]
+    chart.series = [Series("完成率 %", [rate(r["finished"], r["findings"]) for r in rows])]
+    chart.links = [drill_url(round=rid, unit=r["unit_id"]) for r in rows]
+    return chart
 
 
 def _unit_overdue(rows: list[dict], rid) -> Chart:
