@@ -18,7 +18,8 @@
       };
     }
     var horizontal = spec.categories.length > 6 && spec.series[0].type === "bar";
-    var category = { type: "category", data: spec.categories, axisLabel: { interval: 0, width: 110, overflow: "truncate" } };
+    var category = { type: "category", data: spec.categories,
+      axisLabel: { interval: horizontal ? 0 : "auto", hideOverlap: true, width: 110, overflow: "truncate" } };
     var value = { type: "value", max: spec.percent ? 100 : null };
     return {
       tooltip: { trigger: "axis" },
