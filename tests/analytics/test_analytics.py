@@ -62,6 +62,9 @@ def test_a_unit_overdue_bar_links_to_the_findings_behind_it(today, login, cast):
     data = report.build(cast.actor("supervisor"))
     units = data.chart("units")
     assert units.categories == ["天宝社区"]
+    assert data.chart("unit_completion").categories == []  # all rounds: choose a round first
+    by_round = report.build(cast.actor("supervisor"), cast.inspection.round_id).chart("unit_completion")
+    assert sorted(by_round.categories) == ["天宝社区", "建设社区"]
     response = login("supervisor").get(units.links[0])
     html = response.content.decode()
     assert "第一议题" in html and "财务管理不规范" not in html
@@ -180,8 +183,19 @@ def test_the_province_totals_follow_every_change_and_match_the_summed_rows(today
     findings.create_finding(cast.system, ins, "“第一议题”制度执行不到位", previous=cast.finding)
     for round_id in (None, cast.inspection.round_id, later.pk):
         fast = _report_numbers(report.build(admin, round_id))
-        assert fast == _report_numbers(report.build(admin, round_id, totals_for_all=False))
+        slow = _report_numbers(report.build(admin, round_id, totals_for_all=False))
+        if round_id is None:  # the province's units are ranked per round only
+            assert fast.pop("unit_completion") == ([], []) and slow.pop("unit_completion")
+        assert fast == slow
     incremental = _report_numbers(report.build(admin))
     summaries.rebuild(today)
     assert _report_numbers(report.build(admin)) == incremental
     assert incremental["repeats"][0] == ["天宝社区"]
+
+
+def test_the_unit_sees_a_proposed_repeat_but_only_the_team_decides(today, login, cast):
+    later = setup.create_round(cast.system, "2026年区委第一轮巡察", start=dt.date(2026, 3, 1))
+    ins = setup.create_inspection(cast.system, later, cast.team2, cast.tianbao)
+    new = findings.create_finding(cast.system, ins, "“第一议题”制度执行不到位")
+    html = login("editor").get(reverse("finding", args=[new.pk])).content.decode()
+    assert "疑似屡查屡犯" in html and "确认屡查屡犯" not in html

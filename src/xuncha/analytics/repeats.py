@@ -35,10 +35,17 @@ def _earlier(finding: Finding):
     return earlier
 
 
-def proposals(finding: Finding) -> list[Proposal]:
-    """Proposed repeats not yet answered, best first (the confirmed one is `finding.previous`)."""
+def proposals(actor: Actor, finding: Finding) -> list[Proposal]:
+    """Proposed repeats not yet answered, best first (the confirmed one is `finding.previous`).
+
+    The team that decides sees the unit's whole history (earlier rounds were often inspected
+    by another team); anyone else only the earlier findings they may view anyway.
+    """
     answered = set(RepeatDecision.objects.filter(finding=finding).values_list("earlier_id", flat=True))
-    rows = list(_earlier(finding).exclude(pk__in=answered).exclude(pk=finding.previous_id or 0)
+    earlier = _earlier(finding)
+    if not permissions.allowed(actor, "confirm_repeats", finding.inspection):
+        earlier = earlier.filter(permissions.scope_filter(actor, via="inspection__"))
+    rows = list(earlier.exclude(pk__in=answered).exclude(pk=finding.previous_id or 0)
                 .values_list("pk", "inspection__unit_id", "title")[:MAX_EARLIER])
     items = [similar.Item(pk, unit, title) for pk, unit, title in rows]
     found = similar.repeat_candidates(finding.title, items)

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.db.models import F, Sum
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from xuncha import clock
 from xuncha.analytics import providers
@@ -27,11 +30,16 @@ TOP_UNITS = 15
 WEEKS = 12
 
 
+@lru_cache(maxsize=1)
+def _finding_list() -> str:
+    return reverse("findings")
+
+
 def drill_url(**filters) -> str:
     """The list behind a bar: the finding list, filtered (docs/analytics.md: the measure list's
     filters use the same names, so switching the target is this one function)."""
     query = {k: v for k, v in filters.items() if v not in (None, "")}
-    return f"{reverse('findings')}?{urlencode(query)}"
+    return f"{_finding_list()}?{urlencode(query)}"
 
 
 @dataclass
@@ -51,14 +59,28 @@ class Chart:
     series: list[Series] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
     percent: bool = False
+    note: str = ""  # shown instead of an empty chart
 
     def rows(self) -> list[tuple[str, list[float], str]]:
         return [(c, [s.data[i] for s in self.series], self.links[i] if self.links else "")
                 for i, c in enumerate(self.categories)]
 
+    def body(self) -> str:
+        """The table view's rows as HTML, built here: a template loop over a few hundred rows
+        cost more than every query of the page."""
+        if not self.categories:
+            return format_html('<tr><td colspan="{}" class="muted">{}</td></tr>', len(self.series) + 2,
+                               self.note or "暂无数据。")
+        cells = "".join(
+            format_html('<tr><th scope="row">{}</th>{}<td>{}</td></tr>', label,
+                        format_html_join("", "<td>{}</td>", ((v,) for v in values)),
+                        format_html('<a href="{}">查看问题</a>', link) if link else "")
+            for label, values, link in self.rows())
+        return mark_safe(cells)
+
     def spec(self) -> dict:
         return {"key": self.key, "title": self.title, "categories": self.categories, "links": self.links,
-                "percent": self.percent,
+                "percent": self.percent, "note": self.note,
                 "series": [{"name": s.name, "data": s.data, "stack": s.stack, "type": s.kind}
                            for s in self.series]}
 
@@ -96,6 +118,16 @@ def scoped(actor: Actor, model=Summary):
     return model.objects.filter(permissions.scope_filter(actor, "view_analytics", via="inspection__"))
 
 
+def _sums() -> dict:
+    return {f"s_{name}": Sum(name) for name in COUNTS}
+
+
+def _per(table, field: str) -> dict:
+    """COUNTS summed per value of `field`, in the database (a few thousand rows at most)."""
+    return {row[field]: {name: row[f"s_{name}"] or 0 for name in COUNTS}
+            for row in table.values(field).annotate(**_sums()).order_by()}
+
+
 class Rows:
     """Where a scoped view reads: the summary rows of the inspections it may see, grouped here."""
 
@@ -108,9 +140,19 @@ class Rows:
     def round_ids(self):
         return scoped(self.actor).values("round_id").distinct()
 
-    def groups(self):
-        return self.base.values("round_id", "team_id", "category").annotate(
-            **{f"s_{name}": Sum(name) for name in COUNTS}).order_by()
+    def sums(self) -> tuple[dict, dict, dict, dict]:
+        """COUNTS per round, per team, per category and in total: one grouped query over the
+        scope's few summary rows, added up here."""
+        per: tuple[dict, dict, dict] = ({}, {}, {})
+        totals = dict.fromkeys(COUNTS, 0)
+        for row in self.base.values("round_id", "team_id", "category").annotate(**_sums()).order_by():
+            for target, key in zip(per, (row["round_id"], row["team_id"], row["category"]), strict=True):
+                sums = target.setdefault(key, dict.fromkeys(COUNTS, 0))
+                for name in COUNTS:
+                    sums[name] += row[f"s_{name}"] or 0
+            for name in COUNTS:
+                totals[name] += row[f"s_{name}"] or 0
+        return (*per, totals)
 
     def units(self, order: str, limit: int) -> list[dict]:
         overdue = sum((F(b[0]) for b in AGE_BUCKETS[1:]), F(AGE_BUCKETS[0][0]))
@@ -121,6 +163,11 @@ class Rows:
         return [{"unit_id": r["unit_id"], "overdue": r["overdue"], "repeats": r["s_repeats"],
                  **{b[0]: r[f"s_{b[0]}"] for b in AGE_BUCKETS}}
                 for r in rows.filter(**{f"{key}__gt": 0}).order_by(f"-{key}", "unit_id")[:limit]]
+
+    def unit_completion(self) -> list[dict] | None:
+        """Findings and finished findings per unit (None: too many units to rank per request)."""
+        rows = self.base.values("unit_id").annotate(findings=Sum("findings"), finished=Sum("finished"))
+        return list(rows.filter(findings__gt=0).order_by())
 
     def weeks(self, first: dt.date) -> dict[dt.date, int]:
         rows = scoped(self.actor, WeekCount).filter(week__gte=first)
@@ -138,18 +185,26 @@ class Totals(Rows):
     def round_ids(self):
         return TeamTotal.objects.values("round_id").distinct()
 
-    def groups(self):
-        rows = TeamTotal.objects.all()
+    def sums(self) -> tuple[dict, dict, dict, dict]:
+        """The same sums, in the database over the team totals (about 1,600 rows)."""
+        table = TeamTotal.objects.all()
         if self.round_id:
-            rows = rows.filter(round_id=self.round_id)
-        return [{"round_id": r["round_id"], "team_id": r["team_id"], "category": r["category"],
-                 **{f"s_{name}": r[name] for name in COUNTS}}
-                for r in rows.values("round_id", "team_id", "category", *COUNTS)]
+            table = table.filter(round_id=self.round_id)
+        summed = table.aggregate(**_sums())
+        return (_per(table, "round_id"), _per(table, "team_id"), _per(table, "category"),
+                {name: summed[f"s_{name}"] or 0 for name in COUNTS})
 
     def units(self, order: str, limit: int) -> list[dict]:
         rows = UnitTotal.objects.filter(round_id=self.round_id or ALL_ROUNDS, **{f"{order}__gt": 0})
         return list(rows.order_by(f"-{order}", "unit_id").values(
             "unit_id", "overdue", "repeats", *(b[0] for b in AGE_BUCKETS))[:limit])
+
+    def unit_completion(self) -> list[dict] | None:
+        if not self.round_id:  # every unit of the province: shown per round only
+            return None
+        rows = Summary.objects.filter(round_id=self.round_id).values("unit_id").annotate(
+            findings=Sum("findings"), finished=Sum("finished"))
+        return list(rows.filter(findings__gt=0).order_by())
 
     def weeks(self, first: dt.date) -> dict[dt.date, int]:
         rows = WeekTotal.objects.filter(round_id=self.round_id or ALL_ROUNDS, week__gte=first)
@@ -169,12 +224,6 @@ def _completion_chart(key: str, title: str, axis: str, groups: dict, names: dict
     return chart
 
 
-def _add(target: dict, key, row: dict) -> None:
-    sums = target.setdefault(key, dict.fromkeys(COUNTS, 0))
-    for name in COUNTS:
-        sums[name] += row[f"s_{name}"] or 0
-
-
 def build(actor: Actor, round_id: int | None = None, totals_for_all: bool = True) -> Report:
     """The page's figures. The office and the supervisor read the province totals; everyone
     else (and `totals_for_all=False`) sums the summary rows of the inspections in scope."""
@@ -186,17 +235,7 @@ def build(actor: Actor, round_id: int | None = None, totals_for_all: bool = True
     round_ = next((r for r in rounds if r.pk == round_id), None)
     rid = round_.pk if round_ else None
     source = kind(actor, rid)
-    # One pass over the groups gives the round, team and category charts and the totals.
-    by_round: dict = {}
-    by_team: dict = {}
-    by_category: dict = {}
-    totals = dict.fromkeys(COUNTS, 0)
-    for row in source.groups():
-        _add(by_round, row["round_id"], row)
-        _add(by_team, row["team_id"], row)
-        _add(by_category, row["category"], row)
-        for name in COUNTS:
-            totals[name] += row[f"s_{name}"] or 0
+    by_round, by_team, by_category, totals = source.sums()
     team_names = dict(Team.objects.filter(pk__in=list(by_team)).values_list("pk", "name"))
     charts = [
         _completion_chart("rounds", "各轮次整改完成率", "轮次", by_round, {r.pk: r.name for r in rounds},
@@ -205,6 +244,7 @@ def build(actor: Actor, round_id: int | None = None, totals_for_all: bool = True
                           lambda g: drill_url(round=rid, category=g)),
         _completion_chart("teams", "各巡察组整改完成率", "巡察组", by_team, team_names,
                           lambda g: drill_url(round=rid, team=g)),
+        _unit_completion(source.unit_completion(), rid),
         _unit_overdue(source.units("overdue", TOP_UNITS), rid),
         _ageing(totals, rid),
         _colours(totals, rid),
@@ -219,6 +259,19 @@ def build(actor: Actor, round_id: int | None = None, totals_for_all: bool = True
 
 def _unit_names(ids) -> dict[int, str]:
     return dict(Unit.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
+
+
+def _unit_completion(rows: list[dict] | None, rid) -> Chart:
+    chart = Chart("unit_completion", f"整改完成率最低的单位（前{TOP_UNITS}个）", "单位", percent=True)
+    if rows is None:
+        chart.note = "全省单位较多，请先选择一个巡察轮次。"
+        return chart
+    rows = sorted(rows, key=lambda r: (r["finished"] / r["findings"], -r["findings"], r["unit_id"]))[:TOP_UNITS]
+    names = _unit_names(r["unit_id"] for r in rows)
+    chart.categories = [names.get(r["unit_id"], str(r["unit_id"])) for r in rows]
+    chart.series = [Series("完成率 %", [rate(r["finished"], r["findings"]) for r in rows])]
+    chart.links = [drill_url(round=rid, unit=r["unit_id"]) for r in rows]
+    return chart
 
 
 def _unit_overdue(rows: list[dict], rid) -> Chart:

@@ -9,7 +9,7 @@ register = template.Library()
 @register.inclusion_tag("analytics/_repeat_panel.html")
 def repeat_panel(finding, actor) -> dict:
     """Proposed 屡查屡犯 links of a finding, with confirm/reject for its team."""
-    return {"finding": finding, "proposals": repeats.proposals(finding),
+    return {"finding": finding, "proposals": repeats.proposals(actor, finding),
             "can_decide": permissions.allowed(actor, "confirm_repeats", finding.inspection)}
 
 

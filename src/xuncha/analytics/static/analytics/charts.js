@@ -3,6 +3,7 @@
   "use strict";
   function option(spec) {
     var pie = spec.series.length === 1 && spec.series[0].type === "pie";
+    if (!spec.series.length) { return null; }
     if (pie) {
       var colours = ["#c0392b", "#e0a800", "#2e8b57"];
       return {
@@ -17,7 +18,8 @@
       };
     }
     var horizontal = spec.categories.length > 6 && spec.series[0].type === "bar";
-    var category = { type: "category", data: spec.categories, axisLabel: { interval: 0, width: 110, overflow: "truncate" } };
+    var category = { type: "category", data: spec.categories,
+      axisLabel: { interval: horizontal ? 0 : "auto", hideOverlap: true, width: 110, overflow: "truncate" } };
     var value = { type: "value", max: spec.percent ? 100 : null };
     return {
       tooltip: { trigger: "axis" },
@@ -41,10 +43,10 @@
       if (!el) { return; }
       if (!spec.categories.length) {
         el.classList.add("empty");
-        el.textContent = "暂无数据";
+        el.textContent = spec.note || "暂无数据";
         return;
       }
-      if (spec.categories.length > 6 && spec.series[0].type === "bar") {
+      if (spec.categories.length > 6 && spec.series.length && spec.series[0].type === "bar") {
         el.style.height = Math.max(260, spec.categories.length * 28 + 70) + "px";
       }
       var chart = window.echarts.init(el, null, { renderer: "svg" });
