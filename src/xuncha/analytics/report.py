@@ -236,7 +236,7 @@ def build(actor: Actor, round_id: int | None = None, totals_for_all: bool = True
     rid = round_.pk if round_ else None
     source = kind(actor, rid)
     by_round, by_team, by_category, totals = source.sums()
-    team_names = dict(Team.objects.filter(pk__in=list(by_team)).values_list("pk", "name"))
+    team_names = dict(Team.objects.filter(pk__in=list(by_team)).order_by().values_list("pk", "name"))
     charts = [
         _completion_chart("rounds", "各轮次整改完成率", "轮次", by_round, {r.pk: r.name for r in rounds},
                           lambda g: drill_url(round=g)),
@@ -258,7 +258,7 @@ def build(actor: Actor, round_id: int | None = None, totals_for_all: bool = True
 
 
 def _unit_names(ids) -> dict[int, str]:
-    return dict(Unit.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
+    return dict(Unit.objects.filter(pk__in=list(ids)).order_by().values_list("pk", "name"))
 
 
 def _unit_completion(rows: list[dict] | None, rid) -> Chart:
