@@ -52,6 +52,7 @@ BYPASSING_COMMANDS = {
     "createsuperuser": "请使用 xuncha createuser --role 创建账号（记入审计日志）。",
     "flush": "清空数据库会一并清除审计日志，xuncha 不提供此操作；确需重建请删除数据库后重新迁移。",
     "loaddata": "直接载入数据会绕过审计日志，xuncha 不提供此操作；请使用 xuncha import 或 xuncha restore。",
+    "addstatictoken": "恢复码请在员工站点的“双因素认证”页面生成，或由安全管理员重置（均记入审计日志）。",
     "axes_reset": "请使用 xuncha unlock USERNAME 解除锁定（记入审计日志）。",
     "axes_reset_ip": "请使用 xuncha unlock USERNAME 解除锁定（记入审计日志）。",
     "axes_reset_username": "请使用 xuncha unlock USERNAME 解除锁定（记入审计日志）。",

@@ -107,7 +107,7 @@ def test_createuser_unlock_import_reindex_verify_leave_their_records(cast, today
                                          start=dt.date(2025, 7, 2), end=dt.date(2025, 8, 10),
                                          feedback_date=dt.date(2025, 9, 15))
     notice = sorted(Path("src/xuncha/demo/notices").glob("*.txt"))[0]
-    _run("import", str(notice), "--inspection", str(inspection.pk), "--yes")
+    _run("import", str(notice), "--inspection", str(inspection.pk), "--yes", "--accept-mismatch")
     _run("reindex")
     _run("audit", "verify")
     _run("verify-published")

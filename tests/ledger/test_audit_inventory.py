@@ -20,6 +20,7 @@ SQL = re.compile(r"\b(update|delete\s+from|truncate|drop\s+table|alter\s+table)\
                  re.IGNORECASE | re.DOTALL)
 ALLOWED = {
     ("ledger/services/audit_chain.py", "append", "create"),  # the one way in: the end of the chain
+    ("ledger/services/audit_chain.py", "append_many", "bulk_create"),  # the same, many records at once
     ("ledger/services/audit_archive.py", "archive", "delete"),  # the archive, when configured
     ("ledger/migrations/0006_audit_chain.py", "chain_existing", "save"),  # chaining older rows once
 }

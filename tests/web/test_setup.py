@@ -144,7 +144,7 @@ def test_setup_pages_keep_their_query_count_whatever_the_rows(login, cast, page)
 
 
 def test_the_django_admin_refuses_a_round_that_ends_before_it_starts(login, cast):
-    client = login("admin")
+    client = login("sysadmin")  # the Django admin is the system administrator's alone
     response = client.post(reverse("admin:ledger_round_add"), {
         "name": "倒置的轮次", "level": "", "type": "regular", "start": "2026-03-01", "end": "2026-02-01"})
     assert response.status_code == 200 and "轮次结束日期不能早于开始日期" in response.content.decode()
