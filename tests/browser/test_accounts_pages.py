@@ -40,7 +40,7 @@ def test_enrolment_draws_the_qr_code_and_the_code_logs_in(page, live_server, cas
     page.wait_for_selector("text=恢复码只显示这一次")
     assert len(page.locator("ul.codes li").all()) == 10
     page.click("text=我已保存，继续")
-    page.wait_for_selector("text=工作台")
+    page.wait_for_selector("h1:has-text('工作台')")
     assert problems == []
 
 

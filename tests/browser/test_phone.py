@@ -24,7 +24,7 @@ def log_in(page, base, username):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button.primary")
-    page.wait_for_selector("text=工作台")
+    page.wait_for_selector("h1:has-text('工作台')")
 
 
 def staff_pages(cast) -> dict[str, str]:

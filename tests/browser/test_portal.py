@@ -62,7 +62,7 @@ def log_in(page, base, username):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button.primary")
-    page.wait_for_selector("text=工作台")
+    page.wait_for_selector("h1:has-text('工作台')")
 
 
 def test_a_citizen_comments_the_unit_replies_and_the_citizen_rates_it(page, live_server, cast, tmp_path):
