@@ -48,6 +48,13 @@ class SysAdminSite(admin.AdminSite):
 
         return refuse_others
 
+    def password_change(self, request: HttpRequest, extra_context=None):
+        """One's own password is changed on the staff site's page, with its rules and its audit
+        record (account.password); the admin's own form would change it unrecorded."""
+        from xuncha.web.views.account import password_change
+
+        return password_change(request)
+
     def login(self, request: HttpRequest, extra_context=None):
         # One login page for everything: the staff site's, with its lockout and second factor.
         from django.contrib.auth.views import redirect_to_login
