@@ -105,7 +105,7 @@ def decide_repeat(actor: Actor, finding: Finding, earlier: Finding, confirm: boo
     elif not confirm and finding.previous_id == earlier.pk:
         findings.update_finding(actor, finding, finding.version, previous=None)
     derived.refresh_inspection(finding.inspection_id)  # repeats are counted per unit
-    audit.record(actor, "finding.repeat_" + ("confirm" if confirm else "reject"), finding,
+    audit.record(actor, "finding.repeat_confirm" if confirm else "finding.repeat_reject", finding,
                  f"{'确认' if confirm else '否认'}屡查屡犯：{earlier.title}"[:300],
                  after={"earlier": earlier.pk})
     return decision

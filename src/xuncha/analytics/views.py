@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 
 from xuncha.analytics import clusters, export, repeats, report, services
 from xuncha.ledger import permissions, selectors
-from xuncha.ledger.errors import ServiceError
+from xuncha.ledger.errors import PermissionDenied, ServiceError
+from xuncha.web.refusals import record_refusal
 from xuncha.web.views.common import run_action, staff_view
 from xuncha.web.views.files import XLSX, download_name, quote_name
 
@@ -63,6 +64,10 @@ def _ids(values: list[str]) -> list[int]:
 def cluster_start(request, actor):
     try:
         run = services.start_clustering(actor, _ids(request.POST.getlist("rounds")))
+    except PermissionDenied as exc:  # a refused write is recorded, like every other refusal
+        record_refusal(request, exc.message, 403)
+        messages.error(request, exc.message)
+        return redirect("common-issues")
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect("common-issues")

@@ -8,6 +8,8 @@ the staff site's login (and so its lockout and second factor), and audits every 
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.core.exceptions import PermissionDenied
@@ -32,6 +34,26 @@ class SysAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         return is_sys_admin(request)
+
+    def admin_view(self, view, cacheable=False):
+        """A signed-in account of another role is refused here (403), not sent to the login page:
+        so a write it attempts is answered, and recorded, as a refusal (web.refusals)."""
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(inner)
+        def refuse_others(request: HttpRequest, *args, **kwargs):
+            if request.user.is_authenticated and not is_sys_admin(request):
+                raise PermissionDenied("基础数据管理只对系统管理员开放。")
+            return inner(request, *args, **kwargs)
+
+        return refuse_others
+
+    def password_change(self, request: HttpRequest, extra_context=None):
+        """One's own password is changed on the staff site's page, with its rules and its audit
+        record (account.password); the admin's own form would change it unrecorded."""
+        from xuncha.web.views.account import password_change
+
+        return password_change(request)
 
     def login(self, request: HttpRequest, extra_context=None):
         # One login page for everything: the staff site's, with its lockout and second factor.

@@ -81,18 +81,24 @@ def record_interview(actor: Actor, interview: Interview, held_on: dt.date, peopl
     return interview
 
 
+@transaction.atomic
 def mark_read(actor: Actor, pk: int) -> Notification:
     notification = Notification.objects.filter(pk=pk, recipient_id=actor.user_id).first()
     if notification is None:
         raise NotFound()
     if notification.read_at is None:
         Notification.objects.filter(pk=pk, read_at__isnull=True).update(read_at=clock.now())
+        # Every change is audited, the reader's own inbox included (one record per act).
+        audit.record(actor, "notification.read", notification, f"通知标为已读：{notification.title[:60]}")
     return notification
 
 
+@transaction.atomic
 def mark_all_read(actor: Actor) -> int:
-    return Notification.objects.filter(recipient_id=actor.user_id, read_at__isnull=True).update(
+    count = Notification.objects.filter(recipient_id=actor.user_id, read_at__isnull=True).update(
         read_at=clock.now())
+    audit.record(actor, "notification.read_all", None, f"{count}条通知全部标为已读", after={"count": count})
+    return count
 
 
 @transaction.atomic
@@ -102,9 +108,13 @@ def save_preferences(actor: Actor, email_kinds: list[str], digest: bool) -> Pref
     unknown = [k for k in email_kinds if k not in KIND]
     if unknown:
         raise InvalidInput("通知类型不正确。", field="email_kinds")
+    row = Preference.objects.filter(user_id=actor.user_id).first()
+    before = {"email_kinds": row.email_kinds, "digest": row.digest} if row else None
     preference, _ = Preference.objects.update_or_create(
         user_id=actor.user_id, defaults={"email_kinds": [k.value for k in KIND if k.value in email_kinds],
                                          "digest": digest})
+    audit.record(actor, "notify.preferences", preference, "修改通知设置", before=before,
+                 after={"email_kinds": preference.email_kinds, "digest": preference.digest})
     return preference
 
 

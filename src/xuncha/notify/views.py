@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from xuncha.core.render import PdfUnavailable
 from xuncha.ledger import permissions
 from xuncha.ledger.actor import Actor
+from xuncha.ledger.services import audit
 from xuncha.notify import letters, selectors, services
 from xuncha.notify.choices import INTERVIEW_STATE, SUPERVISION_MOVES, SUPERVISION_STATE
 from xuncha.notify.forms import AnswerForm, DecisionForm, InterviewForm, LadderForm, PreferenceForm
@@ -99,6 +100,8 @@ def supervision_letter(request: HttpRequest, actor: Actor, pk: int, fmt: str) ->
     except PdfUnavailable as exc:
         messages.error(request, exc.message)
         return back(request, reverse("supervision", args=[pk]))
+    # The letter names the people answerable for each measure: a download of personal data.
+    audit.record_now(actor, "supervision.letter", found, f"下载督办函：{name}"[:300], after={"format": fmt})
     response = HttpResponse(data, content_type=content_type)
     from django.utils.encoding import escape_uri_path
 

@@ -32,6 +32,34 @@ ACTIONS: dict[str, str] = {
     "imports.purge": "删除过期待导入文件", "reuse.reindex": "补建雷同索引",
     "daily.run": "运行定时任务",
     "audit.verify": "审计日志完整性校验", "audit.archive": "归档审计日志", "audit.export": "导出审计日志",
+    # 账号管理, 双因素认证 and the Django admin's reference data
+    "staff.activate": "启用账号", "staff.deactivate": "停用账号", "staff.role": "变更账号角色",
+    "staff.team": "调整巡察组成员", "user.password": "重设账号密码", "user.update": "修改账号信息",
+    "unit.delete": "删除单位", "team.delete": "删除巡察组", "round.delete": "删除巡察轮次",
+    "2fa.enrolled": "绑定身份验证器", "2fa.verified": "双因素认证通过", "2fa.failed": "双因素认证失败",
+    "2fa.recovery_used": "使用恢复码", "2fa.recovery_renewed": "重新生成恢复码", "2fa.reset": "重置双因素认证",
+    # 巡察安排, sign-off moves, 延期, evidence
+    "inspection.update": "修改巡察安排", "round.export": "导出轮次台账", "round.export_download": "下载轮次台账",
+    "measure.start": "措施开始整改", "measure.resume": "措施恢复整改", "measure.finish": "措施已完成",
+    "measure.sustain": "措施长期坚持", "measure.extend": "延长完成时限",
+    "extension.request": "申请延期", "extension.approve": "同意延期", "extension.refuse": "不同意延期",
+    "closeout.endorse": "单位负责人审核销号", "finding.request_closeout": "问题申请销号", "finding.close": "问题销号",
+    "finding.return": "问题退回补充", "finding.lookback": "问题回头看", "finding.reopen": "问题反弹重新打开",
+    "evidence.view": "查看佐证材料", "evidence.withdraw": "撤回佐证材料", "evidence.remove": "删除佐证材料",
+    # 通知, 督办 and 约谈
+    "notification.read": "通知标为已读", "notification.read_all": "通知全部标为已读",
+    "notify.preferences": "修改通知设置", "ladder.settings": "修改督办设置", "ladder.remind": "到期提醒",
+    "ladder.supervise": "逾期督办", "ladder.interview": "转为约谈",
+    "supervision.answer": "督办报结", "supervision.accept": "督办办结", "supervision.return": "督办退回",
+    "supervision.letter": "下载督办函", "interview.record": "登记约谈",
+    # 群众监督 (the portal)
+    "comment.post": "收到群众意见", "comment.publish": "公开群众意见", "comment.merge": "合并群众意见",
+    "comment.decline": "不予公开群众意见", "comment.assign": "交办群众意见", "comment.reply": "答复群众意见",
+    "comment.rate": "评价答复", "comment.reveal": "查看留言人联系方式",
+    "portal.holiday": "设置节假日", "portal.holiday.remove": "删除节假日", "portal.live_progress": "设置实时进展公开",
+    # 统计分析
+    "analytics.export": "导出统计", "common_issue.push": "推送共性问题",
+    "finding.repeat_confirm": "确认屡查屡犯", "finding.repeat_reject": "否认屡查屡犯",
 }
 
 RESULTS = {"ok": "成功", "denied": "已拒绝", "mismatch": "不一致", "broken": "异常", "failed": "未完成"}
@@ -39,7 +67,10 @@ RESULTS = {"ok": "成功", "denied": "已拒绝", "mismatch": "不一致", "brok
 OBJECTS = {"finding": "问题", "measure": "整改措施", "progressreport": "整改进展", "evidence": "佐证材料",
            "closeout": "销号", "lookback": "回头看", "notice": "通报", "inspection": "巡察",
            "round": "巡察轮次", "unit": "单位", "team": "巡察组", "staff": "工作人员", "user": "账号",
-           "reusecheck": "雷同检测", "job": "后台任务", "auditverification": "校验结果"}
+           "reusecheck": "雷同检测", "job": "后台任务", "auditverification": "校验结果",
+           "extensionrequest": "延期申请", "publiccomment": "群众意见", "holiday": "节假日",
+           "supervision": "督办", "interview": "约谈", "ladderconfig": "督办设置", "notification": "通知",
+           "preference": "通知设置"}
 
 # Keys written by services that are not model fields.
 EXTRA_FIELDS = {

@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from xuncha.ledger import selectors
-from xuncha.ledger.services import evidence_review
+from xuncha.ledger.services import audit, evidence_review
 from xuncha.ledger.services.evidence import KIND as EVIDENCE
 from xuncha.web.views.common import staff_view
 from xuncha.web.views.files import stored_download
@@ -39,6 +39,8 @@ def evidence_inline(request, actor, pk: int):
         raise Http404("该文件不能在页面中查看，请下载。")
     response = stored_download(EVIDENCE, evidence.stored_name, evidence.original_name,
                                evidence.content_type)
+    # The whole file, shown in the page: recorded like a download (thumbnails are previews only).
+    audit.record_now(actor, "evidence.view", evidence, f"查看佐证材料：{evidence.original_name}"[:300])
     response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline", 1)
     response._csp_replace = PDF_CSP
     return response
