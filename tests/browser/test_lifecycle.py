@@ -78,8 +78,9 @@ class Camera:
 
 
 def test_the_lifecycle_from_an_empty_database(page, live_server, tmp_path, monkeypatch):
-    monkeypatch.setattr("xuncha.clock.now",
-                        lambda: timezone.make_aware(dt.datetime.combine(TODAY, dt.time(9, 0))))
+    # The ledger's clock starts on TODAY at 9:00 and runs, so the timelines keep their order.
+    started, opening = timezone.now(), timezone.make_aware(dt.datetime.combine(TODAY, dt.time(9, 0)))
+    monkeypatch.setattr("xuncha.clock.now", lambda: opening + (timezone.now() - started))
     folder = Path(os.environ.get("XUNCHA_SCREENSHOT_DIR") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     shoot = Camera(folder)
@@ -202,6 +203,8 @@ def test_the_lifecycle_from_an_empty_database(page, live_server, tmp_path, monke
     log_in(page, base, "office")
     decide = page.locator("#task-closeouts-to-decide")
     assert FIRST in decide.inner_text()
+    recent = page.locator("#recent-changes").inner_text()
+    assert "申请销号" in recent and "登录" not in recent and "退出" not in recent
     shoot(page, "workbench-office")
     decide.locator("a", has_text=FIRST).click()
     page.fill("#closeout-decision textarea[name=comment]", "会议记录齐全，同意销号。")
@@ -238,6 +241,12 @@ def test_the_lifecycle_from_an_empty_database(page, live_server, tmp_path, monke
     page.wait_for_selector("#notice-state:has-text('草稿')")
     notice = Notice.objects.get()
     assert FIRST in page.locator("#notice-preview, #lint-text").first.inner_text()
+    assert "群众反映意见的渠道" in page.locator("#lint-results").inner_text()
+    edit = page.locator("form:has(button:has-text('保存并重新生成'))")
+    fill(edit, {"phones": "023-47521234", "emails": "xcb@example.gov.cn", "addresses": "示范区委巡察办"})
+    edit.locator("button.primary").click()
+    page.wait_for_selector("text=023-47521234")
+    assert "群众反映意见的渠道" not in page.locator("#lint-results").inner_text()
     shoot(page, "notice-draft")
     log_out(page)
 
