@@ -121,7 +121,6 @@ def test_the_counts_for_analytics_follow_the_scope(cast, clock, supervision):
 
 def test_a_returned_closeout_and_a_rebounded_lookback_notify_the_unit(cast, clock, today, committed):
     from xuncha.ledger.models import Measure
-
     from xuncha.ledger.services import measures
 
     # 销号 needs evidence or a written account of each finished measure (a progress report).
