@@ -272,6 +272,8 @@ def test_the_lifecycle_from_an_empty_database(page, live_server, tmp_path, monke
     publish.locator("button.primary").click()
     page.wait_for_selector("#notice-state:has-text('已发布')")
     assert page.locator("text=已发布文件").count() == 1
+    published = page.locator("#notice-preview, #lint-text").first.inner_text()
+    assert FIRST in published and SECOND in published and "023-47521234" in published
     shoot(page, "notice-published")
     notice.refresh_from_db()
     assert notice.state == "published"
