@@ -16,7 +16,7 @@ def log_in(page, base, username):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button.primary")
-    page.wait_for_selector("h1:has-text('工作台')")
+    page.wait_for_selector("h1:has-text('工作台')")  # the nav's link is folded away on a phone
 
 
 def test_an_editor_reports_progress_and_the_office_signs_the_finding_off(page, live_server, cast, tmp_path):

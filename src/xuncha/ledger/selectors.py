@@ -105,11 +105,19 @@ def workbench(actor: Actor):
     return worklists.workbench(actor)
 
 
+# Set-up objects whose changes are news on the office's 工作台 though they belong to no inspection.
+PROGRAMME_OBJECTS = ("round", "unit", "team")
+
+
 def recent_changes(actor: Actor, limit: int = 15) -> list[AuditEvent]:
-    events = AuditEvent.objects.order_by("-at", "-id")
+    """Changes to the programme. Sign-ins, second factors, accounts and refused attempts belong to
+    the audit log: otherwise the office's list is all 登录 and 退出."""
+    events = AuditEvent.objects.filter(result="ok").order_by("-at", "-id")
     if permissions.ACTIONS["view"].get(actor.role) != permissions.ALL:
         # A unit's or a team's inspections are few: their events come from the (inspection_id, at) index.
         events = events.filter(inspection_id__in=permissions.visible_inspections(actor).values("pk"))
+    else:
+        events = events.filter(Q(inspection_id__isnull=False) | Q(object_type__in=PROGRAMME_OBJECTS))
     return list(events[:limit])
 
 
