@@ -95,6 +95,9 @@ def test_two_servers_and_a_worker_run_the_lifecycle_for_two_clients_at_once(clus
         except BaseException as exc:
             errors.append(exc)
 
+    # The demo publishes a notice per sample (the portal's content): count only what this run adds.
+    demo_notices = {r[0] for r in query(database, "SELECT id FROM ledger_notice")}
+    demo_publishes = query(database, "SELECT count(*) FROM ledger_auditevent WHERE action = 'notice.publish'")[0][0]
     threads = [threading.Thread(target=unit_staff), threading.Thread(target=office)]
     for thread in threads:
         thread.start()
@@ -102,12 +105,13 @@ def test_two_servers_and_a_worker_run_the_lifecycle_for_two_clients_at_once(clus
         thread.join(300)
     assert not errors, f"{errors!r}\n{cluster.logs()}"
 
-    rows = query(database, "SELECT id, inspection_id, version, state, files FROM ledger_notice ORDER BY id")
+    rows = [r for r in query(database, "SELECT id, inspection_id, version, state, files FROM ledger_notice "
+                                       "ORDER BY id") if r[0] not in demo_notices]
     assert sorted(r[0] for r in rows) == sorted(published)
-    assert all(r[3] == "published" and r[2] == 1 for r in rows), rows
+    assert all(r[3] == "published" for r in rows), rows  # each a new version beside the demo's
     assert len({r[1] for r in rows}) == 5
     publishes = query(database, "SELECT count(*) FROM ledger_auditevent WHERE action = 'notice.publish'")
-    assert publishes == [(5,)]
+    assert publishes == [(demo_publishes + 5,)]
     # A file published through one server is served, unchanged, by the other.
     pk, _inspection, _version, _state, files = rows[0]
     pdf = next(f for f in files if f["format"] == "pdf")
