@@ -42,8 +42,13 @@ def test_the_units_editor_answers_and_the_office_is_told(cast, supervision, comm
     assert supervision.state == "answered" and supervision.answered_by == cast.users["editor"]
     assert "supervision_answered" in _kinds(cast.users["admin"])
     assert "supervision_answered" not in _kinds(cast.users["editor"])  # not told of one's own act
-    timeline = AuditEvent.objects.filter(finding_id=cast.finding.pk, action="supervision.answer")
-    assert timeline.count() == 1
+    # One record of the act, on the timeline of the finding the 督办 covers.
+    assert AuditEvent.objects.filter(action="supervision.answer").count() == 1
+    from xuncha.ledger.selectors import finding_timeline
+
+    assert [entry.summary for entry in finding_timeline(cast.finding.pk)
+            if entry.summary.startswith(f"督办{supervision.number}：")] == [
+        f"督办{supervision.number}：{SUPERVISION_MOVES['answer'].label}（已全部整改完毕，附会议记录。）"]
 
 
 def test_another_units_editor_and_the_leader_may_not_answer(cast, supervision):

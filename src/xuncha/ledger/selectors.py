@@ -6,6 +6,7 @@ prefetch_related), and tests hold a baseline of those counts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -381,10 +382,18 @@ def _status_line(change: StatusChange) -> str:
     return line + (f"（理由：{change.reason}）" if change.reason else "")
 
 
+# Other apps' records that belong on a finding's timeline without naming it (a 督办 covering several
+# findings is one act with one record): each source maps a finding id to a Q over AuditEvent.
+TIMELINE_SOURCES: list[Callable[[int], Q]] = []
+
+
 def finding_timeline(finding_id: int, limit: int = 200) -> list[TimelineEntry]:
     """What happened to a finding and what changed, newest first: the audit records with their
     before/after, and the history rows of every status move (its own and its measures')."""
-    events = list(AuditEvent.objects.filter(finding_id=finding_id).order_by("-at", "-id")[:limit])
+    wanted = Q(finding_id=finding_id)
+    for source in TIMELINE_SOURCES:
+        wanted |= source(finding_id)
+    events = list(AuditEvent.objects.filter(wanted).order_by("-at", "-id")[:limit])
     changes = list(StatusChange.objects.filter(finding_id=finding_id).order_by("-at", "-id")[:limit])
     by_event: dict[int, list[StatusChange]] = {}
     entries = []

@@ -6,6 +6,9 @@ class NotifyConfig(AppConfig):
     verbose_name = "通知与督办"
 
     def ready(self) -> None:
-        from xuncha.notify import events
+        from xuncha.ledger import selectors
+        from xuncha.notify import events, timeline
 
         events.connect()
+        if timeline.supervision_records not in selectors.TIMELINE_SOURCES:
+            selectors.TIMELINE_SOURCES.append(timeline.supervision_records)

@@ -13,10 +13,10 @@ from xuncha import clock
 from xuncha.ledger import permissions
 from xuncha.ledger.actor import Actor
 from xuncha.ledger.errors import Conflict, InvalidInput, InvalidMove, NotFound, PermissionDenied
-from xuncha.ledger.services import audit, audit_chain
+from xuncha.ledger.services import audit
 from xuncha.notify.choices import AUDIENCE, KIND, SUPERVISION_MOVES, SUPERVISION_STATE
 from xuncha.notify.ladder_config import clean_audiences, parse_days
-from xuncha.notify.models import Interview, LadderConfig, LadderStep, Notification, Preference, Supervision
+from xuncha.notify.models import Interview, LadderConfig, Notification, Preference, Supervision
 
 
 def possible_moves(actor: Actor, supervision: Supervision) -> list[str]:
@@ -48,18 +48,7 @@ def move(actor: Actor, supervision: Supervision, name: str, text: str = "") -> S
     summary = f"督办{supervision.number}：{rule.label}" + (f"（{text[:60]}）" if text else "")
     audit.record(actor, f"supervision.{name}", supervision, summary,
                  before={"state": before}, after={"state": rule.target, "text": text})
-    _on_timelines(actor, supervision, f"supervision.{name}", summary)
     return supervision
-
-
-def _on_timelines(actor: Actor, supervision: Supervision, action: str, summary: str) -> None:
-    """The same record on the timeline of each finding the 督办 covers (bulk: no signal)."""
-    findings = sorted(set(LadderStep.objects.filter(supervision=supervision).values_list(
-        "measure__finding_id", flat=True)))
-    audit_chain.append_many([
-        {"actor_id": actor.user_id, "actor_name": actor.name, "ip": actor.ip, "action": action,
-         "object_type": "supervision", "object_id": supervision.pk, "summary": summary[:300],
-         "inspection_id": supervision.inspection_id, "finding_id": finding_id} for finding_id in findings])
 
 
 @transaction.atomic
