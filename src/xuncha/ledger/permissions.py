@@ -137,6 +137,11 @@ def allowed(actor: Actor, action: str, inspection: Inspection | None = None) -> 
     return _in_scope(actor, scope, inspection)
 
 
+def holds(actor: Actor, action: str) -> bool:
+    """Does the actor's role hold the action in any scope (for showing a menu item)?"""
+    return actor.role in ACTIONS[action]
+
+
 def require(actor: Actor, action: str, inspection: Inspection | None = None) -> None:
     if not allowed(actor, action, inspection):
         raise PermissionDenied(DENIED_MESSAGES[action])
