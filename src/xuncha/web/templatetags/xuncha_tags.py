@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.contrib.auth import get_user_model
 from django.utils.html import format_html
 
 from xuncha.core import statuses
@@ -77,10 +78,17 @@ def form_token() -> str:
     return format_html('<input type="hidden" name="form_token" value="{}">', secrets.token_urlsafe(24))
 
 
-@register.simple_tag
+@register.filter
 def person(user) -> str:
-    """A person by name (the staff account's display name), the login name only without one."""
+    """A person by name, never by login name, without a query: the staff row's name when it came
+    with the user; else the account's full name (accounts.create_staff sets it to the same name);
+    the login name only for an unnamed account. Also a tag: {% person user %}."""
     if user is None:
-        return ""
-    staff = getattr(user, "staff", None)
-    return (staff.display_name if staff and staff.display_name else "") or user.first_name or user.get_username()
+        return "系统"
+    staff = getattr(user, "staff", None) if get_user_model().staff.is_cached(user) else None
+    if staff is not None and staff.display_name:
+        return staff.display_name
+    return user.get_full_name() or user.get_username()
+
+
+register.simple_tag(person, name="person")

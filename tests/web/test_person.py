@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from xuncha.web.templatetags.people_tags import person
+from xuncha.web.templatetags.xuncha_tags import person
 
 pytestmark = pytest.mark.django_db
 
