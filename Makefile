@@ -28,10 +28,17 @@ demo-reset:
 	rm -rf $(DEMO_DIR)
 	@echo "演示数据已清除；再次运行 make demo 重新载入。"
 
-# SQLite always; PostgreSQL too when DATABASE_URL points at one.
-test: setup test-sqlite
-	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
-	else echo "DATABASE_URL is not set: the PostgreSQL run is skipped."; fi
+# SQLite always; PostgreSQL too when DATABASE_URL points at one. The two runs share nothing (own data
+# folders, own databases), so they run side by side, one a core; the PostgreSQL run's output follows.
+test: setup
+	@if [ -n "$$DATABASE_URL" ]; then \
+		log=$$(mktemp); \
+		$(MAKE) --no-print-directory test-postgres > "$$log" 2>&1 & pg=$$!; \
+		$(MAKE) --no-print-directory test-sqlite; sqlite=$$?; \
+		wait $$pg; postgres=$$?; cat "$$log"; rm -f "$$log"; \
+		[ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]; \
+	else $(MAKE) --no-print-directory test-sqlite && \
+		echo "DATABASE_URL is not set: the PostgreSQL run is skipped."; fi
 
 test-sqlite:
 	@echo "== test suite on SQLite =="

@@ -2,8 +2,8 @@
 
     python bench/analytics.py --json [--scale 1.0] [--requests 100] [--engines sqlite,postgresql]
 
-For each engine (a child process each) it builds the province ledger (bench/province.py: 1M
-measures, 300k findings; kept under bench/out/ and in the database `xuncha_analytics`), rebuilds
+For each engine (a child process each) it sets up the province ledger the staff-page benchmarks
+share (bench/staffsite.py, bench/province.py: 1M measures, 300k findings, generated once), rebuilds
 the analytics summaries once (the nightly job, timed), then requests the 统计分析 page (all
 rounds, and one round), a unit's drill-down list, the Excel export and the 共性问题 page through
 the real URL stack as the office admin (whole-province scope) and as a district editor, and
@@ -14,38 +14,16 @@ rows, and clustering a 1,000-unit round (10,000 findings) as the job does it. La
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-OUT = HERE / "out"
-PG_ADMIN_URL = os.environ.get("XUNCHA_BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
-PG_DB = "xuncha_analytics"
-PASSWORD = "bench-only-Password-1"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import staffsite  # the province set-up, the percentiles and the child processes
 
-def _ensure_pg_database(fresh: bool) -> str:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_DB]).fetchone()
-        if exists and fresh:
-            conn.execute(f"DROP DATABASE {PG_DB} WITH (FORCE)")
-            exists = None
-        if not exists:
-            conn.execute(f"CREATE DATABASE {PG_DB}")
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_DB}"
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+percentile = staffsite.percentile
 
 
 def timed(fn, runs: int) -> dict:
@@ -55,43 +33,6 @@ def timed(fn, runs: int) -> dict:
         fn()
         times.append((time.perf_counter() - start) * 1000)
     return {"p50_ms": round(percentile(times, 0.5), 2), "p95_ms": round(percentile(times, 0.95), 2)}
-
-
-def _setup(engine: str, scale_factor: float, regenerate: bool) -> bool:
-    data_dir = OUT / f"analytics-{engine}-{scale_factor:g}"
-    marker = data_dir / "generated.json"
-    fresh = regenerate or not marker.exists()
-    if fresh and data_dir.exists():
-        for path in data_dir.glob("xuncha.sqlite3*"):
-            path.unlink()
-        marker.unlink(missing_ok=True)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    os.environ["XUNCHA_DATA_DIR"] = str(data_dir)
-    os.environ["XUNCHA_ALLOWED_HOSTS"] = "testserver"
-    if engine == "postgresql":
-        os.environ["DATABASE_URL"] = _ensure_pg_database(fresh)
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xuncha.settings")
-    sys.path.insert(0, str(HERE))
-    import django
-
-    django.setup()
-    import province
-    from django.core.management import call_command
-
-    from xuncha import clock
-
-    noon = dt.datetime.combine(province.TODAY, dt.time(12), tzinfo=dt.UTC)
-    clock.now = lambda: noon  # the province's own date, as the tests patch it
-    if fresh:
-        call_command("migrate", verbosity=0)
-        scale = province.Scale().scaled(scale_factor)
-        print(f"[{engine}] generating {scale}", file=sys.stderr)
-        info = province.generate(scale, log=lambda m: print(f"[{engine}]{m}", file=sys.stderr))
-        province.create_bench_users(info["editor_unit"], PASSWORD)
-        marker.write_text(json.dumps(info))
-    return fresh
 
 
 def naive(actor, round_id: int | None) -> None:
@@ -123,11 +64,9 @@ def naive(actor, round_id: int | None) -> None:
 
 
 def child(engine: str, scale_factor: float, requests: int, regenerate: bool) -> dict:
-    _setup(engine, scale_factor, regenerate)
-    from django.conf import settings
+    staffsite.prepare(engine, scale_factor, regenerate)
     from django.contrib.auth import get_user_model
     from django.test import Client
-    from django.urls import clear_url_caches
 
     from xuncha.analytics import clusters, report, summaries
     from xuncha.analytics.models import Summary
@@ -135,8 +74,6 @@ def child(engine: str, scale_factor: float, requests: int, regenerate: bool) -> 
     from xuncha.ledger.actor import actor_for
     from xuncha.ledger.models import Finding, Inspection, Round
 
-    settings.ROOT_URLCONF = "bench_urls"
-    clear_url_caches()
     results: dict = {}
     start = time.perf_counter()
     if not Summary.objects.exists():
@@ -211,26 +148,8 @@ def child(engine: str, scale_factor: float, requests: int, regenerate: bool) -> 
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--json", action="store_true", help="end with one JSON line (always printed)")
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--requests", type=int, default=100)
-    parser.add_argument("--engines", default="sqlite,postgresql")
-    parser.add_argument("--regenerate", action="store_true")
-    parser.add_argument("--child", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        print(json.dumps(child(args.child, args.scale, args.requests, args.regenerate)))
-        return 0
-    combined = {}
-    for engine in args.engines.split(","):
-        command = [sys.executable, __file__, "--child", engine, "--scale", str(args.scale),
-                   "--requests", str(args.requests)] + (["--regenerate"] if args.regenerate else [])
-        done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
-        combined[engine] = json.loads(done.stdout.strip().splitlines()[-1])
-    print(json.dumps(combined, ensure_ascii=False))
-    return 0
-
+    args = staffsite.arguments(__doc__, requests=100)
+    return staffsite.run(__file__, args, lambda engine: child(engine, args.scale, args.requests, args.regenerate))
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -27,24 +27,14 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import staffsite  # the PostgreSQL database set-up the benchmarks share
+
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
-PG_ADMIN_URL = os.environ.get("XUNCHA_BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
 PG_DB = "xuncha_notify"
 GOAL_SECONDS = 60
-
-
-def _ensure_pg_database(fresh: bool) -> str:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_DB]).fetchone()
-        if exists and fresh:
-            conn.execute(f"DROP DATABASE {PG_DB} WITH (FORCE)")
-            exists = None
-        if not exists:
-            conn.execute(f"CREATE DATABASE {PG_DB}")
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_DB}"
 
 
 def _staff(units: int) -> None:
@@ -111,7 +101,7 @@ def naive_per_measure(day: dt.date, sample: int) -> float:
     return (time.perf_counter() - start) / max(1, seen)
 
 
-def child(engine: str, scale_factor: float, regenerate: bool, sample: int) -> dict:
+def child(engine: str, scale_factor: float, regenerate: bool, sample: int, profile: bool = False) -> dict:
     data_dir = OUT / f"ladder-{engine}-{scale_factor:g}"
     marker_path = data_dir / "generated.json"
     fresh = regenerate or not marker_path.exists()
@@ -123,7 +113,7 @@ def child(engine: str, scale_factor: float, regenerate: bool, sample: int) -> di
     os.environ["XUNCHA_DATA_DIR"] = str(data_dir)
     os.environ["XUNCHA_EMAIL_BACKEND"] = "none"
     if engine == "postgresql":
-        os.environ["DATABASE_URL"] = _ensure_pg_database(fresh)
+        os.environ["DATABASE_URL"] = staffsite.pg_database(PG_DB, fresh)
     else:
         os.environ.pop("DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xuncha.settings")
@@ -161,10 +151,16 @@ def child(engine: str, scale_factor: float, regenerate: bool, sample: int) -> di
     per_measure = naive_per_measure(day, sample)
     for name, when in [("first", day), ("rerun", day), ("next", day + dt.timedelta(days=1)),
                        ("rerun2", day + dt.timedelta(days=1))]:
+        profiler = _profiler(profile and name == "first")
         start, cpu = time.perf_counter(), time.process_time()
         with transaction.atomic():  # as the job runs it: one transaction
             counts = ladder.run(when)
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        if profiler is not None:
+            profiler.stop()
+            path = OUT / f"ladder-profile-{engine}-{scale_factor:g}.txt"
+            path.write_text(profiler.output_text(color=False, show_all=False))
+            log(f" profile of the first run: {path}")
         # CPU time of this process (all of SQLite's work; PostgreSQL's server work is not in it):
         # on a shared machine the wall time also counts the waits for a core.
         result[name] = {"seconds": round(seconds, 2), "cpu_s": round(cpu, 2), **counts}
@@ -180,21 +176,34 @@ def child(engine: str, scale_factor: float, regenerate: bool, sample: int) -> di
     return result
 
 
+def _profiler(wanted: bool):
+    if not wanted:
+        return None
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.005)
+    profiler.start()
+    return profiler
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the province size (1.0 = full)")
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--sample", type=int, default=5000, help="measures the naive baseline loops over")
     parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="profile the first run (pyinstrument)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.scale, args.regenerate, args.sample), ensure_ascii=False))
+        print(json.dumps(child(args.child, args.scale, args.regenerate, args.sample, args.profile),
+                         ensure_ascii=False))
         return 0
     combined = {}
     for engine in args.engines.split(","):
         command = [sys.executable, __file__, "--child", engine, "--scale", str(args.scale),
-                   "--sample", str(args.sample)] + (["--regenerate"] if args.regenerate else [])
+                   "--sample", str(args.sample)] + (["--regenerate"] if args.regenerate else []) + (
+            ["--profile"] if args.profile else [])
         done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
         combined[engine] = json.loads(done.stdout.strip().splitlines()[-1])
         print(json.dumps({engine: combined[engine]}, ensure_ascii=False), flush=True)

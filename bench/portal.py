@@ -1,7 +1,8 @@
 """The public portal: search over 10,000 published notices, and a notice page under load.
 
-    python bench/portal.py --json [--part search|load|all] [--notices 10000]
-                                  [--requests 20000] [--threads 8] [--seconds 30] [--procs 2]
+    python bench/portal.py --json [--part search|load|all] [--notices 10000] [--seconds 20]
+                                  [--connections 16] [--variants door,baseline,…]
+    python bench/portal.py --quick        # load only: baseline, door, gunicorn; 5 s each
 
 search  10,000 published notices (made from the five samples' sentences, about 3,000 characters
         each) are indexed as the portal indexes them (CJK bigrams in SQLite FTS5, or PostgreSQL's
@@ -9,14 +10,17 @@ search  10,000 published notices (made from the five samples' sentences, about 3
         each run 20 times. Baseline in the same process on the same texts: a plain LIKE '%…%' scan
         over a table of the same titles and texts.
 load    The demo (`xuncha demo --load-only`, five published notices) in a temporary data folder;
-        the real server (`xuncha serve`, waitress, 8 threads) on a loopback port; client processes
-        (--procs, each with --threads keep-alive connections) on the same host request one notice
-        page for --seconds or --requests in all. Variants: the page as a browser first asks for it
-        (200), the same with its ETag (304), and the baseline: the same server and data with the
-        portal's cache in front of rendering taken out (bench/portal_settings.py), so every request
-        renders the page through the whole middleware stack.
+        for each variant a server (bench/portal_server.py: waitress, 8 threads, as `xuncha serve`)
+        on a loopback port, driven by wrk (--connections keep-alive connections on one thread,
+        --seconds, after a 2 s warm-up; when wrk is missing, Python client processes: --procs ×
+        --threads, --requests in all). Variants: `baseline` (the portal's cache taken out,
+        bench/portal_settings.py: every request renders the page), `stack` (the page from
+        PortalMiddleware's cache, through Django and the middleware above it, as before the
+        door), `door` (answered at the WSGI door, portal/fastpath.py), `door 304` (with the
+        ETag), `door w4` (4 threads), `gunicorn` (2 workers × 4 threads, when installed).
 
-Figures printed per part; the last line is one JSON object with every figure and the ratios.
+Figures printed per part with the load average; the last line is one JSON object with every
+figure and the ratios.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import multiprocessing
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -38,7 +43,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from notice_page import cpu_seconds, free_port, percentile, start_server  # noqa: E402
+from notice_page import cpu_seconds, free_port, percentile  # noqa: E402
 
 XUNCHA = [sys.executable, "-m", "xuncha.cli"]
 QUERIES = ["消防栓", "第一议题", "天宝社区", "财务管理", "三资管理", "党风廉政建设", "主体责任", "民主生活会",
@@ -230,24 +235,91 @@ def drive(port: int, path: str, etag: str, args) -> dict:
             "requests": len(ms), "errors": sum(e for _, e in results), "seconds": round(elapsed, 2)}
 
 
-def run_variant(name: str, env: dict, path: str, etag: str, args) -> dict:
+# name, server arguments (bench/portal_server.py), settings module, with the ETag
+VARIANTS = [
+    ("baseline", ["--stack"], "portal_settings", False),
+    ("stack", ["--stack"], "xuncha.settings", False),
+    ("door", [], "xuncha.settings", False),
+    ("door 304", [], "xuncha.settings", True),
+    ("door w4", ["--threads", "4"], "xuncha.settings", False),
+    ("gunicorn", ["--server", "gunicorn", "--workers", "2", "--threads", "4"], "xuncha.settings", False),
+]
+QUICK = ("baseline", "door", "gunicorn")
+SERVER = [sys.executable, str(HERE / "portal_server.py")]
+
+
+def tree_cpu_seconds(pid: int) -> float | None:
+    """CPU time of the server and its worker processes (gunicorn forks them)."""
+    total = cpu_seconds(pid)
+    if total is None:
+        return None
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def start(env: dict, port: int, server_args: list[str]) -> subprocess.Popen:
+    server = subprocess.Popen([*SERVER, "--port", str(port), *server_args], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/public/")
+            conn.getresponse().read()
+            conn.close()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("the server did not start")
+
+
+def wrk(port: int, path: str, etag: str, args) -> dict:
+    """The C load generator: --connections keep-alive connections on one thread for --seconds."""
+    command = ["wrk", "-t1", f"-c{args.connections}", f"-d{args.seconds:g}s", "--timeout", "5s",
+               "-s", str(HERE / "portal_wrk.lua")]
+    if etag:
+        command += ["-H", f"If-None-Match: {etag}"]
+    done = subprocess.run([*command, f"http://127.0.0.1:{port}{path}"], capture_output=True,
+                          text=True, check=True)
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    seconds = figures["duration_us"] / 1e6
+    return {"rps": round(figures["requests"] / seconds, 1), "p50_ms": figures["p50_us"] / 1000,
+            "p95_ms": figures["p95_us"] / 1000, "p99_ms": figures["p99_us"] / 1000,
+            "max_ms": figures["max_us"] / 1000, "requests": figures["requests"],
+            "errors": figures["errors"], "seconds": round(seconds, 2), "generator": "wrk"}
+
+
+def run_variant(name: str, env: dict, server_args: list[str], path: str, etag: str, args) -> dict:
     port = free_port()
-    server = start_server(env, port)
+    server = start(env, port, server_args)
     try:
-        warm = argparse.Namespace(**{**vars(args), "requests": 200, "seconds": 10, "procs": 1, "threads": 2})
-        drive(port, path, etag, warm)
-        before = cpu_seconds(server.pid)
-        result = drive(port, path, etag, args)
-        after = cpu_seconds(server.pid)
+        if args.generator == "wrk":
+            wrk(port, path, etag, argparse.Namespace(**{**vars(args), "seconds": 2}))  # warm
+        else:
+            warm = argparse.Namespace(**{**vars(args), "requests": 200, "seconds": 10, "procs": 1,
+                                         "threads": 2})
+            drive(port, path, etag, warm)
+        load_before = os.getloadavg()[0]
+        before = tree_cpu_seconds(server.pid)
+        result = wrk(port, path, etag, args) if args.generator == "wrk" else drive(port, path, etag, args)
+        after = tree_cpu_seconds(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    result["load_average"] = round(load_before, 2)
     if before is not None and after is not None and result["requests"]:
         result["server_cpu_ms"] = round((after - before) * 1000 / result["requests"], 3)
         result["rps_per_idle_core"] = round(1000 / max(result["server_cpu_ms"], 0.001), 1)
     log(f"{name:<9} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:6.2f} ms  p95 {result['p95_ms']:6.2f} ms"
         f"  p99 {result['p99_ms']:6.2f} ms  server CPU {result.get('server_cpu_ms', '?')} ms/request"
-        f"  ({result['requests']} requests, {result['errors']} errors)")
+        f"  ({result['requests']} requests, {result['errors']} errors, load {load_before:.1f})")
     return result
 
 
@@ -260,7 +332,7 @@ def load_part(args) -> dict:
         subprocess.run([*XUNCHA, "demo", "--load-only"], env=env, check=True, stdout=subprocess.DEVNULL)
         path = "/public/notices/1/"
         port = free_port()
-        server = start_server(env, port)
+        server = start(env, port, [])
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             conn.request("GET", path)
@@ -269,14 +341,29 @@ def load_part(args) -> dict:
         finally:
             server.terminate()
             server.wait(timeout=30)
-        log(f"notice page {path}: {size} bytes, ETag {etag}")
-        results = {"page_bytes": size}
-        results["cached"] = run_variant("cached", env, path, "", args)
-        results["etag_304"] = run_variant("etag 304", env, path, etag, args)
-        results["uncached"] = run_variant("uncached", {**env, "DJANGO_SETTINGS_MODULE": "portal_settings"},
-                                          path, "", args)
-    results["rps_ratio"] = round(results["cached"]["rps"] / results["uncached"]["rps"], 2)
+        log(f"notice page {path}: {size} bytes, ETag {etag}; generator {args.generator}, "
+            f"{args.connections} connections, {args.seconds:g} s a variant")
+        results = {"page_bytes": size, "generator": args.generator, "connections": args.connections}
+        chosen = args.variants.split(",") if args.variants else QUICK if args.quick \
+            else [name for name, *_ in VARIANTS]
+        for name, server_args, settings_module, with_etag in VARIANTS:
+            if name not in chosen or (name == "gunicorn" and not _has_gunicorn()):
+                continue
+            results[name] = run_variant(name, {**env, "DJANGO_SETTINGS_MODULE": settings_module},
+                                        server_args, path, etag if with_etag else "", args)
+    best = max((v for k, v in results.items() if isinstance(v, dict) and k != "baseline"
+                and k != "door 304"), key=lambda v: v["rps"])
+    if "baseline" in results:
+        results["rps_ratio_best_to_baseline"] = round(best["rps"] / results["baseline"]["rps"], 2)
+    if "stack" in results and "door" in results:
+        results["rps_ratio_door_to_stack"] = round(results["door"]["rps"] / results["stack"]["rps"], 2)
     return results
+
+
+def _has_gunicorn() -> bool:
+    from importlib.util import find_spec
+
+    return os.name == "posix" and find_spec("gunicorn") is not None
 
 
 def main() -> int:
@@ -287,8 +374,15 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=20_000)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--procs", type=int, default=2)
-    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--connections", type=int, default=16, help="wrk's keep-alive connections")
+    parser.add_argument("--variants", default="", help="comma-separated: " + ",".join(n for n, *_ in VARIANTS))
+    parser.add_argument("--quick", action="store_true",
+                        help="load only, three variants of 5 s (baseline, door, gunicorn)")
     args = parser.parse_args()
+    args.generator = "wrk" if shutil.which("wrk") else "python"
+    if args.quick:
+        args.part, args.seconds = "load", min(args.seconds, 5)
     log(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     results = {}
     if args.part in ("search", "all"):

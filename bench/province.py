@@ -15,6 +15,7 @@ import json
 import random
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -24,7 +25,18 @@ from django.utils import timezone
 from xuncha.core.parse import parse_text
 from xuncha.core.statuses import MEASURE_FINISHED, derive_finding_status
 from xuncha.demo import sample_notices
-from xuncha.ledger.models import AuditEvent, Closeout, Finding, Inspection, Measure, Round, Staff, Team, Unit
+from xuncha.ledger.models import (
+    AuditChainHead,
+    AuditEvent,
+    Closeout,
+    Finding,
+    Inspection,
+    Measure,
+    Round,
+    Staff,
+    Team,
+    Unit,
+)
 
 TODAY = dt.date(2025, 11, 20)
 
@@ -68,9 +80,37 @@ def _name(rng: random.Random, suffix: str) -> str:
     return "".join(rng.choice(PLACES) for _ in range(2)) + suffix
 
 
+def _filled(model, columns: list[str], rows: Iterable[tuple]) -> tuple[list[str], Iterable[tuple]]:
+    """Columns the generator does not name (added to the models since) get their field default
+    ("" for a blank text), so a new NOT NULL column does not break the bench."""
+    given = set(columns)
+    extra = [f for f in model._meta.concrete_fields
+             if f.column not in given and f.name not in given and not f.null
+             and (f.has_default() or (f.blank and f.empty_strings_allowed))]
+    if not extra:
+        return columns, rows
+    # A callable default (a uid's uuid4) is drawn per row, and every value is put the way the
+    # database keeps it (SQLite has no UUID type: Django writes the hex).
+    fixed = [not callable(f.default) for f in extra]
+    constant = [f.get_db_prep_value(f.get_default(), connection) if keep else None
+                for f, keep in zip(extra, fixed, strict=True)]
+
+    def values() -> tuple:
+        return tuple(c if keep else f.get_db_prep_value(f.get_default(), connection)
+                     for f, keep, c in zip(extra, fixed, constant, strict=True))
+
+    return columns + [f.column for f in extra], (tuple(row) + values() for row in rows)
+
+
 def _copy_or_insert(model, columns: list[str], rows: Iterable[tuple], chunk: int = 20_000) -> int:
     """Bulk-write rows: COPY on PostgreSQL, executemany elsewhere."""
+    columns, rows = _filled(model, columns, rows)
     table = model._meta.db_table
+    # Text columns added to the models since this generator was written are empty, as in a form.
+    blank = [f.column for f in model._meta.concrete_fields
+             if f.get_internal_type() in {"CharField", "TextField"} and not f.null and f.column not in columns]
+    if blank:
+        columns, rows = [*columns, *blank], (tuple(row) + ("",) * len(blank) for row in rows)
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     count = 0
     with connection.cursor() as cursor:
@@ -113,13 +153,36 @@ def _reset_sequences(models) -> None:
                            f"COALESCE((SELECT MAX(id) FROM {table}), 1))")
 
 
+@contextmanager
+def _indexes_built_after(*models) -> Iterator[None]:
+    """On SQLite, the tables' secondary indexes are dropped while rows go in and built again
+    after (one sorted build each, instead of a million random inserts into each index)."""
+    saved: list[str] = []
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for model in models:
+                cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+                               "AND sql IS NOT NULL", [model._meta.db_table])
+                for name, sql in cursor.fetchall():
+                    saved.append(sql)
+                    cursor.execute(f'DROP INDEX "{name}"')
+    yield
+    with connection.cursor() as cursor:
+        for sql in saved:
+            cursor.execute(sql)
+
+
 def generate(scale: Scale, seed: int = 7, log=print) -> dict:
     """Fill an empty, migrated database. Returns ids the benchmark needs."""
     rng = random.Random(seed)
     pools = text_pools()
     now = timezone.now()
     started = time.perf_counter()
-    with transaction.atomic():
+    if connection.vendor == "sqlite":  # a throwaway database: keep the transaction in memory
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous = OFF")
+            cursor.execute("PRAGMA cache_size = -2000000")
+    with transaction.atomic(), _indexes_built_after(Finding, Measure, AuditEvent):
         # Units: one province committee, districts, then communities under them.
         units = [(1, "示范省委", "", "committee", None, "/1/")]
         for d in range(scale.districts):
@@ -169,12 +232,15 @@ def generate(scale: Scale, seed: int = 7, log=print) -> dict:
                     kind = "ongoing" if status == "ongoing" else "deadline"
                     deadline = None if kind == "ongoing" else TODAY + dt.timedelta(days=rng.randint(-120, 120))
                     completed = deadline - dt.timedelta(days=3) if status == "done" and deadline else None
+                    if completed and deadline < TODAY and rng.random() < 0.1:  # 逾期完成
+                        completed = deadline + dt.timedelta(days=rng.randint(1, 30))
                     if completed and completed > TODAY:
                         completed = TODAY
                     statuses.append(status)
                     deadlines.append(deadline)
                     measure_rows.append((measure_id, finding_id, m + 1, rng.choice(pools["measure"]),
-                                         "书记", "社区党委", kind, deadline, status, completed, 1, now))
+                                         "书记", "社区党委", kind, deadline, status, completed, 1, now,
+                                         inspection[0], inspection[1], "", ""))
                 closed = all(s == "done" for s in statuses) and rng.random() < 0.4
                 status = derive_finding_status(statuses, closed=closed, reopened=False)
                 open_deadlines = [d for s, d in zip(statuses, deadlines, strict=True)
@@ -182,7 +248,7 @@ def generate(scale: Scale, seed: int = 7, log=print) -> dict:
                 finding_rows.append((finding_id, inspection[0], rng.choice(pools["category"]),
                                      f"一/（{position}）", position, rng.choice(pools["title"]),
                                      rng.choice(pools["description"]), "feedback", None, status, False, False,
-                                     min(open_deadlines) if open_deadlines else None, 1, now))
+                                     min(open_deadlines) if open_deadlines else None, 1, now, ""))
                 if closed:
                     closeout_rows.append((len(closeout_rows) + 1, finding_id, "approved", system.pk, now, "",
                                           system.pk, now, "同意销号", "", "", "", 1))
@@ -197,10 +263,11 @@ def generate(scale: Scale, seed: int = 7, log=print) -> dict:
                         (tuple(row) for row in inspections))
         _copy_or_insert(Finding, ["id", "inspection_id", "category", "number", "position", "title",
                                   "description", "source", "previous_id", "status", "reopened", "returned",
-                                  "next_deadline", "version", "updated_at"], finding_rows)
+                                  "next_deadline", "version", "updated_at", "effects"], finding_rows)
         log(f"  {len(finding_rows)} findings: {time.perf_counter() - started:.1f}s")
         _copy_or_insert(Measure, ["id", "finding_id", "position", "text", "lead", "owner", "kind", "deadline",
-                                  "status", "completed_on", "version", "updated_at"], measure_rows)
+                                  "status", "completed_on", "version", "updated_at", "inspection_id",
+                                  "round_id", "evidence_note", "remarks"], measure_rows)
         log(f"  {len(measure_rows)} measures: {time.perf_counter() - started:.1f}s")
         _copy_or_insert(Closeout, ["id", "finding_id", "state", "requested_by_id", "requested_at",
                                    "request_comment", "decided_by_id", "decided_at", "decision_comment",
@@ -217,15 +284,20 @@ def generate(scale: Scale, seed: int = 7, log=print) -> dict:
                 fid = 1 + (event_id * 7919) % len(finding_inspection)
                 yield (event_id, start + step * event_id, system.pk, "系统", None, "measure.update", "measure",
                        event_id, rng.choice(summaries), None, json.dumps({"status": "done"}),
-                       finding_inspection[fid - 1], fid)
+                       finding_inspection[fid - 1], fid, event_id, "", "", "ok", "")
 
         _copy_or_insert(AuditEvent, ["id", "at", "actor_id", "actor_name", "ip", "action", "object_type",
-                                     "object_id", "summary", "before", "after", "inspection_id", "finding_id"],
+                                     "object_id", "summary", "before", "after", "inspection_id", "finding_id",
+                                     "seq", "prev_hash", "hash", "result", "unit_path"],
                         events())
+        # The chain goes on after the generated records (they are numbered, not hashed).
+        if not AuditChainHead.objects.update(seq=scale.events):
+            AuditChainHead.objects.create(seq=scale.events)
         log(f"  {scale.events} audit events: {time.perf_counter() - started:.1f}s")
         _reset_sequences([Unit, Team, Round, Inspection, Finding, Measure, Closeout, AuditEvent])
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # PostgreSQL: VACUUM too, as autovacuum would soon, so index-only scans see all rows visible.
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     editor_unit = communities[len(communities) // 2]
     return {"editor_unit": editor_unit, "seconds": round(time.perf_counter() - started, 1)}
 

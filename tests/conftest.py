@@ -20,6 +20,18 @@ PASSWORD = "Xuncha-test-pass-2025"
 TODAY = dt.date(2025, 11, 20)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite the test database is a file, as in use, not Django's in-memory default: with an
+    in-memory database the live server's request threads share the test's one connection, and
+    so its transaction state (a request inside an atomic block turned another's autocommit off)."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        database.setdefault("TEST", {})["NAME"] = str(settings.DATA_DIR / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path):
     settings.STORAGES = {**settings.STORAGES, **filestores.local(tmp_path)}

@@ -38,6 +38,12 @@ def test_a_bad_setting_gets_a_chinese_error_and_no_traceback(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def display_width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def test_demo_load_only_builds_the_ledger_from_the_sample_notices(tmp_path):
     result = run("demo", "--load-only", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -45,6 +51,9 @@ def test_demo_load_only_builds_the_ledger_from_the_sample_notices(tmp_path):
     for username in ["admin", "team", "editor", "leader", "supervisor", "sysadmin", "secadmin", "auditor"]:
         assert f"用户名 {username}" in result.stdout
     assert "双因素认证已关闭（XUNCHA_2FA=off）" in result.stdout
+    assert "巡察办管理员（赵明）" in result.stdout
+    columns = {display_width(line.split("用户名")[0]) for line in result.stdout.splitlines() if "用户名" in line}
+    assert len(columns) == 1, columns  # the accounts' columns line up in a terminal
     first_passwords = re.findall(r"密码 (\S+)", result.stdout)
     again = run("demo", "--load-only", tmp_path=tmp_path)
     assert again.returncode == 0, again.stderr

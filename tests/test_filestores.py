@@ -12,7 +12,7 @@ def test_files_are_kept_locally_by_default_in_a_folder_per_kind(tmp_path):
     aliases = filestores.local(tmp_path)
     assert {a["OPTIONS"]["location"] for a in aliases.values()} == {
         str(Path(tmp_path) / kind)
-        for kind in ("evidence", "notices", "imports", "reuse-checks", "thumbnails", "exports")}
+        for kind in ("evidence", "notices", "imports", "reuse-checks", "thumbnails", "exports", "letters")}
     assert all(a["OPTIONS"]["file_permissions_mode"] == 0o600 for a in aliases.values())
 
 
@@ -23,7 +23,7 @@ def test_s3_keeps_every_kind_in_one_private_bucket_under_its_own_prefix():
     assert options["default_acl"] is None and options["region_name"] == "cn-north-1"
     assert options["endpoint_url"] == "http://127.0.0.1:9000"
     prefixes = {a["OPTIONS"]["location"] for a in aliases.values()}
-    assert prefixes == {"evidence", "notices", "imports", "reuse-checks", "thumbnails", "exports"}
+    assert prefixes == {"evidence", "notices", "imports", "reuse-checks", "thumbnails", "exports", "letters"}
     assert "endpoint_url" not in filestores.s3("xuncha")[filestores.alias("notices")]["OPTIONS"]
 
 

@@ -170,6 +170,14 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest single document (or zip member) accepted by a 雷同 batch check, in MB."),
     Setting("XUNCHA_ZIP_MAX_MB", "200", parse_positive_int,
             "Most a .docx or .xlsx may unpack to, in MB; more (a zip bomb) is refused unread."),
+    Setting("XUNCHA_PROVENANCE_NEAR_BITS", "6", parse_whole_number,
+            "Two evidence images whose 64-bit perceptual hashes differ in at most this many bits "
+            "are flagged as near-same (0: identical pictures only)."),
+    Setting("XUNCHA_PROVENANCE_BURST_FILES", "10", parse_positive_int,
+            "A unit uploading at least this many evidence files within the last "
+            "XUNCHA_PROVENANCE_BURST_MINUTES before one of its deadlines is flagged."),
+    Setting("XUNCHA_PROVENANCE_BURST_MINUTES", "60", parse_positive_int,
+            "The window before a deadline's end in which a burst of uploads is counted."),
     Setting("XUNCHA_WARNING_DAYS", "10", parse_positive_int,
             "A measure due within this many days is shown yellow (red once past its deadline)."),
     # -- 销号 policy (docs/configuration.md, "销号") --

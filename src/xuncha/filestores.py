@@ -19,6 +19,7 @@ KINDS: dict[str, str] = {
     "reuse": "reuse-checks",  # batch 雷同 checks: <check>/files/<name> and <check>/texts.json
     "thumbs": "thumbnails",  # evidence image thumbnails, made on first view: <evidence stored name>.jpg
     "exports": "exports",  # round workbooks built by a job: round-<round>-<token>.xlsx
+    "letters": "letters",  # 督办函, rendered at their first download: <督办>/<token>.<docx|pdf>
 }
 
 

@@ -50,6 +50,11 @@ INSTALLED_APPS = [
     "xuncha.notify",
     "xuncha.portal",
     "xuncha.analytics",
+    "xuncha.api",  # before ninja: its templates/ninja/swagger.html frames the documentation page
+    "ninja",  # its bundled Swagger UI files, served from /static/ (no CDN)
+    "xuncha.provenance",
+    "xuncha.evaluation",
+    "xuncha.exchange",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "xuncha.web.context.staff",
                 "xuncha.notify.context.inbox",
+                "xuncha.exchange.context.exchange",
             ],
         },
     },
@@ -210,6 +216,10 @@ CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
 
 EVIDENCE_MAX_BYTES = CONFIG["XUNCHA_EVIDENCE_MAX_MB"] * 1024 * 1024
 REUSE_MAX_BYTES = CONFIG["XUNCHA_REUSE_MAX_MB"] * 1024 * 1024
+# 佐证材料核验 (xuncha.provenance): near-same images and bursts of uploads before a deadline.
+PROVENANCE_NEAR_BITS = CONFIG["XUNCHA_PROVENANCE_NEAR_BITS"]
+PROVENANCE_BURST_FILES = CONFIG["XUNCHA_PROVENANCE_BURST_FILES"]
+PROVENANCE_BURST_MINUTES = CONFIG["XUNCHA_PROVENANCE_BURST_MINUTES"]
 # Zip containers (.docx, .xlsx): the core's limit, applied by WebConfig.ready.
 ZIP_MAX_MB = CONFIG["XUNCHA_ZIP_MAX_MB"]
 # Uploads above this go to a temporary file instead of memory.
@@ -297,6 +307,9 @@ MIDDLEWARE += [
 # Refused writes (403/404/405 to a POST) are audit records; after auth, so the actor is known.
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
                   "xuncha.web.refusals.RefusalAuditMiddleware")
+# Every request made with an API token leaves a use-log row (xuncha.api.middleware).
+MIDDLEWARE.insert(MIDDLEWARE.index("xuncha.web.refusals.RefusalAuditMiddleware"),
+                  "xuncha.api.middleware.TokenUseMiddleware")
 # Axes first: it refuses a locked account before any password is checked.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
 LOCKOUT_MINUTES = CONFIG["XUNCHA_LOCKOUT_MINUTES"]
@@ -364,12 +377,15 @@ NOTIFY_LADDER = {
         "supervision_decided": ["unit_editor", "unit_leader"],
         "closeout_returned": ["requester", "unit_editor"],
         "finding_reopened": ["unit_editor", "unit_leader"],
-        "file_mismatch": ["office_admin", "unit_editor"],
+        "file_mismatch": ["office_admin", "sys_admin", "security_admin"],
+        "comment_received": ["unit_editor"],
         "comment_overdue": ["unit_editor", "unit_leader"],
+        "reply_overdue": ["unit_leader", "office_admin"],
     },
 }
 # Kinds sent by e-mail to someone who has not chosen (the rest are in the inbox and the digest).
-NOTIFY_EMAIL_KINDS = ["supervision", "interview", "closeout_returned", "finding_reopened", "file_mismatch"]
+NOTIFY_EMAIL_KINDS = ["supervision", "interview", "closeout_returned", "finding_reopened", "file_mismatch",
+                      "reply_overdue"]
 # -- the public portal (xuncha.portal; docs/portal.md) --
 PORTAL_HOST = CONFIG["XUNCHA_PORTAL_HOST"].strip().lower()
 PORTAL_REPLY_DAYS = CONFIG["XUNCHA_PORTAL_REPLY_DAYS"]

@@ -13,4 +13,7 @@ urlpatterns = [
     path("", include("xuncha.web.urls")),
     path("", include("xuncha.notify.urls")),
     path("", include("xuncha.analytics.urls")),
+    path("", include("xuncha.api.urls")),
+    path("", include("xuncha.evaluation.urls")),
+    path("", include("xuncha.exchange.urls")),
 ]

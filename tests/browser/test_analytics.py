@@ -6,20 +6,12 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.browser.steps import log_in
 from xuncha.ledger.models import Finding
 from xuncha.ledger.services import findings, setup
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(os.environ.get("XUNCHA_SCREENSHOTS", "/tmp/xuncha-screenshots"))
-
-
-def log_in(page, base, username):
-    page.goto(f"{base}{reverse('login')}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_selector("h1:has-text('工作台')")
 
 
 def shoot(page, name):
@@ -51,13 +43,19 @@ def test_the_supervisor_drills_from_an_overdue_bar_and_exports_the_table(today, 
     shoot(page, "analytics")
 
     click_bar(page, "chart-units", 0, 0.5)  # 天宝社区: one measure 1–7 days overdue
-    page.wait_for_url("**/findings/?*")
-    assert "天宝社区" in page.locator(".drill-filter").inner_text()
-    assert page.locator("table.list", has_text="“第一议题”落实不到位").count() == 1
-    assert page.locator("table.list", has_text="财务管理不规范").count() == 0
+    page.wait_for_url("**/measures/?*")  # the bar counts measures: it lands on their list
+    filters = page.locator("#measure-filters")
+    assert "天宝社区" in filters.inner_text()  # the unit filter, named
+    assert filters.locator("select[name=colour] option:checked").inner_text().startswith("红色")
+    assert page.locator("#measure-list", has_text="每次支部会议第一项学习总书记重要讲话").count() == 1
+    assert page.locator("#measure-list", has_text="补签合同").count() == 0  # another unit's
     shoot(page, "analytics-drill")
-    page.click("text=“第一议题”落实不到位")
-    page.wait_for_selector("text=每次支部会议第一项学习总书记重要讲话")  # its measure
+
+    page.goto(f"{base}{reverse('analytics')}")
+    page.wait_for_selector("#chart-ageing svg")
+    click_bar(page, "chart-ageing", 0, 0.5)  # 1–7 days overdue
+    page.wait_for_url("**/measures/?*age=age_1_7*")
+    assert page.locator("#measure-list", has_text="每次支部会议第一项学习总书记重要讲话").count() == 1
 
     page.goto(f"{base}{reverse('analytics')}")
     with page.expect_download() as download:

@@ -43,3 +43,37 @@ def test_a_mismatched_notice_is_previewed_in_full_and_needs_the_choice(page, liv
     page.locator("#import-preview button.primary").click()
     page.wait_for_load_state()
     assert Finding.objects.filter(inspection=target).count() == 8
+
+
+def test_the_team_imports_its_findings_and_the_unit_previews_its_measures_onto_them(page, live_server, cast,
+                                                                                      tmp_path):
+    round_ = setup.create_round(cast.system, "2025年区委第三轮巡察（新）", start=dt.date(2025, 7, 2))
+    target = setup.create_inspection(cast.system, round_, cast.team4, cast.tianbao, start=dt.date(2025, 7, 2),
+                                     end=dt.date(2025, 8, 10), feedback_date=dt.date(2025, 9, 15))
+    upload = tmp_path / "通报.txt"
+    upload.write_bytes(SAMPLE.read_bytes())
+    log_in(page, live_server.url, "team_member")
+    page.goto(f"{live_server.url}/inspections/{target.pk}/import")
+    assert "反馈问题清单" in page.locator("#import-kind").inner_text()
+    page.locator("input[name=file]").set_input_files(str(upload))
+    page.locator("form.card button").click()
+    page.wait_for_selector("#import-preview")
+    assert "反馈问题清单" in page.locator("#import-preview-kind").inner_text()
+    _shot(page, "import-findings-1280.png")
+    page.locator("#import-preview button.primary").click()
+    page.wait_for_load_state()
+    assert Finding.objects.filter(inspection=target).count() == 8
+    page.context.clear_cookies()
+    log_in(page, live_server.url, "editor")
+    page.goto(f"{live_server.url}/inspections/{target.pk}/import")
+    page.locator("input[name=file]").set_input_files(str(upload))
+    page.locator("form.card button").click()
+    page.wait_for_selector("#import-preview")
+    assert "整改措施和进展" in page.locator("#import-preview-kind").inner_text()
+    _shot(page, "import-measures-1280.png")
+    page.set_viewport_size({"width": 390, "height": 844})
+    _shot(page, "import-measures-390.png")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.locator("#import-preview button.primary").click()
+    page.wait_for_load_state()
+    assert Finding.objects.filter(inspection=target, measures__isnull=False).distinct().count() == 8

@@ -18,6 +18,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.browser.steps import log_in
 from tests.conftest import PASSWORD
 from xuncha.ledger.actor import system_actor
 from xuncha.ledger.models import Finding, Notice, Team, Unit
@@ -28,14 +29,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TODAY = dt.date(2026, 6, 10)  # after the feedback, ten days before the measure is due
 FIRST = "“三会一课”制度落实不到位"
 SECOND = "党费收缴不规范"
-
-
-def log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}{reverse('login')}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_selector("h1:has-text('工作台')")
 
 
 def log_out(page) -> None:

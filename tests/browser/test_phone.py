@@ -10,21 +10,13 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.browser.steps import log_in
 from xuncha.ledger.models import Evidence, Finding
 from xuncha.ledger.services import closeouts, exports, measures, notices
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
-
-
-def log_in(page, base, username):
-    page.goto(f"{base}{reverse('login')}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_selector("h1:has-text('工作台')")
 
 
 def staff_pages(cast) -> dict[str, str]:
@@ -44,6 +36,14 @@ def staff_pages(cast) -> dict[str, str]:
     closeouts.request_closeout(editor, Finding.objects.get(pk=cast.finding.pk))
     notice = notices.draft_from_ledger(editor, cast.inspection)
     exports.request_export(cast.actor("admin"), cast.inspection.round)
+    # Long names as real rounds have them: a select listing them may not widen a phone's page.
+    from django.utils import timezone
+
+    from xuncha.exchange.models import Peer
+    from xuncha.ledger.models import Round
+    Round.objects.filter(pk=cast.inspection.round_id).update(name="长白山党工委2022-2027年第二轮常规巡察")
+    Peer.objects.create(name="区委巡察办笔记本（第四巡察组）", public_key="k" * 43, fingerprint="0123456789abcdef",
+                        created_at=timezone.now())
     round_id = cast.inspection.round_id
     return {
         "workbench": reverse("workbench"), "rounds": reverse("rounds"), "round": reverse("round", args=[round_id]),
@@ -55,6 +55,15 @@ def staff_pages(cast) -> dict[str, str]:
         "setup-unit": reverse("setup-unit", args=[cast.tianbao.pk]), "setup-teams": reverse("setup-teams"),
         "setup-team": reverse("setup-team", args=[cast.team4.pk]),
         "setup-inspection": reverse("setup-inspection", args=[cast.inspection.pk]),
+        # the features merged since: 统计分析, 评估, 随机抽查, 离线交换, 通知, 督办, 审计日志, 令牌, 群众监督
+        "analytics": reverse("analytics"), "evaluation": reverse("evaluation"),
+        "evaluation-scheme": reverse("evaluation-scheme"),
+        "evaluation-round": reverse("evaluation-round", args=[round_id]),
+        "evaluation-unit": reverse("evaluation-unit", args=[round_id, cast.tianbao.pk]),
+        "checks": reverse("random-checks"), "exchange": reverse("exchange"), "inbox": reverse("inbox"),
+        "supervisions": reverse("supervisions"), "interviews": reverse("interviews"),
+        "audit": reverse("audit-log"), "tokens": reverse("api-tokens"),
+        "comments": reverse("portal-staff:comments"),
     }
 
 

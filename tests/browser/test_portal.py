@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 
 from tests.browser.accessibility import serious_violations
-from tests.conftest import PASSWORD
+from tests.browser.steps import log_in
 from tests.portal.conftest import make_notice
 from xuncha.portal import middleware
 from xuncha.portal.models import PublicComment
@@ -55,14 +55,6 @@ def staff_shot(page, name: str, folder: Path) -> None:
     for width in (390, 1280):
         page.set_viewport_size({"width": width, "height": 844 if width == 390 else 900})
         page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
-
-
-def log_in(page, base, username):
-    page.goto(f"{base}{reverse('login')}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_selector("h1:has-text('工作台')")
 
 
 def test_a_citizen_comments_the_unit_replies_and_the_citizen_rates_it(page, live_server, cast, tmp_path):

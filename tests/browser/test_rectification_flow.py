@@ -5,18 +5,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.browser.steps import log_in
 from xuncha.ledger.models import Evidence, Finding
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, base, username):
-    page.goto(f"{base}{reverse('login')}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_selector("h1:has-text('工作台')")  # the nav's link is folded away on a phone
 
 
 def test_an_editor_reports_progress_and_the_office_signs_the_finding_off(page, live_server, cast, tmp_path):

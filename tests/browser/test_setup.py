@@ -4,20 +4,13 @@ a finding on the inspection. No Django admin, no shell."""
 import pytest
 from django.urls import reverse
 
+from tests.browser.steps import log_in
 from tests.conftest import PASSWORD
 from xuncha.ledger.actor import system_actor
 from xuncha.ledger.models import Finding, Inspection, Staff
 from xuncha.ledger.services import accounts, setup
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, base, username):
-    page.goto(f"{base}{reverse('login')}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_selector("h1:has-text('工作台')")
 
 
 def submit(page, section: str, fields: dict, button: str = "button.primary"):

@@ -11,20 +11,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import PASSWORD
+from tests.browser.steps import log_in
 from xuncha.notify import ladder
 from xuncha.notify.models import Supervision
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DAY = dt.date(2025, 11, 16)  # the day after the cast's measure was due
-
-
-def log_in(page, base, username):
-    page.goto(f"{base}{reverse('login')}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_selector("h1:has-text('工作台')")
 
 
 def shoot(page, folder: Path, name: str) -> None:
@@ -42,6 +34,8 @@ def test_the_unit_answers_a_supervision_and_the_office_accepts_it(page, live_ser
                         lambda: timezone.make_aware(dt.datetime.combine(DAY, dt.time(9, 0))))
     ladder.run(DAY)
     supervision = Supervision.objects.get()
+    other = Supervision.objects.create(inspection=cast.other_inspection, unit_name="建设社区", issuer="区委巡察办",
+                                       opened_on=DAY, reply_due=supervision.reply_due)
     folder = Path(os.environ.get("XUNCHA_SCREENSHOT_DIR") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     base = live_server.url
@@ -64,7 +58,13 @@ def test_the_unit_answers_a_supervision_and_the_office_accepts_it(page, live_ser
     page.click("button:has-text('退出')")
 
     log_in(page, base, "admin")
-    page.goto(f"{base}{reverse('supervisions')}?status=answered")
+    page.goto(f"{base}{reverse('supervisions')}?status=")
+    assert other.number in page.locator("#supervisions").inner_text()
+    with page.expect_navigation():  # choosing a unit narrows the list at once
+        page.select_option("#supervision-filters select[name=unit]", str(cast.tianbao.pk))
+    assert other.number not in page.locator("#supervisions").inner_text()
+    page.click("nav[aria-label=状态] >> text=待审核")
+    assert f"unit={cast.tianbao.pk}" in page.url
     shoot(page, folder, "supervisions")
     page.click(f"text={supervision.number}")
     page.fill("#decision textarea[name=text]", "同意办结。")

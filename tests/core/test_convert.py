@@ -128,7 +128,10 @@ def test_a_real_xls_reads_its_first_sheet_a_row_a_line(tmp_path):
     rows = [LedgerRow(number="1", category="党建", finding="第一议题落实不到位", measure="建立学习制度",
                       lead="书记", owner="社区党委", deadline=None, ongoing=True, progress="",
                       status="done", completed_on=None, evidence="", remarks="")]
-    xls = libreoffice(write_xlsx(rows), ".xlsx", "xls", tmp_path)
+    try:
+        xls = libreoffice(write_xlsx(rows), ".xlsx", "xls", tmp_path)
+    except FileNotFoundError:  # soffice ran but wrote nothing: Writer without Calc
+        pytest.skip("LibreOffice Calc is not installed")
     text = load_bytes(xls, "台账.xls")
     assert "第一议题落实不到位" in text and "建立学习制度" in text
     assert convert_module.convert(xls, ".xls")[:2] == b"PK"

@@ -224,3 +224,21 @@ def test_the_docx_laid_out_by_libreoffice_has_the_official_geometry(tmp_path):
         _, bottom, _, top = dashes[0][5]
         assert abs((height - (top + bottom) / 2) / MM - (297 - 35) - 7) <= 1
     assert full > 30  # (rows with a fallback font's glyphs sit apart in this measure and are not counted)
+
+
+def test_a_published_docx_carries_its_qr_code_under_the_signature():
+    import docx as python_docx
+
+    url = "https://gk.example.gov.cn/public/notices/7/"
+    data = render_docx(parse_file(SAMPLES[4]), qr=url)
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        assert package.read("word/media/qr.png").startswith(b"\x89PNG")
+        assert b'Target="media/qr.png"' in package.read("word/_rels/document.xml.rels")
+        assert b'Extension="png"' in package.read("[Content_Types].xml")
+        body = package.read("word/document.xml").decode()
+    caption = "扫码查看整改进展、提出意见"
+    assert body.index("2025年12月31日") < body.index('r:embed="rIdXunchaQr"') < body.rindex(caption)
+    document = python_docx.Document(io.BytesIO(data))  # Word's reader accepts it
+    assert document.paragraphs[-1].text == "扫码查看整改进展、提出意见"
+    with zipfile.ZipFile(io.BytesIO(render_docx(parse_file(SAMPLES[4])))) as package:
+        assert "word/media/qr.png" not in package.namelist()

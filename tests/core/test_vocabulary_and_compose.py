@@ -62,3 +62,12 @@ def test_one_vocabulary_for_statuses():
     for status, label in STATUS_LABELS.items():
         assert status_of(label) == status
     assert read_status("基本完成") == "in_progress" and status_of("基本完成") == "partly"
+
+
+def test_a_finding_s_heading_is_numbered_as_a_notice_writes_it():
+    from xuncha.core.vocabulary import numbered
+
+    assert numbered("1", "深入学习贯彻") == "1.深入学习贯彻"
+    assert numbered("二", "关于落实情况") == "二、关于落实情况"
+    assert numbered("（一）", "“第一议题”落实不到位") == "（一）“第一议题”落实不到位"
+    assert numbered("", "财务管理不规范") == "财务管理不规范"

@@ -79,3 +79,23 @@ def test_a_job_of_a_worker_killed_mid_run_is_finished_exactly_once_by_the_next(t
         for process in (first, second):
             if process is not None and process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)
+
+
+def test_the_demo_stops_its_worker_cleanly_and_soon(tmp_path):
+    """`make demo` stopped by Ctrl+C or SIGTERM stops its worker through `stop_worker`: the cluster's
+    own shutdown, not the 15 s wait and a kill of the whole group."""
+    from xuncha.ledger.management.commands.demo import stop_worker
+
+    data, log = tmp_path / "data", tmp_path / "worker.log"
+    _xuncha(data, "migrate", "--verbosity", "0")
+    worker = _worker(data, log)
+    try:
+        _wait(lambda: "后台任务进程已启动" in log.read_text(errors="replace"), 60, log)
+        time.sleep(2)  # the cluster's processes are up
+        started = time.monotonic()
+        stop_worker(worker)
+        assert worker.returncode == 0 and time.monotonic() - started < 10
+        assert "后台任务进程已停止" in log.read_text(errors="replace")
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)

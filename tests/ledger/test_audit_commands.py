@@ -32,6 +32,10 @@ AUDITED = {
     "purge-staging": "imports.purge",
     "reindex": "reuse.reindex",
     "daily": "daily.run, and each job's own records",
+    "token": "token.create / token.revoke (list only reads): tests/api/test_tokens.py",
+    "provenance": "provenance.scan",
+    "bundle": "bundle.export, bundle.import (bundle.refused), bundle.register_key, bundle.conflict "
+              "(tests/exchange/test_round_trip.py drives them; `bundle key` and `conflicts` only print)",
 }
 # Commands whose writes reach the data only through the audited doors (URLs, jobs).
 SERVERS = {
@@ -51,6 +55,7 @@ HARMLESS |= {
     "migrate": "schema changes by the operator; data migrations chain their records (0006_audit_chain)",
     "clearsessions": "removes expired sessions only (also the daily task sessions.purge)",
     "remove_stale_contenttypes": "removes content types of models that no longer exist",
+    "export_openapi_schema": "django-ninja's: prints or writes the API's OpenAPI schema",
 }
 # Host-level tools of the operator, outside the application (docs/security.md, "Not covered").
 OPERATOR = {

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 SAMPLES = Path(__file__).resolve().parents[2] / "src/xuncha/demo/notices"
 
 
-def inspection_of(cast, start=dt.date(2026, 1, 5), end=dt.date(2026, 2, 20), feedback=dt.date(2026, 3, 10),
+def inspection_of(cast, start=dt.date(2025, 1, 6), end=dt.date(2025, 2, 20), feedback=dt.date(2025, 3, 10),
                   unit=None):
     round_ = setup.create_round(cast.system, f"{start.year}年区委巡察{start.isoformat()}", start=start)
     return setup.create_inspection(cast.system, round_, cast.team4, unit or cast.tianbao, start=start, end=end,
@@ -86,7 +86,7 @@ def test_a_notice_claiming_more_than_it_lists_is_flagged():
         start, end, feedback_date, rectification_end = None, None, None, dt.date(2025, 12, 31)
 
     assert Inspection  # imported for the reader: the real model is what the services receive
-    imports.check_against(Fake(), prepared)
+    imports.check_against(Fake(), prepared, imports.FULL)
     assert any("通报称反馈问题12个，文件中列出8个" in w for w in prepared.warnings)
     assert any("已完成整改12个" in w for w in prepared.warnings)
     assert prepared.diagnostics  # 体检 runs in the preview
@@ -175,3 +175,26 @@ def test_without_libreoffice_an_old_ledger_gets_a_chinese_sentence(monkeypatch):
     for name in ("台账.xls", "台账.et"):
         prepared = imports.preview(name, b"\xd0\xcf\x11\xe0 not really")
         assert prepared.unreadable and "另存为" in prepared.errors[0] and ".xlsx" in prepared.errors[0]
+
+
+DATED = ["序号", "反馈问题", "整改措施", "措施类型", "责任单位", "完成时限", "整改进展", "整改状态", "完成时间"]
+
+
+def test_an_import_applies_the_deadline_and_progress_date_rules_of_the_screens(cast, today):
+    target = inspection_of(cast, start=dt.date(2025, 7, 2), end=dt.date(2025, 8, 10), feedback=dt.date(2025, 9, 15))
+    data = sheet_bytes([DATED,
+                        ["1", "财务管理不规范", "补签合同", "限期整改", "财务室", "2025-09-30", "", "", ""],
+                        ["1", "财务管理不规范", "清退多发补贴", "限期整改", "财务室", "2025-08-31", "", "", ""],
+                        ["2", "议事不规范", "当场整改公示栏", "立行立改", "社区两委", "2025-07-20", "", "", ""],
+                        ["3", "台账不全", "补齐会议记录", "限期整改", "社区两委", "2025-10-31", "已补齐", "已完成",
+                         "2025-06-30"]])
+    prepared = imports.check_against(target, imports.preview("台账.xlsx", data))
+    assert prepared.errors == [
+        "第3行：完成时限不能早于反馈日期（2025年9月15日）。",
+        "第5行：进展日期不能早于巡察进驻日期（2025年7月2日）。"]  # the 立行立改 row may date from 7-2
+    with pytest.raises(InvalidInput, match="未导入任何内容"):
+        imports.commit(cast.actor("admin"), target, prepared)
+    with pytest.raises(InvalidInput, match="第3行：完成时限不能早于反馈日期"):
+        imports.import_ledger(cast.actor("admin"), target, read_xlsx(data))
+    assert not Measure.objects.filter(finding__inspection=target).exists()
+

@@ -75,3 +75,38 @@ def test_a_category_typed_with_its_marker_is_numbered_once_in_the_notice(cast):
 
     doc = notice_doc_for(cast.inspection)
     assert doc.findings[0].category == "集中整改期内已完成的整改事项"
+
+
+def _published_pdf_text(published) -> str:
+    pdfium = pytest.importorskip("pypdfium2")
+    entry = next(f for f in published.files if f["format"] == "pdf")
+    document = pdfium.PdfDocument(storage.read_bytes(notices.FILES, notices.stored_name(published, entry)))
+    try:
+        return "".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    finally:
+        document.close()
+
+
+def test_a_published_pdf_prints_a_qr_code_to_its_portal_page_when_the_portal_has_a_host(cast, today, settings):
+    from xuncha.core.render import pdf_grid
+
+    if not pdf_grid.available():
+        pytest.skip("the grid PDF writer cannot run here")
+    settings.PORTAL_HOST, settings.SITE_URL = "gk.example.gov.cn", "https://xc.example.gov.cn"
+    notice = approved_notice(cast, today)
+    assert notices.public_address(notice) == f"https://gk.example.gov.cn/public/notices/{notice.pk}/"
+    published = notices.publish(cast.actor("admin"), notice)
+    assert "扫码查看" in _published_pdf_text(published)
+    import io
+    import zipfile
+
+    entry = next(f for f in published.files if f["format"] == "docx")
+    data = storage.read_bytes(notices.FILES, notices.stored_name(published, entry))
+    assert "word/media/qr.png" in zipfile.ZipFile(io.BytesIO(data)).namelist()
+
+
+def test_without_a_portal_host_the_published_pdf_has_no_qr_code(cast, today, settings):
+    settings.PORTAL_HOST = ""
+    notice = approved_notice(cast, today)
+    assert notices.public_address(notice) is None
+    assert "扫码查看" not in _published_pdf_text(notices.publish(cast.actor("admin"), notice))

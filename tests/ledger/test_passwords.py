@@ -77,3 +77,20 @@ def test_every_rule_has_chinese_help_text():
 
     texts = password_validators_help_texts()
     assert len(texts) == 4 and all(any("\u4e00" <= c <= "\u9fff" for c in t) for t in texts)
+
+
+def test_a_generated_password_never_resembles_the_account_it_is_for(monkeypatch):
+    # A random string can still come near a short login name (this one did, in CI): it is drawn again.
+    drawn = iter(["NAdWWEl9CSI0", "Xq7-pLm2Rt9k"])
+    monkeypatch.setattr(passwords.secrets, "token_urlsafe", lambda n: next(drawn))
+    user = get_user_model()(username="secadmin", first_name="冯涛")
+    assert "NAdWWEl9CSI0" in refusal_or_none("NAdWWEl9CSI0", user)
+    assert passwords.generate(12, user) == "Xq7-pLm2Rt9k"
+
+
+def refusal_or_none(password: str, user) -> str:
+    try:
+        validate_password(password, user)
+    except ValidationError:
+        return password
+    return ""

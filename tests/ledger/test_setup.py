@@ -118,3 +118,24 @@ def test_an_inspection_is_edited_and_audited(cast):
     assert inspection.team_id == cast.team2.pk and inspection.rectification_end == D(2025, 11, 20)
     event = AuditEvent.objects.filter(action="inspection.update").get()
     assert event.before["team"] == cast.team4.pk and event.after["feedback_date"] == "2025-09-20"
+
+
+def test_a_tree_deeper_than_the_path_holds_is_refused_with_a_message(cast):
+    """The materialised path has 255 characters: past that depth a new or moved unit is refused by
+    the service (a Chinese message on `parent`), never by a database error."""
+    system = cast.system
+    chain = [cast.district]
+    with pytest.raises(InvalidInput) as refused:
+        for level in range(200):
+            chain.append(setup.create_unit(system, f"第{level}级支部", parent=chain[-1]))
+    assert refused.value.field == "parent" and "层级过深" in refused.value.message
+    assert all(len(u.path) <= 255 for u in Unit.objects.all())
+    # Moving the district's deep branch under another unit would push its deepest path past the column.
+    branch, deeper = chain[1], cast.jianshe
+    for level in range(10):
+        deeper = setup.create_unit(system, f"另一级{level}", parent=deeper)
+    with pytest.raises(InvalidInput, match="层级过深"):
+        setup.update_unit(system, branch, branch.name, branch.kind, deeper)
+    # A rename in place is no move: allowed at any depth.
+    leaf = chain[-1]
+    assert setup.update_unit(system, leaf, "改名支部", leaf.kind, leaf.parent).name == "改名支部"

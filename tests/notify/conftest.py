@@ -31,3 +31,14 @@ def clock(monkeypatch) -> Clock:
 def committed(django_capture_on_commit_callbacks):
     """Run what a block leaves for "on commit" (the audit → notification job), as a commit would."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def notice(cast, today):
+    """The cast's inspection's notice, published (its files stored with their sha256)."""
+    from xuncha.ledger.services import measures, notices
+
+    measures.report_progress(cast.actor("editor"), cast.measure, today, "已召开5次支部会议", mark="done")
+    draft = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
+    return notices.publish(cast.actor("admin"), notices.approve(cast.actor("leader"), draft),
+                           override_reason="测试")

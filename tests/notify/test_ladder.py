@@ -33,12 +33,14 @@ def test_it_walks_the_ladder_once_per_step_across_repeated_daily_runs(cast, cloc
         day = _day(clock, offset)
         ladder.run(day)
         assert ladder.run(day) == {"remind-0": 0, "remind-10": 0, "remind-20": 0, "supervise": 0,
-                                   "interview": 0, "notifications": 0}, day
+                                   "interview": 0, "answer-overdue": 0, "comment-overdue": 0,
+                                   "notifications": 0}, day
     assert _steps(cast.measure) == ["interview", "remind-0", "remind-10", "remind-20", "supervise"]
     # Before the deadline the unit's editor hears of each reminder once; the leader only from overdue on.
     assert _kinds(users["editor"]) == ["overdue", "reminder", "reminder", "reminder"]
-    assert _kinds(users["leader"]) == ["interview", "overdue", "supervision"]
-    assert _kinds(users["admin"]) == ["interview", "supervision"]
+    # The 督办 unanswered past its 报结 date (day 16 after it) is told to the unit head and the office.
+    assert _kinds(users["leader"]) == ["interview", "overdue", "reply_overdue", "supervision"]
+    assert _kinds(users["admin"]) == ["interview", "reply_overdue", "supervision"]
     assert _kinds(users["street_editor"]) == []
     # The other unit's editor hears only of the other unit's measure (due 2025-12-31).
     titles = list(Notification.objects.filter(recipient=users["outsider"]).values_list("title", flat=True))
@@ -50,13 +52,28 @@ def test_it_walks_the_ladder_once_per_step_across_repeated_daily_runs(cast, cloc
 
 
 def test_each_step_is_on_the_findings_timeline(cast, clock):
+    from xuncha.ledger.selectors import finding_timeline
+
     for offset in (-20, -10, 0, 1, 31):
         ladder.run(_day(clock, offset))
-    actions = list(AuditEvent.objects.filter(finding_id=cast.finding.pk, action__startswith="ladder.")
-                   .order_by("at", "id").values_list("action", "summary"))
-    assert [a for a, _ in actions] == ["ladder.remind"] * 3 + ["ladder.supervise", "ladder.interview"]
-    assert actions[0][1] == "到期前20天提醒：措施“每次支部会议第一项学习总书记重要讲话”，完成时限 2025年11月15日"
-    assert "巡督〔2025〕" in actions[3][1]
+    reminders = list(AuditEvent.objects.filter(finding_id=cast.finding.pk, action="ladder.remind")
+                     .order_by("at", "id").values_list("summary", flat=True))
+    assert len(reminders) == 3
+    assert reminders[0] == "到期前20天提醒：措施“每次支部会议第一项学习总书记重要讲话”，完成时限 2025年11月15日"
+    # The 督办 and the 约谈 are one record each (the act, naming its measures), on the timeline
+    # of every finding they cover.
+    supervision, interview = Supervision.objects.get(), Interview.objects.get()
+    acts = AuditEvent.objects.filter(action__in=["ladder.supervise", "ladder.interview"]).order_by("id")
+    assert [(e.object_type, e.object_id) for e in acts] == [("supervision", supervision.pk),
+                                                           ("interview", interview.pk)]
+    summaries = [entry.summary for entry in finding_timeline(cast.finding.pk)]
+    assert any(s.startswith(f"逾期督办：{supervision.number}，") for s in summaries)
+    assert any(s.startswith("逾期超过30天，列入约谈：") for s in summaries)
+    # Written in bulk, the records are still links of the one hash chain.
+    from xuncha.ledger.services import audit_chain
+
+    assert audit_chain.verify().ok
+    assert acts[0].after == {"measures": 1}
 
 
 def test_xuncha_daily_runs_the_ladder_and_a_second_run_changes_nothing(cast, clock):
@@ -117,5 +134,6 @@ def test_measures_of_one_unit_overdue_on_one_day_share_one_supervision(cast, clo
     supervision = Supervision.objects.get()
     assert supervision.steps.count() == 2
     assert Notification.objects.filter(recipient=cast.users["admin"], kind="supervision").count() == 1
-    (event,) = AuditEvent.objects.filter(finding_id=cast.finding.pk, action="ladder.supervise")
+    (event,) = AuditEvent.objects.filter(action="ladder.supervise")
+    assert event.object_id == supervision.pk and event.inspection_id == cast.inspection.pk
     assert "措施“每次支部会议第一项学习总书记重要讲话”等2项，" in event.summary

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -37,6 +38,13 @@ def test_the_letter_has_the_parts_of_an_official_letter():
     body = "".join(b.text for b in plan.blocks)
     assert "完成时限：2025年11月15日" in body and "于2025年12月1日前" in body and "报结" in body
     assert plan.issuer == LETTER.issuer and plan.date == dt.date(2025, 11, 16)
+
+
+def test_a_round_named_with_its_kind_is_not_given_the_word_twice():
+    named = dataclasses.replace(LETTER, round="2025年区委常规巡察")
+    body = "".join(b.text for b in letter_outline(named).blocks)
+    assert "在2025年区委常规巡察整改中" in body and "巡察巡察" not in body
+    assert "在2025年区委第三轮巡察整改中" in "".join(b.text for b in letter_outline(LETTER).blocks)
 
 
 def test_the_docx_sets_the_east_asian_font_on_every_run_and_parse_reads_it_back(tmp_path):
@@ -79,5 +87,29 @@ def test_a_supervision_renders_its_own_letter(cast, clock):
     letter = letters.letter_for(supervision)
     assert letter.addressee == "天宝社区" and letter.number == f"巡督〔2025〕{supervision.pk}号"
     assert [i.measure for i in letter.items] == ["每次支部会议第一项学习总书记重要讲话"]
-    data, content_type, name = letters.render_letter(supervision, "docx")
+    data, content_type, name, _ = letters.render_letter(supervision, "docx")
     assert data[:2] == b"PK" and name.endswith(".docx") and "wordprocessingml" in content_type
+
+
+def test_the_letter_is_rendered_once_then_served_as_stored_while_its_digest_matches(cast, clock, monkeypatch):
+    import hashlib
+
+    from xuncha.ledger.services import storage
+    from xuncha.notify.models import LetterFile
+
+    ladder.run(clock.set(dt.date(2025, 11, 16)))
+    supervision = Supervision.objects.get()
+    assert not LetterFile.objects.exists()  # the daily run renders nothing
+    data, _, _, digest = letters.render_letter(supervision, "docx")
+    kept = LetterFile.objects.get()
+    assert kept.sha256 == digest == hashlib.sha256(data).hexdigest() and kept.size == len(data)
+    rendered = []
+    monkeypatch.setitem(letters.FORMATS, "docx", (lambda letter: rendered.append(letter) or b"PK new",
+                                                  letters.FORMATS["docx"][1]))
+    assert letters.render_letter(supervision, "docx")[0] == data and rendered == []
+    # A stored copy changed behind the system's back is not served: rendered and kept again.
+    with storage.backend(letters.LETTERS).open(kept.name, "wb") as handle:
+        handle.write(b"tampered")
+    again, _, _, new_digest = letters.render_letter(supervision, "docx")
+    assert again == b"PK new" and len(rendered) == 1
+    assert LetterFile.objects.get().sha256 == new_digest == hashlib.sha256(b"PK new").hexdigest()

@@ -8,7 +8,7 @@ import pytest
 from django.db import transaction
 
 from xuncha.ledger.errors import InvalidInput, InvalidMove, PermissionDenied
-from xuncha.ledger.models import AuditEvent
+from xuncha.ledger.models import AuditEvent, StatusChange
 from xuncha.ledger.services import closeouts
 from xuncha.notify import ladder, selectors, services
 from xuncha.notify.choices import SUPERVISION_MOVES
@@ -48,7 +48,10 @@ def test_the_units_editor_answers_and_the_office_is_told(cast, supervision, comm
 
     assert [entry.summary for entry in finding_timeline(cast.finding.pk)
             if entry.summary.startswith(f"督办{supervision.number}：")] == [
-        f"督办{supervision.number}：{SUPERVISION_MOVES['answer'].label}（已全部整改完毕，附会议记录。）"]
+        f"督办{supervision.number}：待报结 → 已报结待审核（已全部整改完毕，附会议记录。）"]
+    # The move is a row of the ledger's history, like every other status change.
+    change = StatusChange.objects.get(object_kind="supervision", object_id=supervision.pk)
+    assert (change.move, change.from_status, change.to_status) == ("answer", "open", "answered")
 
 
 def test_another_units_editor_and_the_leader_may_not_answer(cast, supervision):
@@ -151,3 +154,14 @@ def test_a_returned_closeout_and_a_rebounded_lookback_notify_the_unit(cast, cloc
         closeouts.record_lookback(cast.actor("team_member"), cast.finding, today, "rebounded", "问题反弹")
     assert _kinds(cast.users["leader"]) == ["finding_reopened"]
     assert _kinds(cast.users["outsider"]) == []
+
+
+def test_the_moves_are_registered_with_the_ledgers_transition_tables(cast, supervision):
+    from xuncha.ledger import transitions
+
+    table = transitions.table_for(supervision)
+    assert table.kind == "supervision" and {m.name for m in table.moves} == set(SUPERVISION_MOVES)
+    assert [m.name for m in transitions.available_moves(cast.actor("editor"), supervision)] == ["answer"]
+    assert [m.name for m in transitions.available_moves(cast.actor("admin"), supervision)] == ["answer"]
+    assert transitions.available_moves(cast.actor("leader"), supervision) == []
+    assert "supervision" in {t["kind"] for t in transitions.describe()}

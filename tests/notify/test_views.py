@@ -135,3 +135,45 @@ def test_the_interview_page_records_the_meeting(login, cast, clock, overdue):
 def test_anonymous_people_are_sent_to_log_in(client, db, url):
     response = client.get(url)
     assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def _second_supervision(cast, overdue: Supervision) -> Supervision:
+    return Supervision.objects.create(inspection=cast.other_inspection, unit_name="建设社区", issuer="区委巡察办",
+                                      opened_on=overdue.opened_on, reply_due=overdue.reply_due)
+
+
+def _listed(page: str, table: str) -> str:
+    return page[page.index(f'id="{table}"'):]
+
+
+def test_the_supervision_list_narrows_to_a_unit_or_an_inspection_and_keeps_it_across_tabs(login, cast, overdue):
+    other = _second_supervision(cast, overdue)
+    client = login("admin")
+    everything = client.get("/supervisions/").content.decode()
+    assert overdue.number in _listed(everything, "supervisions") and other.number in _listed(everything, "supervisions")
+    assert '<select name="unit" data-autosubmit>' in everything and "建设社区</option>" in everything
+    assert '<b>2</b><span>待报结</span>' in everything
+    for query in (f"unit={cast.street.pk}", f"unit={cast.tianbao.pk}", f"inspection={cast.inspection.pk}"):
+        page = client.get(f"/supervisions/?{query}").content.decode()
+        assert overdue.number in _listed(page, "supervisions"), query
+        assert other.number not in _listed(page, "supervisions"), query
+        assert f'?status=closed&amp;{query}"' in page, query  # the tabs keep the narrowing
+        assert '<b>1</b><span>待报结</span>' in page, query  # and so do the counts above them
+    assert other.number not in client.get("/supervisions/?unit=999999").content.decode()
+    assert overdue.number in client.get("/supervisions/?unit=abc").content.decode()  # not a filter
+    # The unit's editor sees only its own unit: no choice to offer, so no filter form.
+    assert 'id="supervision-filters"' not in login("editor").get("/supervisions/").content.decode()
+
+
+def test_the_interview_list_narrows_to_a_unit(login, cast, clock, overdue):
+    ladder.run(clock.set(DEADLINE + dt.timedelta(days=31)))
+    from xuncha.notify.models import Interview
+
+    mine = Interview.objects.get()
+    Interview.objects.create(inspection=cast.other_inspection, unit_name="建设社区", opened_on=clock.day)
+    client = login("admin")
+    assert _listed(client.get("/interviews/").content.decode(), "interviews").count("/interviews/") == 2
+    narrowed = _listed(client.get(f"/interviews/?unit={cast.jianshe.pk}").content.decode(), "interviews")
+    assert "建设社区" in narrowed and f"/interviews/{mine.pk}/" not in narrowed
+    held = client.get(f"/interviews/?status=held&unit={cast.tianbao.pk}").content.decode()
+    assert f"/interviews/{mine.pk}/" not in _listed(held, "interviews")

@@ -10,7 +10,7 @@ import pytest
 
 from xuncha.ledger.actor import Actor
 from xuncha.ledger.errors import InvalidInput, InvalidMove, PermissionDenied
-from xuncha.ledger.models import AuditEvent
+from xuncha.ledger.models import AuditEvent, StatusChange
 from xuncha.portal import selectors
 from xuncha.portal.models import Holiday, PublicComment
 from xuncha.portal.services import calendar, comments, sealing
@@ -29,6 +29,9 @@ def test_it_masks_personal_information_and_keeps_the_original_sealed(notice):
     assert PHONE not in row.text and "138＊＊＊＊5678" in row.text
     assert row.item_label == "（二）安全隐患排查工作不到位"
     assert row.state == "held"
+    # The audit names the item as the notice numbers it (the stored index counts from 0).
+    from xuncha.ledger.models import AuditEvent
+    assert AuditEvent.objects.get(action="comment.post").after["item"] == "（二）安全隐患排查工作不到位"
     for sealed in (row.sealed_text, row.sealed_name, row.sealed_phone):
         assert PHONE not in sealed and "王小明" not in sealed
     assert sealing.unseal(row.sealed_phone) == PHONE
@@ -88,7 +91,9 @@ def test_the_unit_publishes_replies_and_the_commenter_rates_once(notice, cast):
     assert comment.rating == "satisfied"
     with pytest.raises(InvalidMove):
         comments.rate(CITIZEN, comment, "unsatisfied")
-    assert [f.move for f in comment.flips.all()] == ["post", "publish", "reply", "rate"]
+    assert [line.move for line in selectors.comment_history(comment)] == ["post", "publish", "reply", "rate"]
+    change = StatusChange.objects.get(object_kind="comment", object_id=comment.pk)  # one mechanism
+    assert (change.move, change.from_status, change.to_status) == ("publish", "held", "published")
     assert AuditEvent.objects.filter(action="comment.publish", actor_name="editor").exists()
 
 

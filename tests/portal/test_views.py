@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -164,6 +165,9 @@ def test_staff_comment_pages_are_scoped(login, notice, cast):
     editor.post(reverse("portal-staff:publish", args=[posted.comment.pk]))
     assert PublicComment.objects.get().state == "published"
     assert login("editor").get(reverse("portal-staff:settings")).status_code == 403
+    answered = editor.post(reverse("portal-staff:reply", args=[posted.comment.pk]),
+                           {"reply": "已联系供水公司，本周内修复。"}, follow=True).content.decode()
+    assert "答复已保存，已与意见一同在公开网站显示。" in answered  # the comment is public already
 
 
 def test_the_nav_has_the_supervision_line(login, cast):
@@ -247,3 +251,23 @@ def test_paging_keeps_the_filters(anon, notice, cast, monkeypatch):
                           created_by=cast.users["admin"], state="published", published_at=notice.published_at)
     html = anon.get(reverse("portal:index"), {"round": cast.inspection.round_id}).content.decode()
     assert f"?round={cast.inspection.round_id}&amp;page=2" in html
+
+
+def test_the_units_workbench_lists_the_comments_it_is_to_answer(login, notice, cast, monkeypatch):
+    posted = comments.post(cast.actor("admin"), notice, "消防栓依然没有水，请尽快处理。", item=1)
+    editor = login("editor")
+    page = editor.get(reverse("workbench")).content.decode()
+    assert 'id="count-comments-to-answer"' in page and "消防栓依然没有水" in page
+    assert "（二）安全隐患排查工作不到位" in page
+    listed = editor.get(reverse("todo", args=["comments-to-answer"])).content.decode()
+    assert reverse("portal-staff:comment", args=[posted.comment.pk]) in listed
+    tab = editor.get(reverse("portal-staff:comments") + "?state=unanswered").content.decode()
+    assert "消防栓依然没有水" in tab and 'id="tab-unanswered" aria-current="page"' in tab
+    # Another unit's editor has nothing to answer; past its deadline the row says so; a reply ends it.
+    assert "消防栓" not in login("outsider").get(reverse("todo", args=["comments-to-answer"])).content.decode()
+    monkeypatch.setattr("xuncha.clock.today", lambda: posted.comment.reply_due + dt.timedelta(days=1))
+    editor = login("editor")  # the fixture logs one client in as each person in turn
+    assert "（已逾期）" in editor.get(reverse("workbench")).content.decode()
+    comments.reply(cast.actor("editor"), PublicComment.objects.get(pk=posted.comment.pk), "已联系供水公司修复。")
+    page = editor.get(reverse("workbench")).content.decode()
+    assert "消防栓依然没有水" not in page and 'id="task-comments-to-answer"' not in page

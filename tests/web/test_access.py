@@ -70,6 +70,19 @@ def test_another_units_editor_does_not_see_the_unit_in_lists(login, cast):
     assert "建设社区" in page and "天宝社区" not in page
 
 
+def test_a_round_without_inspections_opens_for_the_office_and_the_supervisor_only(login, cast):
+    from xuncha.ledger.services import setup
+
+    empty = setup.create_round(cast.actor("admin"), "2026年区委第一轮巡察", start=dt.date(2026, 3, 1),
+                               end=dt.date(2026, 5, 1))
+    page = login("admin").get(reverse("round", args=[empty.pk])).content.decode()
+    assert "本轮尚未安排巡察" in page and reverse("setup-round", args=[empty.pk]) in page
+    page = login("supervisor").get(reverse("round", args=[empty.pk])).content.decode()
+    assert "本轮尚未安排巡察" in page and reverse("setup-round", args=[empty.pk]) not in page
+    for name in ("editor", "team_member", "outsider"):
+        assert login(name).get(reverse("round", args=[empty.pk])).status_code == 404, name
+
+
 def test_a_supervisor_reads_everything_but_gets_no_action_forms(login, cast):
     client = login("supervisor")
     page = client.get(reverse("finding", args=[cast.finding.pk])).content.decode()

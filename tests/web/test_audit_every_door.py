@@ -40,6 +40,7 @@ class Call:
     method: str
     url: str
     data: dict = field(default_factory=dict)
+    content_type: str = ""  # "application/json" for the API's JSON bodies
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,25 @@ class World:
                                       feedback_date=dt.date(2023, 5, 15))
         return findings.create_finding(system, old, "“第一议题”制度落实不到位")
 
+    def scheme_item(self, rated: bool = False):
+        from xuncha.evaluation import selectors
+
+        return selectors.current_scheme().items.filter(rated=rated).first()
+
+    def draw(self):
+        """A 随机抽查 of a finding of its own, signed off (the cast's measure stays overdue)."""
+        from xuncha.evaluation import checks
+        from xuncha.ledger.services import findings
+
+        found = findings.create_finding(self.cast.system, self.cast.inspection, "村务公开不及时")
+        measure = measures.create_measure(self.cast.system, found, "每月公开村务", deadline=dt.date(2025, 12, 31))
+        measures.report_progress(self.cast.actor("editor"), measure, dt.date(2025, 11, 10), "完成",
+                                 [("公开.pdf", [b"%PDF-1.4 x"])], mark="done")
+        closeout = closeouts.request_closeout(self.cast.actor("editor"), Finding.objects.get(pk=found.pk))
+        closeout = closeouts.endorse_closeout(self.cast.actor("leader"), closeout, "同意")
+        closeouts.approve_closeout(self.cast.actor("admin"), closeout, "同意")
+        return checks.draw(self.cast.actor("admin"), self.cast.inspection.round, "count", "1", seed="7")
+
     def evidence(self) -> Evidence:
         self.done_finding()
         return Evidence.objects.get()
@@ -213,6 +233,41 @@ class World:
         with NOTICE_FILE.open("rb") as upload:
             client.post(reverse("import", args=[inspection.pk]), {"file": upload})
         return inspection, client.session[f"import:{inspection.pk}"]["token"]
+
+    def remote(self):
+        """A laptop whose key the office registered (tests/exchange/remote.py)."""
+        from tests.exchange.remote import Remote
+
+        if not hasattr(self, "_remote"):
+            self._remote = Remote()
+        return self._remote
+
+    def peer(self):
+        from xuncha.exchange import services as exchange
+        from xuncha.exchange.models import Peer
+
+        return (Peer.objects.filter(name="笔记本").first()
+                or exchange.register_key(self.cast.system, "笔记本", self.remote().public))
+
+    def bundle_upload(self):
+        self.peer()
+        upload = io.BytesIO(self.remote().bundle([], self.cast.inspection.uid))
+        upload.name = "bundle.zip"
+        return upload
+
+    def exchange_conflict(self):
+        """An open conflict on the measure's lead, as an import leaves it."""
+        import uuid
+
+        from xuncha.exchange.models import Conflict, Transfer
+
+        peer, measure = self.peer(), self.measure()
+        transfer = Transfer.objects.create(direction="in", peer=peer, seq=1, bundle_id=uuid.uuid4(),
+                                           inspection=self.cast.inspection, inspection_uid=self.cast.inspection.uid,
+                                           at=self.now(), actor_name="系统", sha256="0" * 64)
+        return Conflict.objects.create(transfer=transfer, peer=peer, kind="measure", uid=measure.uid,
+                                       object_id=measure.pk, inspection=self.cast.inspection, field="lead",
+                                       base=measure.lead, ours=measure.lead, theirs="张书记")
 
     def failed_job(self) -> Job:
         from xuncha.jobs.queue import enqueue
@@ -372,6 +427,8 @@ DOORS: dict[str, Door] = {
     # 导出台账 of a round: at once, or built by a job and downloaded later.
     "round-export": Door("download", "round.export", lambda w: Call(
         "admin", "post", reverse("round-export", args=[w.cast.inspection.round_id]))),
+    "round-export-page": Door("download", "round.export", lambda w: Call(
+        "admin", "get", reverse("round-export-page", args=[w.cast.inspection.round_id]))),
     "round-export-download": Door("download", "round.export_download", note="test_round_export_doors"),
 
     # 双因素认证: the person's own key, codes and recovery codes (no one else's right to refuse).
@@ -486,6 +543,40 @@ DOORS: dict[str, Door] = {
         "team_member", "post", reverse("repeat-decide", args=[w.finding.pk]),
         {"earlier": w.earlier_finding().pk, "decision": "confirm"})),
 
+    # 整改成效评估 and 随机抽查.
+    **{name: Door("read") for name in ("evaluation", "random-checks")},
+    "evaluation-scheme": Door("write", "evaluation.scheme_update", lambda w: Call(
+        "admin", "post", reverse("evaluation-scheme"),
+        {"name": "评估方案", "grades": "好 90\n差 0", "groups": "巡察办\n群众代表"}), refused_by="editor",
+        note="GET reads: test_reading_pages_write_nothing drives it too"),
+    "evaluation-item": Door("write", "evaluation.item_save", lambda w: Call(
+        "admin", "post", reverse("evaluation-item", args=[0]),
+        {"kind": "deduction", "name": "未按期报送", "weight": "5", "formula": "督办次数 * 1"}), refused_by="editor"),
+    "evaluation-item-delete": Door("write", "evaluation.item_delete", lambda w: Call(
+        "admin", "post", reverse("evaluation-item-delete", args=[w.scheme_item().pk])), refused_by="editor"),
+    "evaluation-round": Door("read", prepare=lambda w: Call(
+        "admin", "get", reverse("evaluation-round", args=[w.cast.inspection.round_id]))),
+    "evaluation-run": Door("write", "job.enqueue", lambda w: Call(
+        "admin", "post", reverse("evaluation-run", args=[w.cast.inspection.round_id])), refused_by="editor",
+        note="scoring a round is a job: its record is the queue's job.enqueue"),
+    "evaluation-unit": Door("read", prepare=lambda w: Call(
+        "supervisor", "get", reverse("evaluation-unit", args=[w.cast.inspection.round_id, w.cast.tianbao.pk]))),
+    "evaluation-ratings": Door("write", "evaluation.rate", lambda w: Call(
+        "admin", "post", reverse("evaluation-ratings", args=[w.cast.inspection.round_id, w.cast.tianbao.pk]),
+        {f"score:{w.scheme_item(rated=True).pk}:巡察办": "80"}), refused_by="editor"),
+    "evaluation-report": Door("download", "evaluation.report", lambda w: Call(
+        "supervisor", "get", reverse("evaluation-report", args=[w.cast.inspection.round_id, w.cast.tianbao.pk,
+                                                                  "docx"]))),
+    "random-check-draw": Door("write", "random_check.draw", lambda w: Call(
+        "admin", "post", reverse("random-check-draw"),
+        {"round": w.closed_finding().inspection.round_id, "mode": "count", "size": "1", "seed": "7"}),
+        refused_by="editor"),
+    "random-check": Door("read", prepare=lambda w: Call(
+        "supervisor", "get", reverse("random-check", args=[w.draw().pk]))),
+    "random-check-record": Door("write", "random_check.record", lambda w: Call(
+        "admin", "post", reverse("random-check-record", args=[w.draw().items.get().pk]),
+        {"result": "failed", "note": "现场与报告不符", "text": ["整改措施已按方案落实到位"]}), refused_by="editor"),
+
     # 群众监督, the staff side.
     "portal-staff:comments": Door("read"),
     "portal-staff:settings": Door("read"),
@@ -512,6 +603,151 @@ DOORS: dict[str, Door] = {
     "portal-staff:live": Door("write", "portal.live_progress", lambda w: Call(
         "admin", "post", reverse("portal-staff:live", args=[w.cast.inspection.round_id]), {"on": "1"}),
         refused_by="editor"),
+}
+
+# The JSON API (xuncha.api): the same acts through the same services, so the same records. Driven
+# here with the session (the site's own pages may call it); tokens are tried in tests/api.
+JSON = "application/json"
+
+
+def _api(user: str, method: str, name: str, args: list | None = None, data: dict | None = None) -> Call:
+    return Call(user, method, reverse(f"api:{name}", args=args or []), data or {}, JSON if method != "get" else "")
+
+
+def _other_extension(w: World):
+    """A 延期 request on the other unit's measure (the cast's own finding may be waiting for sign-off)."""
+    from xuncha.ledger.services import extensions
+
+    return extensions.request_extension(w.cast.actor("outsider"), w.cast.other_measure, dt.date(2026, 1, 31),
+                                        "需要等待上级批复")
+
+
+def _reuse_upload():
+    batch = io.BytesIO("会议记录：每周通报进度，逐一建立台账。".encode())
+    batch.name = "甲.txt"
+    return batch
+
+
+def _token(w: World, name: str = "editor"):
+    from xuncha.api import tokens
+
+    return tokens.create_token(w.cast.system, w.cast.users[name]).token
+
+
+DOORS |= {
+    **{f"api:{name}": Door("read", prepare=lambda w, name=name: _api("admin", "get", name))
+       for name in ("rounds", "units", "teams", "inspections", "findings", "measures", "notices", "comments",
+                    "reuse-checks", "analytics-summary", "openapi-json", "openapi-view")},
+    "api:round": Door("read", prepare=lambda w: _api("admin", "get", "round", [w.cast.inspection.round_id])),
+    "api:unit": Door("read", prepare=lambda w: _api("admin", "get", "unit", [w.cast.tianbao.pk])),
+    "api:team": Door("read", prepare=lambda w: _api("admin", "get", "team", [w.cast.team4.pk])),
+    "api:inspection": Door("read", prepare=lambda w: _api("admin", "get", "inspection", [w.cast.inspection.pk])),
+    "api:closeout": Door("read", prepare=lambda w: _api("admin", "get", "closeout", [w.closeout().pk])),
+    "api:extension": Door("read", prepare=lambda w: _api("admin", "get", "extension", [_other_extension(w).pk])),
+    "api:notice": Door("read", prepare=lambda w: _api("admin", "get", "notice", [w.draft().pk])),
+    "api:comment": Door("read", prepare=lambda w: _api("admin", "get", "comment", [w.comment().pk])),
+    # django-ninja's root only anchors the API's paths (it answers 404): the docs page is read instead.
+    "api:api-root": Door("read", prepare=lambda w: _api("admin", "get", "openapi-view"), note="answers 404"),
+    "api:reuse-check": Door("read", note="GET reads the batch (test_reading_pages_write_nothing)"),
+    "api:reuse-check-start": Door("write", "reuse.check", lambda w: Call(
+        "admin", "post", reverse("api:reuse-check-start"), {"files": [_reuse_upload()], "title": "述职"})),
+    "api:supervisions": Door("read", prepare=lambda w: _api("admin", "get", "supervisions")),
+    "api:supervision": Door("read", prepare=lambda w: _api("admin", "get", "supervision", [w.supervision().pk])),
+    "api:supervision-move": Door("write", "supervision.answer", lambda w: _api(
+        "editor", "post", "supervision-move", [w.supervision().pk, "answer"], {"text": "已整改到位"})),
+    "api:supervision-letter": Door("download", "supervision.letter", lambda w: _api(
+        "editor", "get", "supervision-letter", [w.supervision().pk, "docx"])),
+    "api:interviews": Door("read", prepare=lambda w: _api("admin", "get", "interviews")),
+    "api:interview": Door("read", prepare=lambda w: _api("admin", "get", "interview", [w.interview().pk])),
+    "api:interview-record": Door("write", "interview.record", lambda w: _api(
+        "admin", "post", "interview-record", [w.interview().pk],
+        {"held_on": "2025-11-20", "people": "巡察办主任王某；社区党委书记李某", "notes": "已约谈"}),
+        refused_by="editor"),
+    # 巡察安排 through the API: the same services as the setup-* pages above, so the same records.
+    "api:team-members": Door("read", prepare=lambda w: _api("admin", "get", "team-members", [w.cast.team4.pk])),
+    "api:round-create": Door("write", "round.create", lambda w: _api(
+        "admin", "post", "round-create",
+        data={"name": "2026年区委第一轮巡察", "level": "区委", "start": "2026-03-01"})),
+    "api:round-update": Door("write", "round.update", lambda w: _api(
+        "admin", "patch", "round-update", [w.cast.inspection.round_id], {"name": "2025年区委第三轮巡察（调整）"})),
+    "api:unit-create": Door("write", "unit.create", lambda w: _api(
+        "admin", "post", "unit-create", data={"name": "新华社区", "parent": w.cast.street.pk})),
+    "api:unit-update": Door("write", "unit.update", lambda w: _api(
+        "admin", "patch", "unit-update", [w.cast.jianshe.pk], {"short_name": "建设", "parent": w.cast.district.pk})),
+    "api:team-create": Door("write", "team.create", lambda w: _api(
+        "admin", "post", "team-create", data={"name": "区委第九巡察组"})),
+    "api:team-update": Door("write", "team.update", lambda w: _api(
+        "admin", "patch", "team-update", [w.cast.team2.pk], {"name": "区委第二巡察组（调整）"})),
+    "api:team-member-add": Door("write", "staff.team", lambda w: _api(
+        "admin", "post", "team-member-add", [w.cast.team4.pk], {"staff": w.staff("other_team").pk})),
+    "api:team-member-remove": Door("write", "staff.team", lambda w: _api(
+        "admin", "delete", "team-member-remove", [w.cast.team4.pk, w.staff("team_member").pk])),
+    "api:inspection-create": Door("write", "inspection.create", lambda w: _api(
+        "admin", "post", "inspection-create", data=_dates(
+            round=w.cast.inspection.round_id, team=w.cast.team2.pk, unit=w.cast.street.pk))),
+    "api:inspection-update": Door("write", "inspection.update", lambda w: _api(
+        "admin", "patch", "inspection-update", [w.cast.inspection.pk], {"end": "2025-08-12"})),
+    "api:round-inspections": Door("write", "inspection.create", lambda w: _api(
+        "admin", "post", "round-inspections", [w.cast.inspection.round_id],
+        _dates(team=w.cast.team2.pk, units=[w.cast.street.pk]))),
+    # GET reads; PATCH changes (If-Match checked against the ETag the GET gave).
+    "api:finding": Door("write", "finding.update", lambda w: _api(
+        "team_member", "patch", "finding", [w.finding.pk], {"title": "会议记录不规范"})),
+    "api:measure": Door("write", "measure.update", lambda w: _api(
+        "editor", "patch", "measure", [w.measure().pk], {"owner": "社区党委办公室"})),
+    "api:finding-create": Door("write", "finding.create", lambda w: _api(
+        "team_member", "post", "finding-create", [w.cast.inspection.pk], {"title": "会议记录不规范"})),
+    "api:measure-create": Door("write", "measure.create", lambda w: _api(
+        "editor", "post", "measure-create", [w.finding.pk], measure_form(w))),
+    "api:measure-status": Door("write", "measure.start", lambda w: _api(
+        "editor", "post", "measure-status", [w.measure().pk], {"status": "in_progress"})),
+    "api:measure-reports": Door("write", "progress.report", lambda w: Call(
+        "editor", "post", reverse("api:measure-reports", args=[w.measure().pk]),
+        {"date": "2025-11-10", "text": "已召开会议"}), note="GET lists the reports"),
+    "api:finding-closeouts": Door("write", "closeout.request", lambda w: _api(
+        "editor", "post", "finding-closeouts", [w.done_finding().pk], {"comment": "已完成"})),
+    "api:closeout-decide": Door("write", "closeout.endorse", lambda w: _api(
+        "leader", "post", "closeout-decide", [w.closeout().pk, "endorse"], {"comment": "同意"})),
+    "api:finding-lookbacks": Door("write", "lookback.record", lambda w: _api(
+        "admin", "post", "finding-lookbacks", [w.closed_finding().pk], {"date": "2025-11-15", "result": "sustained"})),
+    "api:measure-extensions": Door("write", "extension.request", lambda w: _api(
+        "editor", "post", "measure-extensions", [w.measure().pk],
+        {"new_deadline": "2025-12-31", "reason": "需要等待上级批复"})),
+    "api:extension-decide": Door("write", "extension.approve", lambda w: _api(
+        "admin", "post", "extension-decide", [w.extension().pk, "approve"], {"comment": "同意"}), refused_by="editor"),
+    "api:notice-create": Door("write", "notice.draft", lambda w: _api(
+        "editor", "post", "notice-create", [w.cast.inspection.pk])),
+    "api:notice-approve": Door("write", "notice.approve", lambda w: _api(
+        "leader", "post", "notice-approve", [w.draft().pk])),
+    "api:notice-publish": Door("write", "notice.publish", lambda w: _api(
+        "admin", "post", "notice-publish", [w.approved().pk], {"override_reason": "测试"})),
+    "api:comment-reply": Door("write", "comment.reply", lambda w: _api(
+        "editor", "post", "comment-reply", [w.comment().pk], {"text": "已安排维修。"})),
+    "api:comment-moderate": Door("write", "comment.publish", lambda w: _api(
+        "editor", "post", "comment-moderate", [w.comment().pk, "publish"])),
+    "api:evidence-download": Door("download", "evidence.download", lambda w: _api(
+        "editor", "get", "evidence-download", [w.evidence().pk])),
+    "api:notice-download": Door("download", "notice.download", lambda w: _api(
+        "editor", "get", "notice-download", [w.published().pk, "txt"])),
+    # 接口令牌: one's own; the page's GET reads, its POST creates a token.
+    "api-tokens": Door("write", "token.create", lambda w: Call(
+        "editor", "post", reverse("api-tokens"), {"name": "OA", "scope": "read", "days": "30"}),
+        refused_by="secadmin"),
+    "api-token-revoke": Door("write", "token.revoke", lambda w: Call(
+        "editor", "post", reverse("api-token-revoke", args=[_token(w).pk]))),
+}
+
+DOORS |= {
+    # 离线交换 (xuncha.exchange): bundles out and in, conflicts decided, peers' keys registered.
+    "exchange": Door("read"),
+    "exchange-export": Door("download", "bundle.export", lambda w: Call(
+        "admin", "post", reverse("exchange-export"), {"inspection": w.cast.inspection.pk, "peer": w.peer().name})),
+    "exchange-import": Door("write", "bundle.import", lambda w: Call(
+        "admin", "post", reverse("exchange-import"), {"file": w.bundle_upload()})),
+    "exchange-decide": Door("write", "bundle.conflict", lambda w: Call(
+        "admin", "post", reverse("exchange-decide", args=[w.exchange_conflict().pk]), {"choice": "ours"})),
+    "exchange-peer-create": Door("write", "bundle.register_key", lambda w: Call(
+        "sysadmin", "post", reverse("exchange-peer-create"), {"name": "笔记本", "public_key": w.remote().public})),
 }
 
 # The public portal: anyone reads it and nothing is recorded; what the public writes (a comment,
@@ -583,7 +819,8 @@ def _last_seq() -> int:
 
 def _drive(world: World, call: Call):
     client = world.client(call.user)
-    return getattr(client, call.method)(call.url, call.data)
+    extra = {"content_type": call.content_type} if call.content_type else {}
+    return getattr(client, call.method)(call.url, call.data, **extra)
 
 
 WRITES = sorted(name for name, door in DOORS.items() if door.prepare and door.kind in {"write", "download"})
@@ -596,7 +833,7 @@ def test_a_write_or_download_leaves_its_record(world, name):
     world.client(call.user)  # logged in before counting (a login is a record of its own)
     since = _last_seq()
     response = _drive(world, call)
-    assert response.status_code in {200, 302}, (name, response.status_code)
+    assert response.status_code in {200, 201, 202, 302}, (name, response.status_code)
     records = _new_records(since)
     mine = [r for r in records if r.action == door.action]
     assert len(mine) == 1, (name, [(r.action, r.summary) for r in records])
@@ -619,7 +856,7 @@ def test_the_same_write_by_someone_without_the_right_is_refused_and_recorded(wor
     call = door.prepare(world)
     world.client(door.refused_by)
     since = _last_seq()
-    response = _drive(world, Call(door.refused_by, call.method, call.url, call.data))
+    response = _drive(world, Call(door.refused_by, call.method, call.url, call.data, call.content_type))
     assert response.status_code in {302, 403, 404}, (name, response.status_code)
     records = _new_records(since)
     assert [(r.action, r.result) for r in records] == [(DENIED, "denied")], (name, [r.summary for r in records])
@@ -644,15 +881,20 @@ def test_reuse_doors(world, django_capture_on_commit_callbacks):
 def test_reading_pages_write_nothing(world, django_capture_on_commit_callbacks):
     """A GET of every read-only page leaves no record (reads are not acts, downloads excepted)."""
     world.draft()
+    interview = world.interview()  # before the reads below move the ledger on (the API's sign-off reads)
     ids = {"round": world.cast.inspection.round_id, "inspection": world.cast.inspection.pk,
            "finding": world.finding.pk, "notice": Notice.objects.get().pk,
            "reuse-check": world.reuse_check(django_capture_on_commit_callbacks).pk}
+    ids["api:reuse-check"] = ids["reuse-check"]
     reads = [door.prepare(world) if door.prepare else
              Call("admin", "get", reverse(name, args=[ids[name]]) if name in ids else reverse(name))
              for name, door in DOORS.items() if door.kind == "read" and name not in PORTAL_READS]
     # Pages behind a form that also writes: their GET only reads.
-    reads += [Call("editor", "get", reverse("inbox-preferences")),
-              Call("admin", "get", reverse("interview", args=[world.interview().pk]))]
+    reads += [Call("editor", "get", reverse("api-tokens")), Call("editor", "get", reverse("api:measure-reports",
+                                                                                         args=[world.measure().pk])),
+              Call("editor", "get", reverse("api:measure", args=[world.measure().pk])),
+              Call("editor", "get", reverse("inbox-preferences")),
+              Call("admin", "get", reverse("interview", args=[interview.pk]))]
     for call in reads:
         world.client(call.user)
     since = _last_seq()

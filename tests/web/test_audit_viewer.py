@@ -117,3 +117,51 @@ def test_the_unit_filter_lists_the_top_three_levels_but_takes_any_unit(audit_adm
     page = _page(audit_admin)
     assert f'value="{cast.tianbao.pk}"' in page and "天宝社区第一支部</option>" not in page
     assert "新建单位 天宝社区第一支部" in _page(audit_admin, unit=branch.pk)
+
+
+def test_every_key_the_code_writes_into_a_record_has_a_chinese_name():
+    import re
+    from pathlib import Path
+
+    source = "\n".join(p.read_text(encoding="utf-8") for p in Path("src/xuncha").rglob("*.py"))
+    written = {key for body in re.findall(r"(?:after|before)=\{([^}]*)\}", source)
+               for key in re.findall(r'"([a-z_0-9]+)":', body)}
+    unnamed = {k for k in written if not audit_words._chinese(audit_words.field_label(k))} - {"sha256"}
+    assert written and not unnamed, unnamed
+
+
+def test_a_record_names_people_times_and_codes_in_words():
+    after = {"decided_by": 7, "decided_at": "2025-11-16T02:30:00+00:00", "mode": "count",
+             "flags": ["same_file"], "size": 3}
+    lines = audit_words.changes(None, after, "round", "random_check.draw", {7: "赵明"})
+    assert lines == ["审核人：赵明", "审核时间：2025-11-16 10:30:00", "抽取方式：按数量", "核验提示：相同文件",
+                     "抽取数量：3"]
+
+
+def test_a_changed_notice_doc_lists_only_its_changed_parts():
+    before = {"state": "draft", "doc": {"title": "关于…的通报", "notice_date": "2025-11-01"}}
+    after = {"state": "approved", "doc": {"title": "关于…的通报", "notice_date": "2025-11-16"}}
+    assert audit_words.changes(before, after, "notice", "notice.approve") == [
+        "状态：草稿 → 已审定", "通报内容·通报日期：2025-11-01 → 2025-11-16"]
+
+
+def test_a_state_is_named_by_the_choice_set_of_its_own_kind_of_record():
+    state = ({"state": "held"}, {"state": "published"})
+    assert audit_words.changes(*state, "publiccomment", "comment.publish") == ["状态：待审核 → 已公开"]
+    assert audit_words.changes({"state": "approved"}, {"state": "published"}, "notice") == ["状态：已审定 → 已发布"]
+    assert audit_words.changes({"state": "open"}, {"state": "answered"}, "supervision") == [
+        "状态：待报结 → 已报结待审核"]
+    assert audit_words.changes(None, {"state": "endorsed"}, "closeout") == ["状态：单位负责人已审核"]
+
+
+def test_bundle_counts_job_arguments_formulas_and_refusals_read_in_chinese():
+    lines = audit_words.changes(None, {"objects": {"inspection": 1, "finding": 8}, "peer": "县委巡察办"},
+                                "inspection", "bundle.export")
+    assert lines == ["对象数：巡察：1；问题：8", "交换对象：县委巡察办"]
+    assert audit_words.changes(None, {"args": {"pk": 1}}, "job") == ["任务参数：编号：1"]
+    formula = audit_words.changes({"formula": "逾期措施数 * 1"}, {"formula": "逾期措施数 * 0.5"}, "schemeitem")
+    assert formula[0].split("：")[0] != "formula" and "逾期措施数 * 0.5" in formula[0]
+    assert audit_words.object_words("peer", 1).split()[0] != "peer"
+    assert audit_words.RESULTS["refused"] == "已拒收"
+    labels = [audit_words.action_label(a) for a in audit_words.ACTIONS]
+    assert len(labels) == len(set(labels)), "two actions read the same in the filter"

@@ -148,8 +148,9 @@ def test_no_template_has_an_inline_style_handler_or_script_the_policy_would_bloc
     import xuncha
 
     root = Path(xuncha.__file__).parent
-    blocked = re.compile(r"""\sstyle=|\son[a-z]+=|<style|<script(?![^>]*\b(src|nonce)=)|javascript:""",
-                         re.IGNORECASE)
+    # A <script type="application/json"> is data the policy does not run (the API page's settings).
+    blocked = re.compile(r"""\sstyle=|\son[a-z]+=|<style|<script(?![^>]*\b(src|nonce)=)(?![^>]*application/json)"""
+                         r"""|javascript:""", re.IGNORECASE)
     found = [f"{path.relative_to(root)}: {match.group(0).strip()}"
              for path in root.glob("**/templates/**/*.html")
              for match in blocked.finditer(path.read_text(encoding="utf-8"))]

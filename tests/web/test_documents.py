@@ -1,10 +1,12 @@
 """Documents in the staff site: Excel export and import, notice import, notice drafts."""
 
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Count
 from django.urls import reverse
 
 from xuncha.core.document import NoticeDoc
@@ -212,8 +214,8 @@ def staged_imports() -> list[str]:
     return list(storage.walk("imports"))
 
 
-@pytest.mark.parametrize(("who", "status"), [("team_member", 403), ("editor", 403), ("leader", 403),
-                                             ("supervisor", 403), ("outsider", 404)])
+@pytest.mark.parametrize(("who", "status"), [("leader", 403), ("supervisor", 403), ("other_team", 404),
+                                             ("outsider", 404)])
 def test_only_those_who_may_commit_an_import_may_upload_one(login, cast, who, status):
     target = empty_inspection(cast)
     client = login(who)
@@ -222,6 +224,53 @@ def test_only_those_who_may_commit_an_import_may_upload_one(login, cast, who, st
     response = client.post(reverse("import", args=[target.pk]), {"file": upload("000.txt", data)})
     assert response.status_code == status
     assert staged_imports() == [] and f"import:{target.pk}" not in client.session
+
+
+def test_the_units_editor_is_told_to_wait_for_the_teams_findings(login, cast):
+    target = empty_inspection(cast)
+    client = login("editor")
+    page = client.get(reverse("import", args=[target.pk]))
+    assert page.status_code == 200 and "尚未导入反馈问题清单" in page.content.decode()
+    assert "上传并预览" not in page.content.decode()
+    data = next(SAMPLES.glob("000_*.txt")).read_bytes()
+    response = client.post(reverse("import", args=[target.pk]), {"file": upload("000.txt", data)})
+    assert response.status_code == 400 and "尚未导入反馈问题清单" in response.content.decode()
+    assert staged_imports() == []
+
+
+@pytest.mark.parametrize(("who", "kind"), [("team_member", "反馈问题清单"), ("admin", "反馈问题及整改措施")])
+def test_the_import_page_and_preview_say_which_kind_of_import_it_is(login, cast, who, kind,
+                                                                     django_capture_on_commit_callbacks):
+    target = empty_inspection(cast)
+    client = login(who)
+    assert f"导入类型：{kind}" in client.get(reverse("import", args=[target.pk])).content.decode()
+    data = next(SAMPLES.glob("000_*.txt")).read_bytes()
+    page = client.post(reverse("import", args=[target.pk]), {"file": upload("000.txt", data)}).content.decode()
+    assert "导入类型：</strong>" + kind in page and "确认导入 8 个问题" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("import-confirm", args=[target.pk]),
+                    {"token": client.session[f"import:{target.pk}"]["token"]})
+    assert Finding.objects.filter(inspection=target).count() == 8
+
+
+def test_the_units_editor_previews_and_imports_measures_onto_the_teams_findings(
+        login, cast, today, django_capture_on_commit_callbacks):
+    target = empty_inspection(cast)
+    data = next(SAMPLES.glob("000_*.txt")).read_bytes()
+    team = login("team_member")
+    with django_capture_on_commit_callbacks(execute=True):
+        team.post(reverse("import", args=[target.pk]), {"file": upload("000.txt", data)})
+        team.post(reverse("import-confirm", args=[target.pk]),
+                  {"token": team.session[f"import:{target.pk}"]["token"]})
+    assert not Measure.objects.filter(finding__inspection=target).exists()
+    client = login("editor")
+    page = client.post(reverse("import", args=[target.pk]), {"file": upload("000.txt", data)}).content.decode()
+    assert "导入类型：</strong>整改措施和进展" in page and "确认导入整改措施和进展（8 个问题）" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("import-confirm", args=[target.pk]),
+                    {"token": client.session[f"import:{target.pk}"]["token"]})
+    assert Measure.objects.filter(finding__inspection=target).count() > 0
+    assert Finding.objects.filter(inspection=target).count() == 8
 
 
 def test_an_import_over_the_limit_gets_413_in_chinese_and_nothing_is_staged(login, cast, settings):
@@ -290,12 +339,15 @@ def test_a_large_import_is_committed_by_a_job_once_even_when_the_job_runs_again(
     assert run(job.pk) == "skipped"
 
 
-def test_the_preview_says_at_once_that_an_inspection_with_findings_takes_no_import(login, cast):
+def test_the_preview_says_at_once_which_findings_an_inspection_with_findings_lacks(login, cast):
+    # An inspection with findings takes measures onto them only: the notice's other findings
+    # are errors of the preview, with nothing to confirm.
     client = login("admin")
     data = next(SAMPLES.glob("000_*.txt")).read_bytes()
     page = client.post(reverse("import", args=[cast.inspection.pk]),
                        {"file": upload("000.txt", data)}).content.decode()
-    assert "该巡察已有反馈问题" in page and "确认导入" not in page
+    assert "导入类型：</strong>整改措施和进展" in page
+    assert "在本次巡察中找不到对应的反馈问题" in page and "确认导入" not in page
     assert "通报或台账文件：" in client.get(reverse("import", args=[cast.inspection.pk])).content.decode()
 
 
@@ -375,3 +427,50 @@ def test_confirming_an_import_reads_the_staged_file_once(login, cast, today, mon
     client.post(reverse("import-confirm", args=[target.pk]),
                 {"token": client.session[f"import:{target.pk}"]["token"]})
     assert Finding.objects.filter(inspection=target).count() == 8 and len(reads) == 1
+
+
+def test_a_finding_without_measures_is_exported_and_imports_back(login, cast, today):
+    from xuncha.ledger.services import findings
+
+    findings.create_finding(cast.system, cast.inspection, "社区财务公开不及时")  # no measure yet
+    exported = login("admin").get(reverse("ledger-export", args=[cast.inspection.pk])).content
+    book = read_xlsx(exported)
+    assert [f.text for f in book.findings] == ["“第一议题”落实不到位", "社区财务公开不及时"]
+    assert book.errors == [] and [len(f.rows) for f in book.findings] == [1, 0]
+    round_book = login("admin").post(reverse("round-export", args=[cast.inspection.round_id])).content
+    import openpyxl
+    sheet = openpyxl.load_workbook(io.BytesIO(round_book))["天宝社区"]
+    listed = [sheet.cell(row, 3).value for row in range(3, sheet.max_row + 1)]
+    assert "社区财务公开不及时" in listed and not sheet.cell(listed.index("社区财务公开不及时") + 3, 9).value
+    target = empty_inspection(cast)
+    client = login("admin")
+    page = client.post(reverse("import", args=[target.pk]),
+                       {"file": SimpleUploadedFile("台账.xlsx", exported)}).content.decode()
+    assert "确认导入 2 个问题" in page
+    client.post(reverse("import-confirm", args=[target.pk]), {"token": client.session[f"import:{target.pk}"]["token"]})
+    titles = dict(Finding.objects.filter(inspection=target).annotate(n=Count("measures")).values_list("title", "n"))
+    assert titles == {"“第一议题”落实不到位": 1, "社区财务公开不及时": 0}
+
+
+def test_a_file_of_another_type_is_refused_naming_every_type_the_import_takes(login, cast):
+    page = login("admin").post(reverse("import", args=[cast.inspection.pk]),
+                               {"file": SimpleUploadedFile("现场.jpg", b"\xff\xd8\xff")}).content.decode()
+    import re
+    supported = re.search(r"不支持的文件类型“\.jpg”（支持：([^）]*)）", page).group(1).split("、")
+    assert {".xlsx", ".xls", ".et", ".docx", ".pdf", ".txt"} <= set(supported)
+
+
+def test_editing_a_draft_records_the_parts_that_changed(cast, today):
+    from xuncha.core.document import Contacts
+    from xuncha.core.render.compose import FreeParts
+    from xuncha.web import audit_words
+
+    editor = cast.actor("editor")
+    draft = notices.draft_from_ledger(editor, cast.inspection)
+    notices.update_draft(editor, draft, FreeParts(overview=["社区党委召开专题会议部署整改。"], plans=["持续抓好整改。"],
+                                                  contacts=Contacts(phones=["0871-12345678"])), draft.row_version)
+    event = AuditEvent.objects.filter(action="notice.edit").latest("seq")
+    changed = set(event.after["doc"])
+    assert "contacts" in changed and "text" not in changed and "findings" not in changed
+    lines = audit_words.changes(event.before, event.after, "notice", "notice.edit")
+    assert any("0871-12345678" in line for line in lines), lines

@@ -135,3 +135,50 @@ def test_the_notice_form_sets_the_date_written(login, cast, today):
     assert notice.doc["notice_date"] == "2025-11-18" and "2025年11月18日" in notice.doc["text"]
     notice = notices.approve(cast.actor("leader"), notice)
     assert notice.doc["notice_date"] == "2025-11-18"  # approval keeps the date written
+
+
+def test_a_draft_saved_by_someone_else_meanwhile_shows_both_versions_and_keeps_the_typed_text(login, cast,
+                                                                                              today):
+    from xuncha.ledger.models import Notice
+
+    notice = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
+    seen = notice.row_version
+    form = {"overview": "社区党委召开专题会议部署整改", "plans": "", "phones": "", "emails": "",
+            "addresses": "", "notice_date": "", "version": seen}
+    assert login("admin").post(reverse("notice-edit", args=[notice.pk]), form).status_code == 302
+    client = login("editor")
+    response = client.post(reverse("notice-edit", args=[notice.pk]),
+                           {**form, "overview": "我刚写的整改工作总体情况", "plans": "下一步持续推进"})
+    page = response.content.decode()
+    assert response.status_code == 409 and 'id="edit-conflict"' in page
+    assert "社区党委召开专题会议部署整改" in page  # the saved version
+    assert "我刚写的整改工作总体情况" in page and "下一步持续推进" in page  # the typed text, kept
+    current = Notice.objects.get(pk=notice.pk).row_version
+    assert current != seen and f'value="{current}"' in page
+    # Saving the kept text is a deliberate overwrite: it goes through with the current version.
+    client.post(reverse("notice-edit", args=[notice.pk]),
+                {**form, "overview": "我刚写的整改工作总体情况", "version": current})
+    assert "我刚写的整改工作总体情况" in Notice.objects.get(pk=notice.pk).doc["text"]
+
+
+def test_every_diagnostic_with_a_passage_has_its_anchor_even_when_passages_overlap():
+    from types import SimpleNamespace
+
+    from xuncha.web.views.notices import highlighted
+
+    text = "一、整改情况\n社区党委召开专题会议，研究整改工作。"
+    first = SimpleNamespace(span=(7, 20), severity="warning", rule="boilerplate", message="")
+    inside = SimpleNamespace(span=(10, 14), severity="warning", rule="numbering", message="")
+    html = highlighted(text, [first, inside])
+    assert 'id="lint-1"' in html and 'id="lint-2"' in html
+    assert html.count('href="#diag-1"') == 1 and html.count('href="#diag-2"') == 1
+
+
+def test_a_long_passage_is_shown_from_and_to_word_boundaries_and_a_short_one_exactly():
+    from xuncha.web.views.notices import _to_words
+
+    text = "二、反馈问题整改情况\n（一）第一议题落实不到位，学习制度执行不严格\n整改结果：已完成。社区党委召开会议。"
+    cut = text.index("况")
+    assert _to_words(text, (cut, text.index("整改结果") + 2)) == (text.index("反馈"), text.index("："))
+    name = text.index("第一议题")
+    assert _to_words(text, (name, name + 4)) == (name, name + 4)

@@ -86,6 +86,9 @@ PAGES = {
     "inspection": lambda cast: reverse("inspection", args=[cast.inspection.pk]),
     "findings": lambda cast: reverse("findings"),
     "measures": lambda cast: reverse("measures") + "?status=all",
+    "measures_round_red": lambda cast: reverse("measures") + f"?round={cast.inspection.round_id}&colour=red",
+    "measures_unit_team": lambda cast: reverse("measures") + f"?unit={cast.district.pk}&team={cast.team4.pk}",
+    "measures_late": lambda cast: reverse("measures") + "?status=late",
     "todo": lambda cast: reverse("todo", args=["lookbacks-due"]),
 }
 # The query-count baseline of each list page: the same for 10 rows as for 100.
@@ -98,7 +101,10 @@ PAGES = {
 # The round page counts overdue measures per unit (one grouped query). Measure rows read the
 # measures table alone and prefetch their findings, inspections, units and rounds (4 queries).
 # +1 on every page since the 通知 nav item shows the unread count (one indexed COUNT).
-QUERY_BASELINE = {"workbench": 20, "round": 8, "inspection": 11, "findings": 8, "measures": 12, "todo": 6}
+# The measure list with a round (its unit choices, +1, and the 红黄绿 thresholds, +1) or a unit
+# (its path and name: +2).
+QUERY_BASELINE = {"workbench": 20, "round": 8, "inspection": 11, "findings": 8, "measures": 12, "todo": 6,
+                  "measures_round_red": 14, "measures_unit_team": 14, "measures_late": 12}
 
 
 @pytest.mark.parametrize("page", sorted(PAGES))

@@ -169,3 +169,28 @@ def test_a_batch_is_kept_in_object_storage_and_checked_from_there(
                             f"reuse-checks/{check.pk}/files/讲话.txt",
                             f"reuse-checks/{check.pk}/texts.json"]
     assert set(reuse_checks.texts(check)) == {"讲话.txt", "抄写.txt"}
+
+
+COMMON = ("社区党委高度重视巡察反馈问题整改工作，成立了以书记为组长的整改工作领导小组，制定了整改方案，"
+          "明确了责任分工和完成时限，确保各项整改任务落到实处。")
+
+
+def test_the_page_and_the_printable_report_give_one_figure_for_a_share(login, cast,
+                                                                      django_capture_on_commit_callbacks):
+    """A document with one source has that pair's share as its total (81.5%, not 81.6% beside it),
+    and the page prints it as the report does, to one decimal."""
+    files = {"甲社区述职报告.txt": f"甲社区2025年述职报告。{COMMON}今年重点推进老旧小区改造，完成12个小区的管网更新。",
+             "乙社区述职报告.txt": f"乙社区2025年述职报告。{COMMON}今年重点推进垃圾分类，覆盖率达到95%。"}
+    files = {name: text.encode() for name, text in files.items()}
+    client = login("team_member")
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, files, title="述职报告")
+    check = ReuseCheck.objects.get()
+    shares = {name: f"{value:.1%}" for p in check.result["pairs"]
+              for name, value in ((p["a"], p["share_a"]), (p["b"], p["share_b"]))}
+    assert shares == {"甲社区述职报告.txt": "81.5%", "乙社区述职报告.txt": "87.5%"}
+    printable = client.get(reverse("reuse-export", args=[check.pk, "html"])).content.decode()
+    page = client.get(reverse("reuse-check", args=[check.pk])).content.decode()
+    for html in (printable, page):
+        assert "81.5%" in html and "87.5%" in html and "81.6%" not in html and "82%" not in html
+    assert "k-gram" not in printable

@@ -86,3 +86,29 @@ def test_built_workbooks_are_deleted_after_the_keep_days(login, cast, today, set
     assert exports.purge_exports(timezone.now() + dt.timedelta(days=6)) == 0
     assert exports.purge_exports(timezone.now() + dt.timedelta(days=8)) == 1
     assert not storage.exists("exports", name)
+
+
+def test_the_round_pages_export_link_downloads_a_small_round_at_once(login, cast, today):
+    client = login("admin")
+    page = client.get(reverse("round", args=[cast.inspection.round_id])).content.decode()
+    link = reverse("round-export-page", args=[cast.inspection.round_id])
+    assert f'href="{link}"' in page
+    response = client.get(link)
+    assert response["Content-Disposition"].startswith("attachment")
+    assert _book(response.content).sheetnames == ["汇总", "天宝社区", "建设社区"]
+
+
+def test_for_a_large_round_the_link_offers_a_job_and_a_visit_starts_nothing(
+        login, cast, today, settings, django_capture_on_commit_callbacks):
+    settings.EXPORT_BACKGROUND_MEASURES = 2
+    client = login("admin")
+    link = reverse("round-export-page", args=[cast.inspection.round_id])
+    page = client.get(link).content.decode()
+    assert 'id="start-export"' in page and "尚未导出" in page
+    assert not Job.objects.filter(name="ledger.round_export").exists()  # a GET (a prefetch) starts nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("round-export", args=[cast.inspection.round_id]))
+    assert response.status_code == 302 and response["Location"] == link
+    job = Job.objects.get(name="ledger.round_export")
+    page = client.get(link).content.decode()
+    assert reverse("round-export-download", args=[job.pk]) in page and "已提交后台任务" in page

@@ -144,3 +144,25 @@ def test_a_completed_measure_without_evidence_is_an_anomaly_for_the_supervisor(l
     page = login("supervisor").get(reverse("workbench")).content.decode()
     assert 'id="task-no-evidence"' in page
     assert Measure.objects.get(pk=cast.measure.pk).status == "done"
+
+
+def test_every_measure_carries_its_inspection_and_round_for_the_list(login, cast, today):
+    later = measures.create_measure(cast.system, cast.finding, "建立长效机制", deadline=dt.date(2025, 11, 25))
+    rows = Measure.objects.filter(pk__in=[later.pk, cast.other_measure.pk]).order_by("pk")
+    assert [(m.inspection_id, m.round_id) for m in rows] == [
+        (cast.other_inspection.pk, cast.other_inspection.round_id), (cast.inspection.pk, cast.inspection.round_id)]
+    client = login("admin")
+    page = client.get(reverse("measures"), {"round": cast.inspection.round_id, "colour": "red"}).content.decode()
+    assert cast.measure.text[:20] in page and "建立长效机制" not in page
+    page = client.get(reverse("measures"), {"round": cast.inspection.round_id, "unit": cast.jianshe.pk,
+                                            "status": "all"}).content.decode()
+    assert "补签合同" in page and "建立长效机制" not in page
+
+
+def test_measures_finished_after_their_deadline_are_listed_as_late(login, cast, today):
+    measures.report_progress(cast.actor("editor"), cast.measure, dt.date(2025, 11, 18), ACCOUNT, mark="done")
+    measures.report_progress(cast.actor("outsider"), cast.other_measure, dt.date(2025, 11, 18), ACCOUNT,
+                             mark="done")
+    page = login("admin").get(reverse("measures"), {"status": "late"}).content.decode()
+    assert cast.measure.text[:20] in page  # due 11-15, done 11-18
+    assert "补签合同" not in page  # due 12-31: done in time

@@ -1,9 +1,12 @@
 """Filters of the finding list that the 统计分析 bars link to (round, unit, team, category,
-colour, age, repeat, source). The finding list applies `finding_filter` to its own query."""
+colour, age, repeat, source, and those other features add to EXTRA_FILTERS). The finding list
+applies `finding_filter` to its own query."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Q
@@ -11,10 +14,22 @@ from django.db.models import Q
 from xuncha import clock
 from xuncha.analytics.summaries import AGE_BUCKETS, FINISHED_FINDING
 from xuncha.core.similar import CATEGORY_LABELS, canonical_category
-from xuncha.core.statuses import FINDING_SOURCE, MEASURE_FINISHED, WarningWindow
-from xuncha.ledger.models import Finding, Round, Team, Unit
+from xuncha.core.statuses import CLOSEOUT_OPEN, FINDING_SOURCE, MEASURE_FINISHED, WarningWindow
+from xuncha.ledger.models import Closeout, Finding, Round, Team, Unit
 
 NUMERIC = ("round", "unit", "team")
+
+
+@dataclass(frozen=True)
+class ExtraFilter:
+    """A filter another feature adds (e.g. flag=same_file from xuncha.provenance)."""
+
+    allowed: Callable[[], Iterable[str]]
+    query: Callable[[str], Q]  # over findings
+    describe: Callable[[str], str]
+
+
+EXTRA_FILTERS: dict[str, ExtraFilter] = {}
 # A category is worked out from each finding's text; this many ids at most go into one query.
 CATEGORY_LIMIT = 20_000
 
@@ -37,6 +52,21 @@ def _age(key: str, today: dt.date) -> Q:
     return Q(pk__in=Finding.objects.filter(window & ~Q(measures__status__in=MEASURE_FINISHED)).values("pk"))
 
 
+# The parts of the 销号情况 chart, as the summaries count them.
+CLOSEOUT_PARTS = {"closed": "已销号", "pending": "销号待审核", "waiting": "已完成未销号", "unfinished": "未完成整改"}
+
+
+def _closeout(part: str) -> Q:
+    pending = Q(pk__in=Closeout.objects.filter(state__in=CLOSEOUT_OPEN).values("finding_id"))
+    if part == "closed":
+        return Q(status="closed")
+    if part == "pending":
+        return pending
+    if part == "waiting":
+        return Q(status__in=FINISHED_FINDING - {"closed"}) & ~pending
+    return ~Q(status__in=FINISHED_FINDING)
+
+
 def clean(params) -> dict[str, str]:
     """The recognised filters of a query string, with bad values dropped."""
     out = {}
@@ -44,9 +74,13 @@ def clean(params) -> dict[str, str]:
         if str(params.get(name, "")).isdigit():
             out[name] = str(params[name])
     checks = {"category": CATEGORY_LABELS, "colour": ("red", "yellow", "green"),
-              "age": [b[0] for b in AGE_BUCKETS], "repeat": ("1",), "source": FINDING_SOURCE.values()}
+              "age": [b[0] for b in AGE_BUCKETS], "repeat": ("1",), "source": FINDING_SOURCE.values(),
+              "closeout": CLOSEOUT_PARTS}
     for name, allowed in checks.items():
         if params.get(name, "") in allowed:
+            out[name] = params[name]
+    for name, extra in EXTRA_FILTERS.items():
+        if params.get(name, "") in extra.allowed():
             out[name] = params[name]
     return out
 
@@ -69,6 +103,11 @@ def finding_filter(filters: dict[str, str], scope=None) -> Q:
         q &= Q(previous__isnull=False)
     if "source" in filters:
         q &= Q(source=filters["source"])
+    if "closeout" in filters:
+        q &= _closeout(filters["closeout"])
+    for name, extra in EXTRA_FILTERS.items():
+        if name in filters:
+            q &= extra.query(filters[name])
     if "category" in filters and scope is not None:
         ids = [pk for pk, title, heading in scope.filter(q).values_list("pk", "title", "category")
                .order_by("pk")[:CATEGORY_LIMIT * 5]
@@ -93,4 +132,7 @@ def describe(filters: dict[str, str]) -> str:
         parts.append("屡查屡犯")
     if "source" in filters:
         parts.append(FINDING_SOURCE.label(filters["source"]))
+    if "closeout" in filters:
+        parts.append(CLOSEOUT_PARTS[filters["closeout"]])
+    parts += [extra.describe(filters[name]) for name, extra in EXTRA_FILTERS.items() if name in filters]
     return "、".join(parts)

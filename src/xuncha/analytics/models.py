@@ -158,3 +158,12 @@ class WeekTotal(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["round_id", "week"], name="analytics_week_total_unique")]
+
+
+class PendingRefresh(models.Model):
+    """An inspection changed since its summary rows were written: the queued job
+    `analytics.refresh` (or the next 统计分析 page) rewrites them and deletes this row."""
+
+    inspection = models.OneToOneField(Inspection, on_delete=models.CASCADE, primary_key=True,
+                                      related_name="+")
+    since = models.DateTimeField()

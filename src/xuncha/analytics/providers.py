@@ -1,7 +1,9 @@
 """Counts that other features own, plugged into 统计分析 through one registry.
 
 A provider is a function of (inspection ids) returning {inspection id: value}; the page sums the
-values per unit and round. A source that is not installed has no provider and shows 未启用.
+values per unit and round. The ids come as a query (used as a subquery: a province's 10,000 ids
+written out as parameters cost more to plan than the count itself) or as a list. A source that
+is not installed has no provider and shows 未启用.
 Where each plugs in (one `register` call in that feature's AppConfig.ready):
 
     extensions   延期 requests granted   the workflow feature (extension requests)
@@ -9,6 +11,8 @@ Where each plugs in (one `register` call in that feature's AppConfig.ready):
     comments     public comments          the portal (comments)
     reply_days   mean days to reply       the portal (replies)
     satisfaction 满意度 (0–100)           the portal (满意 100 / 基本满意 70 / 不满意 30)
+    provenance   佐证材料核验提示          the provenance feature (flags on findings)
+    failed_checks 抽查未通过              the evaluation feature (随机抽查)
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-Provider = Callable[[list[int]], dict[int, float]]
+Provider = Callable[[Iterable[int]], dict[int, float]]
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,8 @@ SOURCES: tuple[Source, ...] = (
     Source("comments", "群众意见", "群众监督"),
     Source("reply_days", "平均回复天数", "群众监督", average=True),
     Source("satisfaction", "满意度", "群众监督", average=True),
+    Source("provenance", "佐证材料核验提示", "佐证材料核验"),
+    Source("failed_checks", "抽查未通过", "随机抽查"),
 )
 PROVIDERS: dict[str, Provider] = {}
 
@@ -59,15 +65,16 @@ class Figure:
 
 
 def figures(inspection_ids: Iterable[int]) -> list[Figure]:
-    """Each source's total (or mean) over the inspections, or 未启用 without a provider."""
-    ids = list(inspection_ids)
+    """Each source's total (or mean) over the inspections (a query of their ids or a list), or
+    未启用 without a provider."""
+    ids = inspection_ids
     out = []
     for source in SOURCES:
         provider = PROVIDERS.get(source.key)
         if provider is None:
             out.append(Figure(source, enabled=False))
             continue
-        values = list(provider(ids).values()) if ids else []
+        values = list(provider(ids).values())
         if not values:
             out.append(Figure(source, enabled=True))
         elif source.average:
@@ -75,3 +82,15 @@ def figures(inspection_ids: Iterable[int]) -> list[Figure]:
         else:
             out.append(Figure(source, True, sum(values)))
     return out
+
+
+def extensions(inspection_ids: Iterable[int]) -> dict[int, float]:
+    """延期 requests the office granted, per inspection."""
+    from django.db.models import Count
+
+    from xuncha.ledger.models import ExtensionRequest
+
+    rows = (ExtensionRequest.objects.filter(measure__finding__inspection_id__in=inspection_ids, state="approved")
+            .values("measure__finding__inspection_id").annotate(n=Count("id")).order_by()
+            .values_list("measure__finding__inspection_id", "n"))
+    return {iid: float(n) for iid, n in rows}

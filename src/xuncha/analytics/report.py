@@ -7,6 +7,7 @@ page draws it with ECharts, shows the same numbers as a table and exports them t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlencode
@@ -17,7 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from xuncha import clock
-from xuncha.analytics import providers
+from xuncha.analytics import providers, summaries
 from xuncha.analytics.models import Summary, TeamTotal, UnitTotal, WeekCount, WeekTotal
 from xuncha.analytics.summaries import AGE_BUCKETS, ALL_ROUNDS, COUNTS
 from xuncha.core.similar import CATEGORY_LABELS
@@ -28,18 +29,22 @@ from xuncha.ledger.models import Round, Team, Unit
 
 TOP_UNITS = 15
 WEEKS = 12
+# Charts other features add, each a function of (actor, round id or None) → Chart, drawn after
+# the page's own (xuncha.provenance: 佐证材料核验提示).
+EXTRA_CHARTS: list[Callable[[Actor, int | None], Chart]] = []
 
 
-@lru_cache(maxsize=1)
-def _finding_list() -> str:
-    return reverse("findings")
+@lru_cache(maxsize=2)
+def _list_url(name: str) -> str:
+    return reverse(name)
 
 
-def drill_url(**filters) -> str:
-    """The list behind a bar: the finding list, filtered (docs/analytics.md: the measure list's
-    filters use the same names, so switching the target is this one function)."""
+def drill_url(target: str = "findings", **filters) -> str:
+    """The list behind a bar, filtered: the finding list, or the measure list (`target=
+    "measures"`) for bars that count measures (overdue units, overdue ageing). Both lists take
+    the same filter names (round, unit, colour, age …)."""
     query = {k: v for k, v in filters.items() if v not in (None, "")}
-    return f"{_finding_list()}?{urlencode(query)}"
+    return f"{_list_url(target)}?{urlencode(query)}"
 
 
 @dataclass
@@ -97,6 +102,7 @@ class Report:
     charts: list[Chart]
     figures: list[providers.Figure]
     as_of: dt.date | None
+    waiting: int = 0  # changed inspections the queued refresh has not rewritten yet
 
     @property
     def completion_rate(self) -> float:
@@ -211,10 +217,15 @@ class Totals(Rows):
         return dict(rows.values_list("week", "done"))
 
 
-def _completion_chart(key: str, title: str, axis: str, groups: dict, names: dict, link) -> Chart:
+def _completion_chart(key: str, title: str, axis: str, groups: dict, names: dict, link,
+                      rank: dict | None = None) -> Chart:
+    """One bar pair per group: the largest first, or in the order `rank` gives (rounds by date)."""
     chart = Chart(key, title, axis, percent=True)
     done, closed = Series("完成率 %", []), Series("销号率 %", [])
-    order = sorted(groups.items(), key=lambda kv: (-kv[1]["findings"], str(names.get(kv[0], kv[0]))))
+    if rank is not None:
+        order = sorted(groups.items(), key=lambda kv: rank.get(kv[0], len(rank)))
+    else:
+        order = sorted(groups.items(), key=lambda kv: (-kv[1]["findings"], str(names.get(kv[0], kv[0]))))
     for gid, sums in order:
         chart.categories.append(names.get(gid, str(gid)))
         done.data.append(rate(sums["finished"], sums["findings"]))
@@ -230,6 +241,10 @@ def build(actor: Actor, round_id: int | None = None, totals_for_all: bool = True
     scope = permissions.ACTIONS["view_analytics"].get(actor.role)
     if scope is None:
         raise PermissionDenied(permissions.DENIED_MESSAGES["view_analytics"])
+    # Changes mark their inspection and queue its refresh; the page rewrites what still waits
+    # (a few, as a rule) so that it reads exact rows even before the worker gets to them.
+    rewritten = summaries.refresh_pending(summaries.PAGE_REFRESH_LIMIT)
+    waiting = summaries.pending() if rewritten >= summaries.PAGE_REFRESH_LIMIT else 0
     kind = Totals if scope == permissions.ALL and totals_for_all else Rows
     rounds = list(Round.objects.filter(pk__in=kind(actor, None).round_ids()))
     round_ = next((r for r in rounds if r.pk == round_id), None)
@@ -239,7 +254,7 @@ def build(actor: Actor, round_id: int | None = None, totals_for_all: bool = True
     team_names = dict(Team.objects.filter(pk__in=list(by_team)).order_by().values_list("pk", "name"))
     charts = [
         _completion_chart("rounds", "各轮次整改完成率", "轮次", by_round, {r.pk: r.name for r in rounds},
-                          lambda g: drill_url(round=g)),
+                          lambda g: drill_url(round=g), rank=_by_date(rounds)),
         _completion_chart("categories", "各类问题整改完成率", "问题类别", by_category, CATEGORY_LABELS,
                           lambda g: drill_url(round=rid, category=g)),
         _completion_chart("teams", "各巡察组整改完成率", "巡察组", by_team, team_names,
@@ -251,10 +266,17 @@ def build(actor: Actor, round_id: int | None = None, totals_for_all: bool = True
         _weeks(source),
         _closeouts(totals, rid),
         _repeats(source.units("repeats", TOP_UNITS), rid),
+        *(extra(actor, rid) for extra in EXTRA_CHARTS),
     ]
     as_of = Summary.objects.order_by("-as_of").values_list("as_of", flat=True).first()
     figures = providers.figures(source.inspection_ids() if providers.PROVIDERS else [])
-    return Report(round_, rounds, totals, charts, figures, as_of)
+    return Report(round_, rounds, totals, charts, figures, as_of, waiting)
+
+
+def _by_date(rounds: list[Round]) -> dict[int, int]:
+    """Rounds in time order (the earliest first; a round without a start date last)."""
+    ordered = sorted(rounds, key=lambda r: (r.start is None, r.start or dt.date.max, r.pk))
+    return {r.pk: position for position, r in enumerate(ordered)}
 
 
 def _unit_names(ids) -> dict[int, str]:
@@ -264,7 +286,7 @@ def _unit_names(ids) -> dict[int, str]:
 def _unit_completion(rows: list[dict] | None, rid) -> Chart:
     chart = Chart("unit_completion", f"整改完成率最低的单位（前{TOP_UNITS}个）", "单位", percent=True)
     if rows is None:
-        chart.note = "全省单位较多，请先选择一个巡察轮次。"
+        chart.note = "请先选择一个巡察轮次：按轮次列出完成率最低的单位。"
         return chart
     rows = sorted(rows, key=lambda r: (r["finished"] / r["findings"], -r["findings"], r["unit_id"]))[:TOP_UNITS]
     names = _unit_names(r["unit_id"] for r in rows)
@@ -280,7 +302,7 @@ def _unit_overdue(rows: list[dict], rid) -> Chart:
     chart.series = [Series(label, [], stack="overdue") for _, label, _, _ in AGE_BUCKETS]
     for row in rows:
         chart.categories.append(names.get(row["unit_id"], str(row["unit_id"])))
-        chart.links.append(drill_url(round=rid, unit=row["unit_id"], colour="red"))
+        chart.links.append(drill_url("measures", round=rid, unit=row["unit_id"], colour="red"))
         for series, bucket in zip(chart.series, AGE_BUCKETS, strict=True):
             series.data.append(row[bucket[0]] or 0)
     return chart
@@ -292,7 +314,7 @@ def _ageing(totals, rid) -> Chart:
     for field_name, label, _, _ in AGE_BUCKETS:
         chart.categories.append(label)
         series.data.append(totals[field_name])
-        chart.links.append(drill_url(round=rid, age=field_name))
+        chart.links.append(drill_url("measures", round=rid, age=field_name))
     chart.series = [series]
     return chart
 
@@ -326,7 +348,7 @@ def _closeouts(totals, rid) -> Chart:
     series = Series("问题数", [totals["closed"], totals["pending_closeouts"], max(waiting, 0),
                                totals["findings"] - totals["finished"]])
     chart.series = [series]
-    chart.links = [drill_url(round=rid, status="closed"), "", "", drill_url(round=rid, status="not_done")]
+    chart.links = [drill_url(round=rid, closeout=part) for part in ("closed", "pending", "waiting", "unfinished")]
     return chart
 
 

@@ -18,17 +18,19 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncWeek
 
 from xuncha import clock
-from xuncha.analytics.models import Summary, TeamTotal, UnitTotal, WeekCount, WeekTotal
+from xuncha.analytics.models import PendingRefresh, Summary, TeamTotal, UnitTotal, WeekCount, WeekTotal
 from xuncha.core.similar import canonical_category
-from xuncha.core.statuses import FINDING_READY_FOR_CLOSEOUT, MEASURE_FINISHED, WarningLevel, WarningWindow
+from xuncha.core.statuses import (
+    CLOSEOUT_OPEN,
+    FINDING_READY_FOR_CLOSEOUT,
+    MEASURE_FINISHED,
+    OVERDUE_AGES,
+    WarningLevel,
+    WarningWindow,
+)
 from xuncha.ledger.models import Closeout, Finding, Inspection, Measure
 
-AGE_BUCKETS: tuple[tuple[str, str, int, int | None], ...] = (
-    ("age_1_7", "1–7天", 1, 7),
-    ("age_8_30", "8–30天", 8, 30),
-    ("age_31_90", "31–90天", 31, 90),
-    ("age_over_90", "90天以上", 91, None),
-)
+AGE_BUCKETS = OVERDUE_AGES  # the measure list's `age` filter reads the same buckets
 AGES = tuple(b[0] for b in AGE_BUCKETS)
 COUNTS = ("findings", "finished", "closed", "red", "yellow", "repeats", "self_checks", "pending_closeouts",
           "measures", "measures_finished", *AGES)
@@ -62,7 +64,7 @@ def _summaries(ids: list[int], today: dt.date, cache: dict) -> list[Summary]:
     inspections = {i["id"]: i for i in Inspection.objects.filter(pk__in=ids).values(
         "id", "round_id", "team_id", "unit_id")}
     measures = _measure_counts(ids, today)
-    pending = set(Closeout.objects.filter(finding__inspection_id__in=ids, state="requested")
+    pending = set(Closeout.objects.filter(finding__inspection_id__in=ids, state__in=CLOSEOUT_OPEN)
                   .values_list("finding_id", flat=True))
     rows: dict[tuple[int, str], Summary] = {}
     findings = Finding.objects.filter(inspection_id__in=ids).values_list(
@@ -158,8 +160,8 @@ def _apply(model, keys: tuple[str, ...], differences: dict) -> None:
 
 
 def refresh_inspection(inspection_id: int) -> None:
-    """Rewrite one inspection's rows and move the totals by the difference (called inside the
-    transaction of the change, which holds the inspection's row lock)."""
+    """Rewrite one inspection's rows and move the totals by the difference (in a transaction
+    that holds the inspection's row lock: refresh_pending's)."""
     old = (list(Summary.objects.filter(inspection_id=inspection_id)),
            list(WeekCount.objects.filter(inspection_id=inspection_id)))
     new = _rewrite([inspection_id], clock.today(), {})
@@ -167,6 +169,52 @@ def refresh_inspection(inspection_id: int) -> None:
     _apply(TeamTotal, ("round_id", "team_id", "category"), teams)
     _apply(UnitTotal, ("round_id", "unit_id"), units)
     _apply(WeekTotal, ("round_id", "week"), weeks)
+
+
+# The 统计分析 page rewrites at most this many waiting inspections itself before it reads, so it
+# is exact after ordinary changes even with no worker running; more (a large import) are left to
+# the queued job and the page says how many wait.
+PAGE_REFRESH_LIMIT = 200
+
+
+def mark_changed(inspection_id: int) -> None:
+    """In the transaction of a change (ledger.derived.INSPECTION_HOOKS, which holds the
+    inspection's row lock): note the inspection and queue the refresh once. Rewriting the rows
+    here cost the change more than the change itself (docs/benchmarks.md, summary refresh)."""
+    from xuncha.jobs.queue import enqueue
+
+    if PendingRefresh.objects.filter(inspection_id=inspection_id).exists():
+        return  # a refresh is already queued and will read this change too
+    PendingRefresh.objects.bulk_create([PendingRefresh(inspection_id=inspection_id, since=clock.now())],
+                                       ignore_conflicts=True)
+    # After the commit: the change's transaction stays short, and a rolled-back change queues
+    # nothing. Should the process die in between, the note stays: the next job (any
+    # inspection's), the next page or the nightly rebuild picks it up.
+    transaction.on_commit(lambda: enqueue("analytics.refresh"))
+
+
+def refresh_pending(limit: int | None = None, inspections: Iterable[int] | None = None) -> int:
+    """Rewrite the rows of inspections marked changed (of `inspections` only, when given), oldest
+    first, each in its own short transaction under the inspection's row lock (a change in flight
+    finishes first, and one after the rewrite marks the inspection again). Returns how many were
+    rewritten."""
+    waiting = PendingRefresh.objects.order_by("since", "inspection_id")
+    if inspections is not None:
+        waiting = waiting.filter(inspection_id__in=list(inspections))
+    ids = list(waiting.values_list("inspection_id", flat=True)[:limit])
+    done = 0
+    for inspection_id in ids:
+        with transaction.atomic():
+            Inspection.objects.select_for_update().filter(pk=inspection_id).first()
+            deleted, _ = PendingRefresh.objects.filter(inspection_id=inspection_id).delete()
+            if deleted:  # another process may have rewritten it meanwhile
+                refresh_inspection(inspection_id)
+                done += 1
+    return done
+
+
+def pending() -> int:
+    return PendingRefresh.objects.count()
 
 
 @transaction.atomic

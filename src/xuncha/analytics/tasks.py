@@ -30,5 +30,14 @@ def cluster(pk: int) -> None:
 @job("analytics.rebuild", title="重算统计分析汇总", atomic=False)
 def rebuild(day: str = "") -> None:
     step("重算汇总")
+    summaries.refresh_pending()  # notes whose queued job was lost; the rebuild rewrites all anyway
     count = summaries.rebuild(dt.date.fromisoformat(day) if day else None)
     log.info("analytics summaries rebuilt for %s inspections", count)
+
+
+# Each inspection in its own short transaction (refresh_pending); a rerun finds what is left.
+@job("analytics.refresh", title="更新统计分析汇总", atomic=False)
+def refresh() -> None:
+    step("更新汇总")
+    count = summaries.refresh_pending()
+    log.debug("analytics summaries refreshed for %s inspections", count)

@@ -12,13 +12,12 @@ from xuncha.analytics import clusters, export, repeats, report, services
 from xuncha.ledger import permissions, selectors
 from xuncha.ledger.errors import PermissionDenied, ServiceError
 from xuncha.web.refusals import record_refusal
-from xuncha.web.views.common import run_action, staff_view
+from xuncha.web.views.common import id_param, run_action, staff_view
 from xuncha.web.views.files import XLSX, download_name, quote_name
 
 
 def _round_param(request) -> int | None:
-    value = request.GET.get("round", "")
-    return int(value) if value.isdigit() else None
+    return id_param(request.GET.get("round"))
 
 
 @staff_view

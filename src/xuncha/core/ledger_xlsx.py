@@ -23,6 +23,9 @@ from xuncha.core.vocabulary import ledger_status_of
 COLUMNS = ("序号", "问题类别", "反馈问题", "整改措施", "责任领导", "责任部门/责任人", "完成时限", "整改进展",
            "整改状态", "完成时间", "佐证材料", "备注")
 FINDING_COLUMNS = ("序号", "问题类别", "反馈问题")  # merged over the finding's measure rows
+# All blank on a row with a finding: the finding has no measures yet (not a blank required cell).
+MEASURE_COLUMNS = ("整改措施", "责任领导", "责任部门/责任人", "完成时限", "整改进展", "整改状态", "完成时间",
+                   "佐证材料")
 FINDING_FIELDS = {"序号": "number", "问题类别": "category", "反馈问题": "finding"}
 WIDTHS = {"序号": 8, "问题类别": 18, "反馈问题": 40, "整改措施": 48, "责任领导": 12, "责任部门/责任人": 18,
           "完成时限": 14, "整改进展": 40, "整改状态": 12, "完成时间": 14, "佐证材料": 24, "备注": 16}
@@ -163,10 +166,10 @@ def row_heights(rows: list[LedgerRow]) -> list[float]:
 
 
 def _values(row: LedgerRow) -> list:
-    # 逾期完成 when finished after the deadline
+    # 逾期完成 when finished after the deadline; a finding without measures has no status yet
+    status = measure_status_word(row.status, row.deadline, row.completed_on) if row.measure else ""
     return [row.number, row.category, row.finding, row.measure, row.lead, row.owner, _deadline_text(row),
-            row.progress, measure_status_word(row.status, row.deadline, row.completed_on),
-            row.completed_on or "", row.evidence, row.remarks]
+            row.progress, status, row.completed_on or "", row.evidence, row.remarks]
 
 
 def _workbook(out: io.BytesIO):
@@ -713,6 +716,10 @@ def read_xlsx(data: bytes) -> LedgerBook:
 FORMULA_WITHOUT_VALUE = "公式没有计算结果（文件由不计算公式的程序生成）：请在 Excel 或 WPS 中打开并保存后重新导入"
 
 
+def _blank(value) -> bool:
+    return value is None or (value.__class__ is str and not value.strip())
+
+
 def _book(rows: list[list], first_row: int, columns: dict[str, int], names: dict[str, str],
           extra: dict[str, int] | None = None) -> LedgerBook:
     book = LedgerBook(columns=names)
@@ -728,7 +735,7 @@ def _book(rows: list[list], first_row: int, columns: dict[str, int], names: dict
 
     for offset, values in enumerate(rows):
         number = first_row + offset
-        if all(v is None or (v.__class__ is str and not v.strip()) for v in values):
+        if all(_blank(v) for v in values):
             continue  # blank row
         texts = {name: _text(values[position]) if position is not None and position < len(values) else ""
                  for name, position in text_columns}
@@ -743,6 +750,14 @@ def _book(rows: list[list], first_row: int, columns: dict[str, int], names: dict
             book.errors.append(RowError(number, names.get("反馈问题", "反馈问题"), "缺少反馈问题"))
             continue
         if not texts["整改措施"]:
+            if all(_blank(cell(values, name)) for name in MEASURE_COLUMNS) and all(
+                    position >= len(values) or _blank(values[position]) for position in extra.values()):
+                # A finding listed without measures yet (our own export writes one so): kept, no row.
+                if not book.findings or (book.findings[-1].number, book.findings[-1].text) != (
+                        texts["序号"], texts["反馈问题"]):
+                    book.findings.append(LedgerFinding(number=texts["序号"], category=texts["问题类别"],
+                                                       text=texts["反馈问题"]))
+                continue
             book.errors.append(RowError(number, names.get("整改措施", "整改措施"), "缺少整改措施"))
             continue
         blank_formulas = [name for name, position in read_positions.items()

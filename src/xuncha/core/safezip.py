@@ -52,6 +52,10 @@ class ZipRefused(ValueError):
         self.message = message
 
 
+class NotAZip(ZipRefused):
+    """Not a zip at all (a photo renamed, a damaged file): callers may say what they expected."""
+
+
 def _too_big(limits: ZipLimits) -> ZipRefused:
     return ZipRefused(f"压缩文件解压后超过 {limits.max_total_bytes // MB} MB，已拒绝读取"
                       "（可能是恶意构造的“压缩炸弹”）。")
@@ -106,7 +110,7 @@ def read_members(data: bytes, keep: Callable[[str], bool] = lambda name: True,
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
-        raise ZipRefused("不是有效的压缩文件（文件已损坏，或不是 Office 2007 及以后的格式）。") from None
+        raise NotAZip("不是有效的压缩文件（文件已损坏，或不是 Office 2007 及以后的格式）。") from None
     kept: dict[str, bytes] = {}
     with archive:
         budget = limits.max_total_bytes

@@ -198,6 +198,16 @@ class WarningLevel(StrEnum):
         return {"red": "已逾期", "yellow": "临期", "green": "正常"}[self.value]
 
 
+# How long unfinished measures are past their deadline: key, label, first and last day (None:
+# no end). The 统计分析 ageing chart and the measure list's `age` filter share these.
+OVERDUE_AGES: tuple[tuple[str, str, int, int | None], ...] = (
+    ("age_1_7", "1–7天", 1, 7),
+    ("age_8_30", "8–30天", 8, 30),
+    ("age_31_90", "31–90天", 31, 90),
+    ("age_over_90", "90天以上", 91, None),
+)
+
+
 @dataclass(frozen=True)
 class WarningWindow:
     """The date thresholds of the overdue warning on one day.

@@ -64,6 +64,17 @@ HEADING_PATTERNS = (
 SIGNATURE_DATE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 
 
+def numbered(marker: str, title: str) -> str:
+    """A finding's heading as a notice writes it, from its path's last marker: “二、…”, “（一）…”, “1.…”."""
+    if not marker:
+        return title
+    if marker.isdigit():
+        return f"{marker}.{title}"
+    if all(ch in CN for ch in marker):
+        return f"{marker}、{title}"
+    return f"{marker}{title}"
+
+
 def date_line(day: dt.date) -> str:
     """The official way of writing a date (GB/T 9704): Arabic numerals, no leading zeros."""
     return f"{day.year}年{day.month}月{day.day}日"

@@ -42,6 +42,7 @@ DAILY: tuple[Daily, ...] = (
     Daily("ladder", "notify.ladder", "督办阶梯：到期提醒、逾期督办、约谈", dt.time(6, 0)),
     Daily("digest", "notify.digest", "发送每日通知汇总邮件", dt.time(7, 30)),
     Daily("analytics", "analytics.rebuild", "重算统计分析汇总", dt.time(0, 20)),
+    Daily("provenance", "provenance.scan", "佐证材料核验（全省）", dt.time(1, 0)),
     Daily("form-tokens", "forms.purge", "清理过期的表单令牌", dt.time(3, 40)),
 )
 BY_NAME = {d.name: d for d in DAILY}

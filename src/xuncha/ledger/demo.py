@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from xuncha.core import privacy
@@ -33,7 +34,7 @@ def _inspection_for(actor: Actor, root: Unit, doc: NoticeDoc, name: str) -> Insp
     team_name = doc.team or "巡察组"
     round_name = doc.round or (f"{year}年{team_name[:2]}常规巡察" if year else f"{team_name}巡察")
     round_ = setup.create_round(actor, round_name, start=doc.inspection_start, end=doc.inspection_end,
-                                level=team_name[:3] if team_name.startswith(("区委", "市委", "县委")) else "")
+                                level=team_name[:2] if team_name.startswith(("区委", "市委", "县委")) else "")
     unit = setup.create_unit(actor, _unit_name(doc, name), parent=root,
                              kind="street" if "街道" in _unit_name(doc, name) else "community")
     team = setup.get_or_create_team(actor, team_name)
@@ -83,7 +84,7 @@ def create_accounts(inspections: list[Inspection]) -> list[DemoAccount]:
     actor = system_actor()
     created = []
     for username, role, unit, team, label, scope in _plan(inspections[0]):
-        password = passwords.generate(12)
+        password = passwords.generate(12, get_user_model()(username=username, first_name=PEOPLE[username]))
         accounts.create_staff(actor, username, password, role, unit=unit, team=team,
                               display_name=PEOPLE[username])
         created.append(DemoAccount(username, password, label, scope))
@@ -102,7 +103,7 @@ def renew_passwords() -> list[DemoAccount]:
     first = Inspection.objects.select_related("team", "unit").order_by("pk").first()
     renewed = []
     for username, role, unit, team, label, scope in _plan(first):
-        password = passwords.generate(12)
+        password = passwords.generate(12, get_user_model()(username=username, first_name=PEOPLE[username]))
         staff = Staff.objects.filter(user__username=username).first()
         if staff is None:  # an account added to the demo since this folder was loaded
             accounts.create_staff(actor, username, password, role, unit=unit, team=team,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Value
@@ -26,6 +28,8 @@ from xuncha.core.statuses import (
 class Unit(models.Model):
     """A party organisation in the tree 区委 → 街道党工委 → 社区党委 → 支部."""
 
+    # The same object on every installation (xuncha.exchange bundles name objects by it).
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField("名称", max_length=200)
     short_name = models.CharField("简称", max_length=100, blank=True)
     kind = models.CharField("类型", max_length=20, choices=UNIT_KIND.django_choices(), default="community")
@@ -58,6 +62,8 @@ class Unit(models.Model):
 class Team(models.Model):
     """An inspection team (巡察组)."""
 
+    # The same object on every installation (xuncha.exchange bundles name objects by it).
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField("名称", max_length=100, unique=True)
 
     class Meta:
@@ -71,6 +77,8 @@ class Team(models.Model):
 class Staff(models.Model):
     """A user's role and the unit or team it applies to."""
 
+    # The same object on every installation (xuncha.exchange bundles name objects by it).
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff")
     role = models.CharField("角色", max_length=20, choices=ROLE.django_choices())
     unit = models.ForeignKey(Unit, verbose_name="单位", null=True, blank=True, on_delete=models.PROTECT)
@@ -92,6 +100,8 @@ class Staff(models.Model):
 class Round(models.Model):
     """A round (轮次/批次) of inspections."""
 
+    # The same object on every installation (xuncha.exchange bundles name objects by it).
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField("名称", max_length=200)
     level = models.CharField("巡察主体", max_length=100, blank=True, help_text="如：区委、党工委")
     type = models.CharField("类型", max_length=20, choices=ROUND_TYPE.django_choices(), default="regular")
@@ -126,6 +136,8 @@ class Round(models.Model):
 class Inspection(models.Model):
     """One team inspecting one unit in one round."""
 
+    # The same object on every installation (xuncha.exchange bundles name objects by it).
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     round = models.ForeignKey(Round, verbose_name="轮次", on_delete=models.PROTECT, related_name="inspections")
     team = models.ForeignKey(Team, verbose_name="巡察组", on_delete=models.PROTECT, related_name="inspections")
     unit = models.ForeignKey(Unit, verbose_name="被巡察单位", on_delete=models.PROTECT,
@@ -153,6 +165,8 @@ class Inspection(models.Model):
 class Finding(models.Model):
     """One problem fed back (反馈问题)."""
 
+    # The same object on every installation (xuncha.exchange bundles name objects by it).
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     inspection = models.ForeignKey(Inspection, verbose_name="巡察", on_delete=models.PROTECT,
                                    related_name="findings")
     category = models.CharField("问题类别", max_length=300, blank=True)
@@ -178,7 +192,9 @@ class Finding(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "反馈问题"
         ordering = ["inspection", "position", "id"]
-        indexes = [models.Index(fields=["inspection", "position", "id"])]
+        indexes = [models.Index(fields=["inspection", "position", "id"]),
+                   # Findings of one status by id, read from the index alone (the to-do lists).
+                   models.Index(fields=["status", "id"], name="finding_status_id")]
 
     def __str__(self) -> str:
         return self.title
@@ -187,8 +203,17 @@ class Finding(models.Model):
 class Measure(models.Model):
     """One rectification action (整改措施)."""
 
+    # The same object on every installation (xuncha.exchange bundles name objects by it).
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     finding = models.ForeignKey(Finding, verbose_name="反馈问题", on_delete=models.PROTECT,
                                 related_name="measures")
+    # The finding's inspection and round, copied when the measure is created (a finding never
+    # changes inspection, an inspection never changes round): the measure list filters and sorts
+    # a province's million measures on one table, along the indexes below.
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="+",
+                                   editable=False, db_index=False)
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="+", editable=False,
+                              db_index=False)
     position = models.PositiveIntegerField("排序", default=0)
     text = models.TextField("整改措施")
     lead = models.CharField("责任领导", max_length=100, blank=True)
@@ -215,6 +240,26 @@ class Measure(models.Model):
             # (The status list is spelled as the query spells it, sorted: SQLite matches it textually.)
             models.Index(fields=["deadline", "id"], condition=models.Q(status__in=["in_progress", "planned"]),
                          name="measure_open_by_deadline"),
+            # The same order within a round or an inspection (a unit's, a team's or an editor's
+            # scope is a list of inspections), for unfinished measures and for all of them.
+            models.Index(fields=["round", "deadline", "id"], name="measure_round_deadline",
+                         condition=models.Q(status__in=["in_progress", "planned"])),
+            models.Index(fields=["inspection", "deadline", "id"], name="measure_insp_deadline",
+                         condition=models.Q(status__in=["in_progress", "planned"])),
+            models.Index(fields=["deadline", "id"], name="measure_deadline_all"),
+            models.Index(fields=["round", "deadline", "id"], name="measure_round_all"),
+            models.Index(fields=["inspection", "deadline", "id"], name="measure_insp_all"),
+            # Finished measures, latest completion first (the 已完成 list), and those finished
+            # after their deadline (逾期完成: few, so a list of none reads no done measure at all).
+            models.Index(fields=["status", "completed_on", "id"], name="measure_status_completed"),
+            # (Only a done measure has a completion date, so the condition needs no status: with
+            # one, SQLite preferred the (status, completed_on) index and read every done measure.)
+            models.Index(fields=["completed_on", "id"], name="measure_finished_late",
+                         condition=models.Q(completed_on__gt=models.F("deadline"))),
+            # A finding's unfinished measures, answered from the index alone: the supervisor's
+            # 已销号但仍有措施未完成 list probes it for every signed-off finding.
+            models.Index(fields=["finding", "id"], name="measure_open_by_finding",
+                         condition=models.Q(status__in=["in_progress", "planned"])),
         ]
 
     def __str__(self) -> str:
@@ -224,6 +269,8 @@ class Measure(models.Model):
 class ProgressReport(models.Model):
     """A dated report on a measure (整改进展)."""
 
+    # The same object on every installation (xuncha.exchange bundles name objects by it).
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="reports")
     date = models.DateField("日期")
     text = models.TextField("进展情况")
@@ -241,6 +288,8 @@ class ProgressReport(models.Model):
 class Evidence(models.Model):
     """A supporting file (佐证材料), stored under a generated name outside static."""
 
+    # The same object on every installation (xuncha.exchange bundles name objects by it).
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     report = models.ForeignKey(ProgressReport, on_delete=models.PROTECT, related_name="evidence")
     original_name = models.CharField("文件名", max_length=255)
     stored_name = models.CharField(max_length=80, unique=True, editable=False)
@@ -258,6 +307,8 @@ class Evidence(models.Model):
 class Closeout(models.Model):
     """A sign-off (销号) request on a finding and the office's decision."""
 
+    # The same object on every installation (xuncha.exchange bundles name objects by it).
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="closeouts")
     state = models.CharField(max_length=20, choices=CLOSEOUT_STATE.django_choices(), default="requested",
                              db_index=True)
@@ -290,6 +341,8 @@ class Closeout(models.Model):
 class ExtensionRequest(models.Model):
     """A request to move a measure's deadline (延期), decided by the office."""
 
+    # The same object on every installation (xuncha.exchange bundles name objects by it).
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="extensions")
     state = models.CharField(max_length=20, choices=EXTENSION_STATE.django_choices(), default="requested",
                              db_index=True)
@@ -316,6 +369,8 @@ class ExtensionRequest(models.Model):
 class Lookback(models.Model):
     """A later check (回头看) of a signed-off finding."""
 
+    # The same object on every installation (xuncha.exchange bundles name objects by it).
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="lookbacks")
     date = models.DateField("日期")
     result = models.CharField("结论", max_length=20, choices=LOOKBACK_RESULT.django_choices())
@@ -331,6 +386,8 @@ class Lookback(models.Model):
 class Notice(models.Model):
     """A public progress notice (通报): NoticeDoc JSON plus its publishing state."""
 
+    # The same object on every installation (xuncha.exchange bundles name objects by it).
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="notices")
     version = models.PositiveIntegerField(default=1)
     doc = models.JSONField(default=dict)

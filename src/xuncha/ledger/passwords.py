@@ -99,10 +99,16 @@ class NameLikeValidator(django_rules.UserAttributeSimilarityValidator):
         return "密码不能包含或近似于用户名、姓名或邮箱。"
 
 
-def generate(length: int = 16) -> str:
-    """A random password that passes the rules above (for the demo and new accounts)."""
+def generate(length: int = 16, user=None) -> str:
+    """A random password that passes every rule above, for `user` when given (for the demo and
+    new accounts): a random string can still resemble a short login name, so it is checked."""
     length = max(length, _min_length())
     while True:
         candidate = secrets.token_urlsafe(length)[:length]
-        if character_classes(candidate) >= CLASSES_NEEDED:
-            return candidate
+        if character_classes(candidate) < CLASSES_NEEDED:
+            continue
+        try:
+            django_rules.validate_password(candidate, user)
+        except ValidationError:
+            continue
+        return candidate

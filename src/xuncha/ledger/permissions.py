@@ -72,6 +72,22 @@ ACTIONS: dict[str, dict[str, str]] = {
     "view_common_issues": {"office_admin": ALL, "supervisor": ALL, "system": ALL},
     "push_common_issues": {"office_admin": ALL, "system": ALL},
     "confirm_repeats": {"office_admin": ALL, "system": ALL, "team_member": TEAM},
+    # 接口令牌 (xuncha.api): people whose work is the ledger call the API as themselves.
+    "use_api": {"office_admin": ALL, "supervisor": ALL, "system": ALL, "team_member": ALL,
+                "unit_editor": ALL, "unit_leader": ALL},
+    # Imports (ledger/services/imports.py): the team brings in the 反馈问题清单 it fed back; the unit
+    # its measures and progress onto those findings; the office either, or both at once.
+    "import_findings": {"office_admin": ALL, "system": ALL, "team_member": TEAM},
+    "import_measures": {"office_admin": ALL, "system": ALL, "unit_editor": UNIT},
+    # 整改成效评估 and 随机抽查 (xuncha.evaluation): the office runs them; the supervisor may look.
+    "view_evaluation": {"office_admin": ALL, "supervisor": ALL, "system": ALL},
+    "manage_evaluation": {"office_admin": ALL, "system": ALL},
+    "view_random_checks": {"office_admin": ALL, "supervisor": ALL, "system": ALL},
+    "random_checks": {"office_admin": ALL, "system": ALL},
+    # 离线交换 (xuncha.exchange): the office moves bundles; peers' keys are registered by the
+    # office or the system administrator (who sets the installation up).
+    "exchange_bundles": {"office_admin": ALL, "system": ALL},
+    "manage_peers": {"office_admin": ALL, "sys_admin": ALL, "system": ALL},
 }
 
 DENIED_MESSAGES = {
@@ -114,6 +130,15 @@ DENIED_MESSAGES = {
     "view_common_issues": "只有巡察办和监督部门可以查看共性问题。",
     "push_common_issues": "只有巡察办可以推送共性问题。",
     "confirm_repeats": "只有本巡察组成员或巡察办可以认定屡查屡犯。",
+    "use_api": "您的角色不使用数据接口。",
+    "import_findings": "只有本巡察组成员或巡察办可以导入反馈问题清单。",
+    "import_measures": "只有本单位联络员或巡察办可以导入整改措施和进展。",
+    "view_evaluation": "只有巡察办和监督部门可以查看整改成效评估。",
+    "manage_evaluation": "只有巡察办可以修改评估方案、录入评分和重新评分。",
+    "view_random_checks": "只有巡察办和监督部门可以查看随机抽查。",
+    "random_checks": "只有巡察办可以开展随机抽查。",
+    "exchange_bundles": "只有巡察办可以导出、导入数据包和决定交换冲突。",
+    "manage_peers": "只有巡察办或系统管理员可以登记交换对象的公钥。",
 }
 
 

@@ -30,6 +30,7 @@ from xuncha.core.statuses import (
 from xuncha.ledger import permissions, transitions
 from xuncha.ledger.actor import Actor
 from xuncha.ledger.errors import NotFound, PermissionDenied, ServiceError
+from xuncha.ledger.lookups import contains_any
 from xuncha.ledger.models import (
     AuditEvent,
     Closeout,
@@ -54,7 +55,7 @@ def findings_in_scope(actor: Actor) -> QuerySet[Finding]:
 
 
 def measures_in_scope(actor: Actor) -> QuerySet[Measure]:
-    return Measure.objects.filter(permissions.scope_filter(actor, via="finding__inspection__"))
+    return Measure.objects.filter(permissions.scope_filter(actor, via="inspection__"))
 
 
 def get_inspection(actor: Actor, pk: int) -> Inspection:
@@ -135,7 +136,12 @@ def rounds(actor: Actor) -> QuerySet[Round]:
 
 
 def get_round(actor: Actor, pk: int) -> Round:
-    round_ = Round.objects.filter(pk=pk, inspections__in=permissions.visible_inspections(actor)).first()
+    """A round with an inspection the actor sees; one who sees every inspection (the office, the
+    supervisor) sees a round with none yet too."""
+    rounds = Round.objects.filter(pk=pk)
+    if not permissions.allowed(actor, "view"):
+        rounds = rounds.filter(inspections__in=permissions.visible_inspections(actor))
+    round_ = rounds.first()
     if round_ is None:
         raise NotFound()
     return round_
@@ -158,9 +164,8 @@ def search_findings(actor: Actor, round_: Round | None = None, q: str = "", stat
     if status:
         findings = findings.filter(status=status)
     for word in q.split()[:5]:
-        findings = findings.filter(Q(title__icontains=word) | Q(description__icontains=word)
-                                   | Q(category__icontains=word) | Q(measures__text__icontains=word)
-                                   | Q(inspection__unit__name__icontains=word))
+        findings = findings.filter(contains_any(
+            ["title", "description", "category", "measures__text", "inspection__unit__name"], word))
     if q:
         findings = findings.distinct()
     # Prefetch, not a join: a single-table ORDER BY walks the (inspection, position, id) index and stops
@@ -425,14 +430,27 @@ def evidence_for_download(actor: Actor, pk: int) -> Evidence:
 def ledger_rows(inspection: Inspection) -> list[LedgerRow]:
     """The inspection's 台账: one row per measure with its latest progress and evidence names."""
     findings = (Finding.objects.filter(inspection=inspection).order_by("position", "id")
-                .prefetch_related(Prefetch("measures", queryset=Measure.objects.order_by("position", "id")
-                                           .prefetch_related("reports__evidence"))))
+                .prefetch_related(Prefetch("measures", queryset=LEDGER_MEASURES)))
+    return rows_of(findings)
+
+
+# What a 台账 row reads of a measure (prefetched for every finding of the ledger).
+LEDGER_MEASURES = Measure.objects.order_by("position", "id").prefetch_related("reports__evidence")
+
+
+def rows_of(findings) -> list[LedgerRow]:
+    """台账 rows of findings whose measures were prefetched with LEDGER_MEASURES: one a measure,
+    and one with the finding alone while it has no measure yet (so the sheet lists every finding)."""
     rows = []
     for finding in findings:
-        for measure in finding.measures.all():
+        number = finding.number or str(finding.position)
+        measures = finding.measures.all()
+        if not measures:
+            rows.append(LedgerRow(number=number, category=finding.category, finding=finding.title, measure=""))
+        for measure in measures:
             reports = sorted(measure.reports.all(), key=lambda r: (r.date, r.pk))
             rows.append(LedgerRow(
-                number=finding.number or str(finding.position), category=finding.category, finding=finding.title,
+                number=number, category=finding.category, finding=finding.title,
                 measure=measure.text, lead=measure.lead, owner=measure.owner, deadline=measure.deadline,
                 ongoing=measure.kind == "ongoing", progress=reports[-1].text if reports else "",
                 status=measure.status, completed_on=measure.completed_on,

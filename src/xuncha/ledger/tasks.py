@@ -50,9 +50,9 @@ def reuse_index(items: list[list[str]]) -> None:
 # Builds its rows outside any transaction and takes the write lock only to insert them (the bulk
 # path), so not atomic; a rerun after a lost acknowledgement finds the import already recorded.
 @job("import.commit", title="导入台账", max_attempts=2, atomic=False)
-def import_commit(inspection: int, token: str, name: str, user: int, ip: str = "") -> None:
+def import_commit(inspection: int, token: str, name: str, user: int, ip: str = "", kind: str = "") -> None:
     step("导入")
-    imports.commit_staged_job(inspection, token, name, user, ip)
+    imports.commit_staged_job(inspection, token, name, user, ip, kind)
 
 
 @job("imports.purge", title="清理过期的待导入文件", atomic=False)

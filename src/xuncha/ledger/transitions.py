@@ -7,7 +7,7 @@ evidence, a second person). `apply` is the only code that moves a status: it che
 updates with a compare-and-swap, writes a StatusChange history row and an audit record, all in
 the caller's transaction. Templates ask `available_moves` instead of repeating the rules.
 
-Later kinds (public comments, 督办 items) call `register` with their own table.
+Other apps' kinds call `register` with their own table (public comments: xuncha.portal.moves).
 """
 
 from __future__ import annotations
@@ -85,6 +85,10 @@ class Table:
     version_field: str = "version"
     frozen: Callable[[Any], str | None] | None = None  # why no move is possible right now
     evidence: Callable[[Any], str | None] | None = None  # why the evidence requirement fails
+    # Who may act, for objects not scoped by their inspection (a public comment: by the unit it is
+    # assigned to): (actor, permission action, object) → bool. None: permissions.allowed.
+    allowed: Callable[[Actor, str, Any], bool] | None = None
+    heading: Callable[[Any], str] | None = None  # names one object in history lines (else `title`)
 
 
 REGISTRY: dict[str, Table] = {}
@@ -132,6 +136,8 @@ def _refusal(table: Table, actor: Actor, obj: models.Model, move: Move, reason: 
 
 
 def _permitted(actor: Actor, table: Table, obj: models.Model, move: Move) -> bool:
+    if table.allowed is not None:
+        return table.allowed(actor, move.action, obj)
     return permissions.allowed(actor, move.action, table.inspection(obj))
 
 
@@ -202,7 +208,8 @@ def apply(actor: Actor, obj: models.Model, name: str, reason: str = "", *,
     for key, value in changes.items():
         setattr(obj, key, value)
     setattr(obj, table.version_field, getattr(obj, table.version_field) + 1)
-    summary = f"{table.title}：{table.choices.label(old)} → {table.choices.label(move.target)}"
+    title = table.heading(obj) if table.heading is not None else table.title
+    summary = f"{title}：{table.choices.label(old)} → {table.choices.label(move.target)}"
     if reason.strip():
         summary += f"（{reason.strip()[:80]}）"
     after = {table.field: move.target, **{k: audit.plain(v) for k, v in changes.items()}, **(audit_after or {})}
@@ -388,6 +395,9 @@ FINDING = register(Table(
         Move("lookback", _S({"closed"}), None, "回头看", "lookback", wrong_state=LOOKBACK_ONLY_CLOSED),
         Move("reopen", _S({"closed"}), "reopened", "问题反弹，重新打开", "lookback", reason=True,
              wrong_state=LOOKBACK_ONLY_CLOSED),
+        # 随机抽查 (xuncha.evaluation): a failed re-check of a signed-off finding reopens it.
+        Move("recheck_reopen", _S({"closed"}), "reopened", "抽查未通过，重新打开", "random_checks", reason=True,
+             wrong_state="只能对已销号的问题开展随机抽查。"),
     )))
 
 NOTICE = register(Table(

@@ -25,6 +25,33 @@ def value(item):
     return item
 
 
+def sqlite_rows(rows: list[tuple]) -> list[tuple]:
+    """The rows with their dates as SQLite text. Dates repeat (a day's run has a few hundred
+    deadlines and one moment), so each distinct value is adapted once: asking the connection
+    per value cost more than the inserts."""
+    memo: dict = {}
+
+    def adapt(item):
+        if not isinstance(item, dt.date):
+            return item
+        found = memo.get(item)
+        if found is None:
+            found = memo[item] = value(item)
+        return found
+
+    dated = [i for i in range(len(rows[0]) if rows else 0)
+             if isinstance(next((row[i] for row in rows if row[i] is not None), None), dt.date)]
+    if not dated:
+        return rows
+    out = []
+    for row in rows:
+        row = list(row)
+        for i in dated:
+            row[i] = adapt(row[i])
+        out.append(tuple(row))
+    return out
+
+
 def insert(model: type[Model], columns: list[str], rows: list[tuple], ignore_conflicts: bool = False) -> None:
     """Insert the rows; with `ignore_conflicts`, rows that break a unique constraint are skipped."""
     if not rows:
@@ -47,7 +74,7 @@ def insert(model: type[Model], columns: list[str], rows: list[tuple], ignore_con
     else:
         verb = "INSERT OR IGNORE" if ignore_conflicts else "INSERT"
         sql = f"{verb} INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
-        rows = [tuple(value(item) for item in row) for row in rows]
+        rows = sqlite_rows(rows)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), CHUNK):
             cursor.executemany(sql, rows[start:start + CHUNK])

@@ -25,6 +25,9 @@ INTERVIEW_STATE = ChoiceSet(
 
 # Ladder steps of one measure: reminders are "remind-<days>", then the 督办, then the 约谈.
 SUPERVISE, INTERVIEW = "supervise", "interview"
+# A 督办 not answered (报结) by its reply date (marked on the Supervision row), and a public
+# comment not replied to by its deadline (a CommentStep row).
+ANSWER_OVERDUE, COMMENT_OVERDUE = "answer-overdue", "comment-overdue"
 
 
 def remind_step(days: int) -> str:
@@ -35,7 +38,8 @@ def step_label(step: str) -> str:
     if step.startswith("remind-"):
         days = int(step.removeprefix("remind-"))
         return "到期当日提醒" if days == 0 else f"到期前{days}天提醒"
-    return {SUPERVISE: "逾期督办", INTERVIEW: "约谈"}.get(step, step)
+    return {SUPERVISE: "逾期督办", INTERVIEW: "约谈", ANSWER_OVERDUE: "督办逾期未报结",
+            COMMENT_OVERDUE: "群众意见逾期未答复"}.get(step, step)
 
 
 KIND = ChoiceSet(
@@ -48,7 +52,9 @@ KIND = ChoiceSet(
     Choice("closeout_returned", "销号被退回", "red"),
     Choice("finding_reopened", "问题重新打开", "red"),
     Choice("file_mismatch", "发布文件校验不符", "red"),
+    Choice("comment_received", "收到群众意见", "teal"),
     Choice("comment_overdue", "群众意见逾期未答复", "orange"),
+    Choice("reply_overdue", "督办逾期未报结", "red"),
 )
 
 # Who can be told: the measure's owner (matched by name), the unit's editors and leaders,
@@ -58,6 +64,8 @@ AUDIENCE = ChoiceSet(
     Choice("unit_editor", "单位联络员"),
     Choice("unit_leader", "单位负责人"),
     Choice("office_admin", "巡察办"),
+    Choice("sys_admin", "系统管理员"),
+    Choice("security_admin", "安全管理员"),
     Choice("requester", "申请人"),
 )
 

@@ -31,27 +31,33 @@ class Message:
     users: set[int] = field(default_factory=set)
 
 
+# Roles whose people hear of every unit's events (no unit of their own).
+GLOBAL_ROLES = ("office_admin", "sys_admin", "security_admin")
+
+
 @dataclass
 class People:
-    """Active staff of some units, and the office: the audience's pool (one query)."""
+    """Active staff of some units, and the office and the administrators: the audience's pool
+    (one query)."""
 
     by_unit: dict[int, list[dict]]
     office: list[int]
+    by_role: dict[str, list[int]] = field(default_factory=dict)
 
     @classmethod
     def of_units(cls, unit_ids: Iterable[int]) -> People:
         unit_ids = set(unit_ids)
         by_unit: dict[int, list[dict]] = defaultdict(list)
-        office = []
+        by_role: dict[str, list[int]] = defaultdict(list)
         rows = Staff.objects.filter(user__is_active=True).filter(
-            role__in=["unit_editor", "unit_leader", "office_admin"]).values(
+            role__in=["unit_editor", "unit_leader", *GLOBAL_ROLES]).values(
             "user_id", "role", "unit_id", "display_name")
         for row in rows:
-            if row["role"] == "office_admin":
-                office.append(row["user_id"])
+            if row["role"] in GLOBAL_ROLES:
+                by_role[row["role"]].append(row["user_id"])
             elif row["unit_id"] in unit_ids:
                 by_unit[row["unit_id"]].append(row)
-        return cls(by_unit, office)
+        return cls(by_unit, by_role["office_admin"], dict(by_role))
 
     def audience(self, audiences: Iterable[str], unit_id: int | None,
                  owners: Iterable[str] = (), requester: int | None = None) -> set[int]:
@@ -61,6 +67,8 @@ class People:
         for audience in audiences:
             if audience == "office_admin":
                 chosen.update(self.office)
+            elif audience in GLOBAL_ROLES:
+                chosen.update(self.by_role.get(audience, ()))
             elif audience in ("unit_editor", "unit_leader"):
                 chosen.update(s["user_id"] for s in staff if s["role"] == audience)
             elif audience == "owner":

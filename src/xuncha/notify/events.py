@@ -5,9 +5,10 @@ queues `notify.audit_event` when the writing transaction commits, so no service 
 needs an edit to emit a notification, and a rolled-back change notifies nobody. (Audit rows
 made by bulk_create, like the ladder's own, send no signal: the ladder notifies by itself.)
 
-Hook for the public site: when a reply to a public comment is overdue, its service audits
-the action "comment.reply_overdue" on the comment (with `inspection_id` set); the table
-below turns that into a `comment_overdue` notification to the unit's editors and leaders.
+A published file found changed (`published_file.mismatch`, on download or by `xuncha
+verify-published`) is told once per changed file: the notification's key is the file and the
+digest found, so the same tampered file found again and again tells nobody twice. (Overdue
+replies to public comments are the ladder's own step: notify.ladder.)
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 
 from xuncha.ledger.models import AuditEvent, Closeout, Inspection
+from xuncha.ledger.services.published import MISMATCH
 
 
 @dataclass(frozen=True)
@@ -26,14 +28,23 @@ class EventRule:
     kind: str  # choices.KIND
     title: str  # "{summary}" and "{unit}" are filled in
     when: Callable[[AuditEvent], bool] = lambda event: True
+    key: Callable[[AuditEvent], str] = lambda event: f"audit:{event.pk}"  # the same key: told once
+
+
+def _changed_file(event: AuditEvent) -> str:
+    """One changed file (notice, format, digest found): its alert is told once."""
+    after = event.after or {}
+    return f"file_mismatch:{event.object_id}:{after.get('format')}:{after.get('sha256') or 'missing'}"
 
 
 EVENT_KINDS: dict[str, EventRule] = {
     "closeout.return": EventRule("closeout_returned", "销号申请被退回：{unit}"),
     "lookback.record": EventRule("finding_reopened", "回头看发现问题反弹，已重新打开：{unit}",
                                  lambda e: (e.after or {}).get("result") == "rebounded"),
-    "notice.file_mismatch": EventRule("file_mismatch", "已发布通报的文件校验不符：{unit}"),
-    "comment.reply_overdue": EventRule("comment_overdue", "群众意见逾期未答复：{unit}"),
+    MISMATCH: EventRule("file_mismatch", "已发布通报的文件校验不符：{unit}", key=_changed_file),
+    "finding.recheck_reopen": EventRule("finding_reopened", "随机抽查未通过，已重新打开：{unit}"),
+    # A comment from the public, assigned to the unit of its notice: to publish (or not) and answer.
+    "comment.post": EventRule("comment_received", "收到群众意见：{unit}"),
     "supervision.answer": EventRule("supervision_answered", "督办已报结，待审核：{unit}"),
     "supervision.accept": EventRule("supervision_decided", "督办报结已同意办结：{unit}"),
     "supervision.return": EventRule("supervision_decided", "督办报结被退回：{unit}"),
@@ -77,11 +88,13 @@ def notify_event(event_id: int) -> int:
     users.discard(event.actor_id)  # nobody is told of their own act
     link = _link(event)
     title = rule.title.format(unit=inspection.unit.name if inspection else "", summary=event.summary)
-    return deliver.deliver([deliver.Message(rule.kind, f"audit:{event.pk}", title,
+    return deliver.deliver([deliver.Message(rule.kind, rule.key(event), title,
                                             f"{event.actor_name}：{event.summary}", link, users)])
 
 
 def _link(event: AuditEvent) -> str:
+    if event.object_type == "publiccomment":
+        return f"/comments/{event.object_id}/"
     if event.object_type == "supervision":
         return f"/supervisions/{event.object_id}/"
     if event.finding_id:

@@ -14,6 +14,7 @@ Windows, so a missed day catches up without sending stale reminders: with remind
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -25,8 +26,8 @@ from xuncha.core.statuses import MEASURE_UNFINISHED
 from xuncha.ledger.actor import system_actor
 from xuncha.ledger.models import Inspection, Measure
 from xuncha.ledger.services import audit_chain
-from xuncha.notify import bulk, deliver
-from xuncha.notify.choices import INTERVIEW, SUPERVISE, remind_step, step_label
+from xuncha.notify import answers, bulk, comments, deliver
+from xuncha.notify.choices import ANSWER_OVERDUE, COMMENT_OVERDUE, INTERVIEW, SUPERVISE, remind_step, step_label
 from xuncha.notify.ladder_config import Ladder, current
 from xuncha.notify.models import Interview, LadderStep, Supervision
 
@@ -104,6 +105,8 @@ def run(day: dt.date) -> dict[str, int]:
     rows = due_interviews(day, ladder)
     context.interview(rows)
     counts[INTERVIEW] = len(rows)
+    counts[ANSWER_OVERDUE] = answers.run(day, ladder, context.messages)
+    counts[COMMENT_OVERDUE] = comments.run(day, ladder, context.messages)
     counts["notifications"] = deliver.deliver(context.messages)
     return counts
 
@@ -131,8 +134,14 @@ def _head(row: Row, count: int = 1) -> str:
     return f"措施“{text[:24]}{'…' if len(text) > 24 else ''}”{more}，"
 
 
+@functools.lru_cache(maxsize=4096)
+def _date(day: dt.date) -> str:
+    """format_date, once per distinct date: a day's run lists 100,000s of measures, few dates."""
+    return format_date(day)
+
+
 def _listing(rows: list[Row], limit: int = 20) -> str:
-    lines = [f"{i}. {r.text[:60]}（完成时限：{format_date(r.deadline)}）" for i, r in
+    lines = [f"{i}. {r.text[:60]}（完成时限：{_date(r.deadline)}）" for i, r in
              enumerate(rows[:limit], start=1)]
     if len(rows) > limit:
         lines.append(f"……共 {len(rows)} 项")
@@ -169,13 +178,24 @@ class _Context:
              "inspection_id": group[0].inspection_id, "finding_id": finding_id}
             for finding_id, group in by_finding.items()])
 
+    def _audit_acts(self, action: str, object_type: str, grouped: dict[int, list[Row]],
+                    made: dict[int, int], summary) -> None:
+        """One audit record per 督办 or 约谈 made (one act naming its measures); the findings it
+        covers show it on their timelines through notify.timeline's sources."""
+        user, name = self.actor.user_id, self.actor.name
+        audit_chain.append_many([
+            {"actor_id": user, "actor_name": name, "action": action, "object_type": object_type,
+             "object_id": made[pk], "summary": summary(made[pk], group)[:300], "inspection_id": pk,
+             "after": {"measures": len(group)}}
+            for pk, group in sorted(grouped.items())])
+
     def remind(self, step: str, rows: list[Row]) -> None:
         if not rows:
             return
         self._steps(step, rows)
         label = step_label(step)
         self._audit("ladder.remind", rows,
-                    lambda r, n: f"{label}：{_head(r, n)}完成时限 {format_date(r.deadline)}")
+                    lambda r, n: f"{label}：{_head(r, n)}完成时限 {_date(r.deadline)}")
         units = _units({r.inspection_id for r in rows})
         people = self._people(units)
         for inspection_id, group in _by_inspection(rows).items():
@@ -201,9 +221,9 @@ class _Context:
             by_inspection = dict(Supervision.objects.filter(opened_on=self.day).values_list(
                 "inspection_id", "pk"))
         self._steps(SUPERVISE, rows, supervision_id=by_inspection)
-        self._audit("ladder.supervise", rows,
-                    lambda r, n: f"逾期督办：{_head(r, n)}完成时限 {format_date(r.deadline)} 已过，"
-                              f"督办编号 巡督〔{self.day.year}〕{by_inspection[r.inspection_id]}号")
+        self._audit_acts("ladder.supervise", "supervision", grouped, by_inspection,
+                         lambda pk, group: f"逾期督办：巡督〔{self.day.year}〕{pk}号，{_head(group[0], len(group))}"
+                                           f"完成时限已过，请于{format_date(due)}前报结")
         people = self._people(units)
         for inspection_id, group in grouped.items():
             unit_id, unit_name = units[inspection_id]
@@ -231,8 +251,9 @@ class _Context:
             by_inspection = dict(Interview.objects.filter(opened_on=self.day).values_list("inspection_id", "pk"))
         self._steps(INTERVIEW, rows, interview_id=by_inspection)
         days = self.ladder.interview_days
-        self._audit("ladder.interview", rows,
-                    lambda r, n: f"逾期超过{days}天，列入约谈：{_head(r, n)}完成时限 {format_date(r.deadline)}")
+        self._audit_acts("ladder.interview", "interview", grouped, by_inspection,
+                         lambda pk, group: f"逾期超过{days}天，列入约谈：{_head(group[0], len(group))}"
+                                           f"完成时限 {format_date(group[0].deadline)}")
         people = self._people(units)
         for inspection_id, group in grouped.items():
             unit_id, unit_name = units[inspection_id]

@@ -7,6 +7,7 @@ from django.db import models
 
 from xuncha.ledger.models import Inspection, Measure
 from xuncha.notify.choices import INTERVIEW_STATE, KIND, SUPERVISION_OPEN, SUPERVISION_STATE
+from xuncha.portal.models import PublicComment
 
 
 class LadderConfig(models.Model):
@@ -47,6 +48,8 @@ class Supervision(models.Model):
                                    on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_comment = models.TextField("审核意见", blank=True)
+    # The day the unit head and the office were told the 报结 date passed unanswered (once).
+    reply_overdue_on = models.DateField("逾期未报结提醒日期", null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -71,6 +74,21 @@ class Supervision(models.Model):
         from xuncha import clock
 
         return self.state in SUPERVISION_OPEN and self.reply_due < clock.today()
+
+
+class LetterFile(models.Model):
+    """A 督办函 as first rendered and stored (at its first download): later downloads serve these
+    bytes while their sha256 matches, so the letter stays the one issued."""
+
+    supervision = models.ForeignKey(Supervision, on_delete=models.CASCADE, related_name="letters")
+    fmt = models.CharField(max_length=8)
+    name = models.CharField(max_length=200)  # in the "letters" storage
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    made_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["supervision", "fmt"], name="one_letter_per_format")]
 
 
 class Interview(models.Model):
@@ -117,6 +135,21 @@ class LadderStep(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["measure", "deadline", "step"],
                                                name="one_ladder_step_per_measure_deadline")]
+        indexes = [models.Index(fields=["step", "day"])]
+
+
+class CommentStep(models.Model):
+    """One ladder step taken for a public comment and its reply deadline (once, like LadderStep)."""
+
+    comment = models.ForeignKey(PublicComment, on_delete=models.CASCADE, related_name="+", db_index=False)
+    reply_due = models.DateField()
+    step = models.CharField(max_length=20)
+    day = models.DateField()
+    inspection_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["comment", "reply_due", "step"],
+                                               name="one_comment_step_per_deadline")]
         indexes = [models.Index(fields=["step", "day"])]
 
 

@@ -10,44 +10,37 @@ from django.db import transaction
 from django.db.models import F
 
 from xuncha import clock
-from xuncha.ledger import permissions
+from xuncha.ledger import permissions, transitions
 from xuncha.ledger.actor import Actor
-from xuncha.ledger.errors import Conflict, InvalidInput, InvalidMove, NotFound, PermissionDenied
+from xuncha.ledger.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from xuncha.ledger.services import audit
-from xuncha.notify.choices import AUDIENCE, KIND, SUPERVISION_MOVES, SUPERVISION_STATE
+from xuncha.notify import moves  # noqa: F401  (registers the 督办's transition table)
+from xuncha.notify.choices import AUDIENCE, KIND, SUPERVISION_MOVES
 from xuncha.notify.ladder_config import clean_audiences, parse_days
 from xuncha.notify.models import Interview, LadderConfig, Notification, Preference, Supervision
 
 
 def possible_moves(actor: Actor, supervision: Supervision) -> list[str]:
     """The moves the actor may make now (templates ask this instead of repeating rules)."""
-    return [m.name for m in SUPERVISION_MOVES.values()
-            if supervision.state in m.sources and permissions.allowed(actor, m.action, supervision.inspection)]
+    return [m.name for m in transitions.available_moves(actor, supervision)]
 
 
 @transaction.atomic
 def move(actor: Actor, supervision: Supervision, name: str, text: str = "") -> Supervision:
-    """Apply one move of SUPERVISION_MOVES: answer (报结), accept or return."""
-    rule = SUPERVISION_MOVES[name]
-    permissions.require(actor, rule.action, supervision.inspection)
-    if supervision.state not in rule.sources:
-        raise InvalidMove(f"该督办当前为“{SUPERVISION_STATE.label(supervision.state)}”，不能{rule.label}。")
+    """Apply one move of SUPERVISION_MOVES (answer 报结, accept, return) through the ledger's
+    transition tables: compare-and-swap, a StatusChange row and one audit record of the 督办."""
+    if name not in SUPERVISION_MOVES:
+        raise InvalidInput(f"未知的操作：{name}")
     text = (text or "").strip()
-    if rule.needs_reason and not text:
+    transitions.check(actor, supervision, name, text or "-")
+    if SUPERVISION_MOVES[name].needs_reason and not text:
         raise InvalidInput("请填写报结情况。" if name == "answer" else "退回时请写明理由。", field="text")
     now = clock.now()
-    fields = ({"answer": text, "answered_by": actor.user, "answered_at": now} if name == "answer" else
-              {"decision_comment": text, "decided_by": actor.user, "decided_at": now})
-    changed = Supervision.objects.filter(pk=supervision.pk, state=supervision.state,
-                                         version=supervision.version).update(
-        state=rule.target, version=F("version") + 1, **fields)
-    if not changed:
-        raise Conflict()
-    before = supervision.state
+    fields = ({"answer": text, "answered_by_id": actor.user_id, "answered_at": now} if name == "answer"
+              else {"decision_comment": text, "decided_by_id": actor.user_id, "decided_at": now})
+    transitions.apply(actor, supervision, name, text, changes=fields, expected_version=supervision.version,
+                      audit_after={"text": text})
     supervision.refresh_from_db()
-    summary = f"督办{supervision.number}：{rule.label}" + (f"（{text[:60]}）" if text else "")
-    audit.record(actor, f"supervision.{name}", supervision, summary,
-                 before={"state": before}, after={"state": rule.target, "text": text})
     return supervision
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -11,13 +13,12 @@ from django.views.decorators.http import require_POST
 from xuncha.core.render import PdfUnavailable
 from xuncha.ledger import permissions
 from xuncha.ledger.actor import Actor
-from xuncha.ledger.services import audit
 from xuncha.notify import letters, selectors, services
 from xuncha.notify.choices import INTERVIEW_STATE, SUPERVISION_MOVES, SUPERVISION_STATE
 from xuncha.notify.forms import AnswerForm, DecisionForm, InterviewForm, LadderForm, PreferenceForm
 from xuncha.notify.ladder_config import current
-from xuncha.notify.models import Preference
-from xuncha.web.views.common import back, paginate, run_action, staff_view, submit
+from xuncha.notify.models import Interview, Preference, Supervision
+from xuncha.web.views.common import back, id_param, paginate, run_action, staff_view, submit
 
 SUPERVISION_TABS = [("open", "待报结"), ("overdue", "逾期未报结"), ("answered", "待审核"), ("closed", "已办结"),
                     ("", "全部")]
@@ -64,11 +65,25 @@ def preferences(request: HttpRequest, actor: Actor) -> HttpResponse:
 def supervision_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     status = request.GET.get("status", "open")
     status = status if status in dict(SUPERVISION_TABS) else "open"
-    page = paginate(request, selectors.supervisions(actor, status).select_related("inspection__unit"))
+    unit, inspection = _narrowing(request)
+    rows = selectors.supervisions(actor, status, unit, inspection).select_related("inspection__unit")
     return render(request, "notify/supervision_list.html", {
-        "page": page, "status": status, "tabs": SUPERVISION_TABS, "states": SUPERVISION_STATE,
-        "can_manage": permissions.allowed(actor, "manage_ladder"),
-        "counts": selectors.ladder_counts(actor)})
+        "page": paginate(request, rows), "status": status, "tabs": SUPERVISION_TABS,
+        "states": SUPERVISION_STATE, "can_manage": permissions.allowed(actor, "manage_ladder"),
+        "counts": selectors.ladder_counts(actor, unit_id=unit, inspection_id=inspection),
+        **_filter_context(actor, Supervision, unit, inspection)})
+
+
+def _narrowing(request: HttpRequest) -> tuple[int | None, int | None]:
+    return id_param(request.GET.get("unit")), id_param(request.GET.get("inspection"))
+
+
+def _filter_context(actor: Actor, model: type[Supervision] | type[Interview], unit: int | None,
+                    inspection: int | None) -> dict:
+    """The unit and inspection choices, and the filters again for the pager and the tabs."""
+    kept = urlencode({k: v for k, v in (("unit", unit), ("inspection", inspection)) if v})
+    return {"choices": selectors.choices(actor, model), "unit": unit, "inspection": inspection,
+            "drill_query": kept}
 
 
 @staff_view
@@ -96,12 +111,10 @@ def supervision_letter(request: HttpRequest, actor: Actor, pk: int, fmt: str) ->
     if fmt not in letters.FORMATS:
         raise Http404("没有这种格式。")
     try:
-        data, content_type, name = letters.render_letter(found, fmt)
+        data, content_type, name = letters.download(actor, found, fmt)
     except PdfUnavailable as exc:
         messages.error(request, exc.message)
         return back(request, reverse("supervision", args=[pk]))
-    # The letter names the people answerable for each measure: a download of personal data.
-    audit.record_now(actor, "supervision.letter", found, f"下载督办函：{name}"[:300], after={"format": fmt})
     response = HttpResponse(data, content_type=content_type)
     from django.utils.encoding import escape_uri_path
 
@@ -114,9 +127,11 @@ def supervision_letter(request: HttpRequest, actor: Actor, pk: int, fmt: str) ->
 def interview_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     state = request.GET.get("status", "")
     state = state if state in INTERVIEW_STATE else ""
-    page = paginate(request, selectors.interviews(actor, state).select_related("inspection__unit"))
-    return render(request, "notify/interview_list.html", {"page": page, "status": state,
-                                                          "states": INTERVIEW_STATE})
+    unit, inspection = _narrowing(request)
+    rows = selectors.interviews(actor, state, unit, inspection).select_related("inspection__unit")
+    return render(request, "notify/interview_list.html", {
+        "page": paginate(request, rows), "status": state, "states": INTERVIEW_STATE,
+        **_filter_context(actor, Interview, unit, inspection)})
 
 
 @staff_view

@@ -47,7 +47,8 @@ MANIFEST = "manifest.json"
 FILE_FOLDERS = {"evidence": "evidence", "notices": "notices", "reuse-index": None,
                 "reuse-checks": "reuse"}
 # Key files under the data folder. A key that encrypts personal data will be listed here too.
-KEY_FILES = ("secret_key", "portal_key")  # portal_key: commenters' names and phones
+# portal_key: commenters' names and phones; bundle_key: the installation's signing key (exchange).
+KEY_FILES = ("secret_key", "portal_key", "bundle_key")
 SECRET_ENV = "XUNCHA_SECRET_KEY"
 CHUNK = 1 << 20
 KEYS_APART = ("密钥未包含在备份中，须另行保管，恢复后放回数据目录"

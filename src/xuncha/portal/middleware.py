@@ -26,6 +26,9 @@ LOCAL_ENTRIES = 2000
 # Published parts change only with the generation; a round's live progress (ledger statuses)
 # does not raise it, so no page is kept longer than this.
 KEEP_SECONDS = 300
+# Set in the WSGI environ (request.META) when the answer is a public page: the generation it
+# belongs to, for the copy kept at the WSGI door (portal/fastpath.py).
+MARK = "xuncha.portal.generation"
 KEPT_HEADERS = ("Content-Type", "Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options",
                 "Referrer-Policy", "Cross-Origin-Opener-Policy", "Content-Language", "Last-Modified",
                 "Content-Disposition")
@@ -61,9 +64,9 @@ class LocalPages:
 LOCAL = LocalPages(LOCAL_ENTRIES)
 
 
-def _key(request) -> str:
+def _key(request, generation: int) -> str:
     raw = f"{request.get_host()}|{request.path}|{request.META.get('QUERY_STRING', '')}"
-    return f"portal:page:{pages.generation()}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
+    return f"portal:page:{generation}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
 
 
 def cache_control() -> str:
@@ -106,13 +109,15 @@ class PortalMiddleware:
                 return HttpResponseNotFound(NOT_FOUND)
         if not path.startswith(PREFIX) or request.method not in ("GET", "HEAD"):
             return self.get_response(request)
-        key = _key(request)
+        generation = pages.generation()
+        key = _key(request, generation)
         stored = LOCAL.get(key)
         if stored is None:
             stored = cache.get(key)
             if stored is not None:  # kept by another server: here for a shorter while
                 LOCAL.put(key, stored, KEEP_SECONDS / 5)
         if stored is not None:
+            request.META[MARK] = generation
             return _answer(request, stored)
         response = self.get_response(request)
         if getattr(response, "portal_cache_control", None):  # a file that never changes
@@ -122,6 +127,7 @@ class PortalMiddleware:
         elif getattr(response, "portal_public", False) and response.status_code == 200 \
                 and not response.streaming and not response.cookies:
             _store(key, response)
+            request.META[MARK] = generation
             response["Cache-Control"] = cache_control()
             for header in ("Pragma", "Vary", "Expires"):
                 if response.has_header(header):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from xuncha.ledger.models import Inspection, Notice, Round, Unit
-from xuncha.portal.vocabulary import COMMENT_STATE, HOLIDAY_KIND, RATING
+from xuncha.portal.vocabulary import COMMENT_STATE, HOLIDAY_KIND, OPEN_STATES, RATING
 
 
 class PublicComment(models.Model):
@@ -51,6 +51,13 @@ class PublicComment(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["unit", "state", "reply_due"]),
                    models.Index(fields=["notice", "state"])]
+
+    @property
+    def is_reply_overdue(self) -> bool:
+        """Still to be answered after its reply deadline (the ladder's comment-overdue step)."""
+        from xuncha import clock
+
+        return not self.reply and self.state in OPEN_STATES and self.reply_due < clock.today()
 
 
 class CommentFlip(models.Model):

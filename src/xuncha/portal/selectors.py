@@ -13,15 +13,14 @@ from django.db.models import Count, Q, QuerySet
 
 from xuncha import clock
 from xuncha.core.statuses import FINDING_STATUS
+from xuncha.core.vocabulary import numbered
 from xuncha.ledger.actor import Actor
 from xuncha.ledger.errors import NotFound
 from xuncha.ledger.models import Finding, Notice, Round, Unit
 from xuncha.portal import access
 from xuncha.portal.models import PublicComment, RoundPortal, SearchEntry
 from xuncha.portal.services import search
-from xuncha.portal.vocabulary import RATING
-
-OPEN_STATES = ("held", "published")
+from xuncha.portal.vocabulary import OPEN_STATES, RATING
 
 
 def refresh_index() -> None:
@@ -165,7 +164,7 @@ def unit_notices(unit: Unit) -> list[UnitNotice]:
         # An item number belongs to its version: comments on an earlier version's items are
         # listed with the whole notice's, under the label they were made on.
         on_item = [c for c in mine if c.notice_id == entry.notice_id and c.item is not None]
-        items = [UnitItem(label=f"{(f.get('path') or [''])[-1]}{f.get('title') or ''}",
+        items = [UnitItem(label=numbered((f.get("path") or [""])[-1], f.get("title") or ""),
                           status=f.get("status") or "", live=live.get(index),
                           comments=[c for c in on_item if c.item == index])
                  for index, f in enumerate(doc.get("findings") or [])]
@@ -180,6 +179,14 @@ def _live_statuses(entry: SearchEntry) -> dict[int, str]:
 
 
 # -- reads for other parts of xuncha: to-do lists, the 督办 ladder, analytics --
+
+def to_answer(actor: Actor) -> QuerySet[PublicComment]:
+    """Comments the actor's unit is to answer (not declined or merged, no reply yet), the
+    earliest reply deadline first: the 工作台's 待答复的群众意见."""
+    return (PublicComment.objects.filter(access.comment_filter(actor, "reply_comments"),
+                                         state__in=OPEN_STATES, reply="")
+            .select_related("notice", "unit").order_by("reply_due", "id"))
+
 
 def overdue_replies(unit: Unit, today: dt.date | None = None, subunits: bool = False) -> QuerySet[PublicComment]:
     """Comments assigned to the unit, not declined or merged, unanswered past their deadline."""
@@ -233,3 +240,23 @@ def staff_comment(actor: Actor, pk: int) -> PublicComment:
     if comment is None or not access.can(actor, "view_comments", comment):
         raise NotFound()
     return comment
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: dt.datetime
+    actor_name: str
+    move: str
+    old_state: str
+    new_state: str
+
+
+def comment_history(comment: PublicComment) -> list[HistoryLine]:
+    """办理记录: the moderation moves' history rows (StatusChange) and the other acts
+    (CommentFlip: posted, replied, rated), in order. Two small indexed queries."""
+    from xuncha.ledger.models import StatusChange
+
+    moves = StatusChange.objects.filter(object_kind="comment", object_id=comment.pk)
+    lines = [HistoryLine(c.at, c.actor_name, c.move, c.from_status, c.to_status) for c in moves]
+    lines += [HistoryLine(f.at, f.actor_name, f.move, f.old_state, f.new_state) for f in comment.flips.all()]
+    return sorted(lines, key=lambda line: line.at)

@@ -10,6 +10,8 @@ COMMENT_STATE = ChoiceSet(
     Choice("merged", "已合并", "teal"),
     Choice("declined", "不予公开", "grey"),
 )
+# A comment in these states is still to be answered (merged and declined ones are not).
+OPEN_STATES = ("held", "published")
 
 RATING = ChoiceSet(
     Choice("satisfied", "满意", "green"),
@@ -22,12 +24,8 @@ HOLIDAY_KIND = ChoiceSet(
     Choice("workday", "调休上班", "blue"),
 )
 
-# Moderation moves as data: move → (states it may start from, the state it ends in, needs a reason).
-MOVES: dict[str, tuple[frozenset[str], str, bool]] = {
-    "publish": (frozenset({"held"}), "published", False),
-    "merge": (frozenset({"held", "published"}), "merged", True),
-    "decline": (frozenset({"held"}), "declined", True),
-}
+# Moderation moves' labels; the moves themselves (from, to, who, a reason) are the table in
+# portal/moves.py, applied by ledger/transitions.py.
 MOVE_LABELS = {"publish": "公开", "merge": "合并到其他意见", "decline": "不予公开"}
 # What each history row (CommentFlip.move) says on the staff page.
 FLIP_LABELS = {"post": "提交意见", "reply": "答复", "rate": "留言人评价", **MOVE_LABELS}

@@ -27,8 +27,10 @@ def staff(request) -> dict:
             "two_factor_on": twofactor.required_for(current.role),
             "can_view_audit": permissions.allowed(current, "view_audit"),
             "can_setup": permissions.allowed(current, "manage_setup"),
+            "can_use_api": permissions.holds(current, "use_api"),
             # Business pages only for roles that hold the action in some scope (the security and audit
             # administrators see no business data, so their nav leaves these out).
             "can_view_ledger": permissions.holds(current, "view"),
             "can_view_analytics": permissions.holds(current, "view_analytics"),
+            "can_view_evaluation": permissions.holds(current, "view_evaluation"),
             "can_view_comments": permissions.holds(current, "view_comments")}

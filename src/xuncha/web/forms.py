@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from xuncha.core.numerals import strip_marker
-from xuncha.core.statuses import FINDING_SOURCE, LOOKBACK_RESULT, MEASURE_KIND, MEASURE_STATUS
+from xuncha.core.statuses import FINDING_SOURCE, LOOKBACK_RESULT, MEASURE_KIND, MEASURE_STATUS, OVERDUE_AGES
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -115,6 +115,8 @@ class MeasureFilterForm(StaffForm):
     kind = forms.ChoiceField(label="类型", required=False, choices=[("", "全部"), *MEASURE_KIND.django_choices()])
     status = forms.CharField(label="状态", required=False, max_length=20)
     evidence = forms.CharField(required=False, max_length=10)
+    age = forms.ChoiceField(label="逾期天数", required=False,
+                            choices=[("", "全部"), *((key, label) for key, label, _, _ in OVERDUE_AGES)])
 
     def filters(self) -> dict:
         self.is_valid()

@@ -20,6 +20,7 @@ from xuncha.ledger.services.storage import megabytes
 LIMITS: dict[str, str] = {
     "import": "IMPORT_MAX_BYTES",
     "progress-create": "EVIDENCE_MAX_BYTES",
+    "measure-reports": "EVIDENCE_MAX_BYTES",  # the same act through the API (xuncha.api)
 }
 
 

@@ -42,6 +42,7 @@ urlpatterns = [
     path("evidence/<int:pk>/view", evidence_views.evidence_inline, name="evidence-inline"),
     path("inspections/<int:pk>/ledger.xlsx", imports.ledger_export, name="ledger-export"),
     path("rounds/<int:pk>/ledger.xlsx", imports.round_export, name="round-export"),
+    path("rounds/<int:pk>/export/", imports.round_export_page, name="round-export-page"),
     path("exports/<int:job>/download", imports.round_export_download, name="round-export-download"),
     path("inspections/<int:pk>/import", imports.import_upload, name="import"),
     path("inspections/<int:pk>/import/confirm", imports.import_confirm, name="import-confirm"),

@@ -332,6 +332,10 @@ def _pdfium_pages(document, ctypes, raw) -> list[GlyphPage]:
                                                     raw.FPDFText_GetFontSize, raw.FPDFText_IsGenerated)
     origin, x, y = raw.FPDFText_GetCharOrigin, ctypes.c_double(), ctypes.c_double()
     x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
+    # The text object a character belongs to, as a plain address: characters of one object share
+    # its font, size and matrix, so those are asked once an object, not once a character.
+    text_object = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
+        ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value)
     try:
         for index in range(len(document)):
             page = document[index]
@@ -344,6 +348,8 @@ def _pdfium_pages(document, ctypes, raw) -> list[GlyphPage]:
             glyphs = GlyphPage()
             glyphs.height = page.get_height()
             spaced = False
+            address = ctypes.cast(handle, ctypes.c_void_p).value
+            current, size, baseline = None, 0.0, 0.0
             for position, char in enumerate(text):
                 if char.isspace():
                     # A space between characters (written, or one PDFium saw in the gap between two
@@ -351,16 +357,22 @@ def _pdfium_pages(document, ctypes, raw) -> list[GlyphPage]:
                     # a gap than a space usually does.
                     spaced = spaced or char == " "
                     continue
-                if generated(handle, position) == 1 or not loose_box(handle, position, rect_ref):
+                if not loose_box(handle, position, rect_ref):
                     continue
-                # pdfminer's box: from the descent up by the font size (the loose box's height is
-                # the font's ascent plus descent, 1.44 em in Noto CJK, not its size), the size
-                # scaled by the character's matrix (the font size is before the page's scaling).
-                char_matrix(handle, position, matrix_ref)
-                size = font_size(handle, position) * abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+                owner = text_object(address, position)
+                if owner is None and generated(handle, position) == 1:
+                    continue  # PDFium's own (a character no object draws)
+                if owner != current or owner is None:
+                    # pdfminer's box: from the descent up by the font size (the loose box's height
+                    # is the font's ascent plus descent, 1.44 em in Noto CJK, not its size), the size
+                    # scaled by the character's matrix (the font size is before the page's scaling).
+                    # One object is drawn by one show-text operator: its characters share a baseline.
+                    char_matrix(handle, position, matrix_ref)
+                    size = font_size(handle, position) * abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+                    origin(handle, position, x_ref, y_ref)
+                    current, baseline = owner, y.value
                 bottom = min(rect.bottom, rect.top)
-                origin(handle, position, x_ref, y_ref)
-                glyph = Glyph((rect.left, bottom, rect.right, bottom + size), size, char, y.value)
+                glyph = Glyph((rect.left, bottom, rect.right, bottom + size), size, char, baseline)
                 glyph.spaced, spaced = spaced, False
                 glyphs.append(glyph)
             pages.append(glyphs)

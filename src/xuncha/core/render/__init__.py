@@ -14,7 +14,7 @@ from xuncha.core.render.text import render_text
 
 @dataclass(frozen=True)
 class Renderer:
-    render: Callable[[NoticeDoc], str | bytes]
+    render: Callable[..., str | bytes]
     suffix: str
     content_type: str
 
@@ -28,11 +28,16 @@ RENDERERS: dict[str, Renderer] = {
 }
 
 
-def render_bytes(doc: NoticeDoc, fmt: str) -> bytes:
-    """The notice in one format, as bytes ready to store or send."""
-    out = RENDERERS[fmt].render(doc)
+QR_FORMATS = {"pdf", "docx"}  # the formats that print a QR code to the notice's public page
+
+
+def render_bytes(doc: NoticeDoc, fmt: str, qr: str | None = None) -> bytes:
+    """The notice in one format, as bytes ready to store or send; `qr`, the notice's public address,
+    is printed as a QR code by the formats that take one (QR_FORMATS)."""
+    out = RENDERERS[fmt].render(doc, qr=qr) if qr and fmt in QR_FORMATS else RENDERERS[fmt].render(doc)
     return out.encode("utf-8") if isinstance(out, str) else out
 
 
-__all__ = ["RENDERERS", "PdfUnavailable", "Renderer", "render_bytes", "render_docx", "render_html", "render_pdf",
+__all__ = ["QR_FORMATS", "RENDERERS", "PdfUnavailable", "Renderer", "render_bytes", "render_docx", "render_html",
+           "render_pdf",
            "render_text"]

@@ -267,10 +267,50 @@ def _skeleton() -> tuple[tuple[str, bytes], ...]:
     return tuple(parts)
 
 
+QR_REL = "rIdXunchaQr"
+QR_EMU = 720000  # 20 mm: two lines of the grid
+QR_CAPTION = "扫码查看整改进展、提出意见"
+
+
+def _qr_paragraph() -> str:
+    """The QR code to the notice's public page (an inline picture, two lines high, off the grid so
+    the exact line height does not clip it) and its caption in 五号."""
+    picture = (
+        '<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="114300" '
+        'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
+        f'<wp:extent cx="{QR_EMU}" cy="{QR_EMU}"/><wp:docPr id="9001" name="QR" descr="{QR_CAPTION}"/>'
+        '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+        '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        '<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        '<pic:nvPicPr><pic:cNvPr id="9001" name="qr.png"/><pic:cNvPicPr/></pic:nvPicPr>'
+        f'<pic:blipFill><a:blip r:embed="{QR_REL}" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/>'
+        '<a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+        f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{QR_EMU}" cy="{QR_EMU}"/></a:xfrm>'
+        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
+        '</wp:inline></w:drawing></w:r>')
+    return _p(picture + _run(QR_CAPTION, size=Pt(10.5)), line=2 * LINE_TWIPS, indent=False, align="left",
+              grid=False)
+
+
+def _qr_png(url: str) -> bytes:
+    import segno
+
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="png", scale=10, border=2)
+    return out.getvalue()
+
+
 def _package(plan: Outline, body: str) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
         for name, part in _skeleton():
+            if plan.qr and name == "word/_rels/document.xml.rels":
+                part = part.replace(b"</Relationships>", (
+                    f'<Relationship Id="{QR_REL}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    'relationships/image" Target="media/qr.png"/></Relationships>').encode())
+            elif plan.qr and name == "[Content_Types].xml" and b'Extension="png"' not in part:
+                part = part.replace(b"<Default ", b'<Default Extension="png" ContentType="image/png"/><Default ', 1)
             if name == "docProps/core.xml":
                 part = _core(plan)
             elif name == "word/document.xml":
@@ -280,6 +320,9 @@ def _package(plan: Outline, body: str) -> bytes:
                 part = (text[:start] + body + text[at:]).encode("utf-8")
             target.writestr(zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0)), part,
                             compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+        if plan.qr:
+            target.writestr(zipfile.ZipInfo("word/media/qr.png", date_time=(2000, 1, 1, 0, 0, 0)),
+                            _qr_png(plan.qr))
     return out.getvalue()
 
 
@@ -294,8 +337,16 @@ def docx_of(plan: Outline) -> bytes:
     if signature and plan.blocks:
         paragraphs[-1] = _block(plan.blocks[-1], keep_next=True)
     paragraphs += signature
+    if plan.qr:  # under the signature, with it (a page of the code alone is never made)
+        if signature:
+            paragraphs[-1] = paragraphs[-1].replace("<w:pPr>", "<w:pPr><w:keepNext/>", 1) \
+                if "<w:keepNext/>" not in paragraphs[-1] else paragraphs[-1]
+        paragraphs.append(_qr_paragraph())
     return _package(plan, "".join(paragraphs))
 
 
-def render_docx(doc: NoticeDoc) -> bytes:
-    return docx_of(outline(doc))
+def render_docx(doc: NoticeDoc, qr: str | None = None) -> bytes:
+    """`qr`: the notice's public address, printed as a QR code under the signature."""
+    plan = outline(doc)
+    plan.qr = qr
+    return docx_of(plan)

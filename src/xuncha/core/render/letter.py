@@ -36,8 +36,15 @@ class SupervisionLetter:
     items: list[LetterItem] = field(default_factory=list)
 
 
+def _rectification_of(round_name: str) -> str:
+    """“2025年区委常规巡察整改”: a round named “…巡察” or “…巡视” is not given the word twice."""
+    if not round_name:
+        return "巡察整改"
+    return f"{round_name}整改" if round_name.endswith(("巡察", "巡视")) else f"{round_name}巡察整改"
+
+
 def letter_outline(letter: SupervisionLetter) -> Outline:
-    what = f"{letter.round}巡察整改" if letter.round else "巡察整改"
+    what = _rectification_of(letter.round)
     blocks = [Block(f"经查，你单位在{what}中，以下{len(letter.items)}项整改措施已超过完成时限，"
                     "尚未完成整改：")]
     for number, item in enumerate(letter.items, start=1):

@@ -58,6 +58,9 @@ class Outline:
     # A letter's 发文字号 (centred above the title) and 主送机关 (flush left under it); notices have none.
     number: str | None = None
     addressee: str | None = None
+    # The published notice's public page: a QR code to it by the signature (扫码查看整改进展、提出意见),
+    # in the .docx and the PDF; None (drafts, or no portal address known) draws none.
+    qr: str | None = None
 
 
 def heading_level(text: str) -> int:

@@ -36,9 +36,12 @@ def summaries(index: ReuseIndex, pairs: list[Pair]) -> list[DocumentSummary]:
         size = len(document.original) + 1
         inside = np.cumsum(np.bincount(starts, minlength=size) - np.bincount(ends, minlength=size)) > 0
         offsets = document.encoded[1]
-        result.append(DocumentSummary(document.name, len(document.original),
-                                      np.count_nonzero(inside[offsets]) / max(1, len(offsets)),
-                                      sorted(sources[document.name], key=lambda s: -s[1])))
+        found = sorted(sources[document.name], key=lambda s: -s[1])
+        # With one source the total is that pair's share (the same measure, so the report never
+        # shows two figures for it); with several, the union, never below the largest pair's.
+        union = np.count_nonzero(inside[offsets]) / max(1, len(offsets))
+        share = found[0][1] if len(found) == 1 else max(union, found[0][1])
+        result.append(DocumentSummary(document.name, len(document.original), share, found))
     return sorted(result, key=lambda s: -s.share)
 
 
@@ -84,7 +87,7 @@ def html_report(index: ReuseIndex, pairs: list[Pair], common: list[tuple[str, in
         right = _marked(texts[pair.b], [p.b for p in pair.passages], f"b{n}")
         sections.append(
             f'<section class="pair" id="pair-{n}"><h2>第{n}对：{escape(pair.a)} ↔ {escape(pair.b)}</h2>'
-            f"<p>复制比 {pair.share_a:.1%} / {pair.share_b:.1%}，k-gram 重合度 {pair.jaccard:.1%}，"
+            f"<p>复制比 {pair.share_a:.1%} / {pair.share_b:.1%}，字串重合度 {pair.jaccard:.1%}，"
             f"雷同段落 {len(pair.passages)} 处（点击高亮段落可跳到对方文档的同一段）。</p>"
             f'<div class="side"><div>{left}</div><div>{right}</div></div></section>')
     formulae = "".join(f"<tr><td>{escape(text)}</td><td>{count}</td></tr>" for text, count in common) or \

@@ -97,7 +97,7 @@ def create_with_generated_password(actor: Actor, username: str, role: str,
                                    unit: Unit | None = None, team: Team | None = None,
                                    display_name: str = "") -> tuple[Staff, str]:
     """A new account and its first password, generated here and shown once to the creator."""
-    password = passwords.generate()
+    password = passwords.generate(user=get_user_model()(username=username, first_name=display_name))
     staff = create_staff(actor, username, password, role, unit, team, display_name, must_change=True)
     return staff, password
 
@@ -120,7 +120,7 @@ def set_password(actor: Actor, staff: Staff, password: str, must_change: bool = 
 
 def reset_password(actor: Actor, staff: Staff) -> str:
     """A generated password for a forgotten one, shown once; the account's sessions end."""
-    password = passwords.generate()
+    password = passwords.generate(user=staff.user)
     set_password(actor, staff, password, must_change=True)
     return password
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import filetype
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 
+from xuncha.core import provenance
 from xuncha.ledger import permissions
 from xuncha.ledger.errors import InvalidInput, InvalidMove, NotFound, PermissionDenied
 from xuncha.ledger.services import audit, storage
@@ -41,6 +42,8 @@ class StoredFile:
     sha256: str
     size: int
     content_type: str
+    # Perceptual hash and date made (core.provenance), read before the file went to storage.
+    traits: provenance.Traits = field(default_factory=provenance.Traits)
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -97,9 +100,14 @@ def store(chunks: Iterable[bytes], original_name: str) -> StoredFile:
     The caller references the name in a row and calls `storage.delete_on_rollback` in that
     row's transaction; until then the file is an orphan the sweep would remove.
     """
+    def inspect(head: bytes, handle) -> provenance.Traits:
+        return provenance.read(handle, sniff(head, original_name))
+
     saved = storage.save_stream(KIND, storage.unique_name(), chunks, settings.EVIDENCE_MAX_BYTES,
-                                label=f"文件“{original_name}”", check=_check(original_name))
-    return StoredFile(saved.name, saved.sha256, saved.size, sniff(saved.head, original_name))
+                                label=f"文件“{original_name}”", check=_check(original_name),
+                                inspect=inspect)
+    return StoredFile(saved.name, saved.sha256, saved.size, sniff(saved.head, original_name),
+                      saved.inspected)
 
 
 def open_file(stored_name: str) -> File:

@@ -15,12 +15,12 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, Sum
 
 from xuncha import clock
-from xuncha.core.ledger_xlsx import LedgerRow, UnitLedger, write_round_xlsx
+from xuncha.core.ledger_xlsx import UnitLedger, write_round_xlsx
 from xuncha.core.statuses import MEASURE_UNFINISHED, JobState
-from xuncha.ledger import permissions
+from xuncha.ledger import permissions, selectors
 from xuncha.ledger.actor import Actor, actor_for
 from xuncha.ledger.errors import NotFound
-from xuncha.ledger.models import Finding, Measure, Round
+from xuncha.ledger.models import Finding, Round
 from xuncha.ledger.services import audit, storage
 
 JOB = "ledger.round_export"
@@ -36,23 +36,10 @@ def measure_count(actor: Actor, round_: Round) -> int:
     return _inspections(actor, round_).aggregate(n=Sum("measures_total"))["n"] or 0
 
 
-def is_large(actor: Actor, round_: Round) -> bool:
-    return measure_count(actor, round_) >= settings.EXPORT_BACKGROUND_MEASURES
-
-
-def _rows(findings: list[Finding]) -> list[LedgerRow]:
-    rows = []
-    for finding in findings:
-        for measure in finding.measures.all():
-            reports = sorted(measure.reports.all(), key=lambda r: (r.date, r.pk))
-            rows.append(LedgerRow(
-                number=finding.number or str(finding.position), category=finding.category,
-                finding=finding.title, measure=measure.text, lead=measure.lead, owner=measure.owner,
-                deadline=measure.deadline, ongoing=measure.kind == "ongoing",
-                progress=reports[-1].text if reports else "", status=measure.status,
-                completed_on=measure.completed_on,
-                evidence="、".join(e.original_name for r in reports for e in r.evidence.all())))
-    return rows
+def is_large(actor: Actor, round_: Round, measures: int | None = None) -> bool:
+    """Built by a job rather than while the person waits (`measures`: the count, if known)."""
+    count = measure_count(actor, round_) if measures is None else measures
+    return count >= settings.EXPORT_BACKGROUND_MEASURES
 
 
 def round_units(actor: Actor, round_: Round) -> list[UnitLedger]:
@@ -62,10 +49,9 @@ def round_units(actor: Actor, round_: Round) -> list[UnitLedger]:
         overdue=Count("findings__measures", filter=Q(findings__measures__status__in=MEASURE_UNFINISHED,
                                                      findings__measures__deadline__lt=today)))
         .order_by("unit__path"))
-    measures = Measure.objects.order_by("position", "id").prefetch_related("reports__evidence")
     findings = (Finding.objects.filter(inspection__in=[i.pk for i in inspections])
                 .order_by("inspection_id", "position", "id")
-                .prefetch_related(Prefetch("measures", queryset=measures)))
+                .prefetch_related(Prefetch("measures", queryset=selectors.LEDGER_MEASURES)))
     by_inspection: dict[int, list[Finding]] = {}
     for finding in findings:
         by_inspection.setdefault(finding.inspection_id, []).append(finding)
@@ -74,7 +60,7 @@ def round_units(actor: Actor, round_: Round) -> list[UnitLedger]:
         rectification_end=i.rectification_end, findings_total=i.findings_total,
         findings_finished=i.findings_finished, findings_closed=i.findings_closed,
         measures_total=i.measures_total, measures_finished=i.measures_finished, measures_overdue=i.overdue,
-        rows=_rows(by_inspection.get(i.pk, []))) for i in inspections]
+        rows=selectors.rows_of(by_inspection.get(i.pk, []))) for i in inspections]
 
 
 def round_workbook(actor: Actor, round_: Round) -> bytes:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.db.models import Max
@@ -21,6 +21,9 @@ from xuncha.ledger.services.cas import swap
 EDITABLE = ["text", "lead", "owner", "kind", "deadline"]
 
 UploadedFile = tuple[str, Iterable[bytes]]  # (original name, chunks)
+# Called in the transaction of each progress report with (report, [(evidence row, stored file)]);
+# each returns what it adds to the report's audit record (xuncha.provenance: the flags raised).
+REPORT_HOOKS: list[Callable[[ProgressReport, list], dict]] = []
 
 
 def today() -> dt.date:
@@ -57,17 +60,34 @@ def _check_fields(inspection: Inspection, text: str, kind: str, deadline: dt.dat
         raise InvalidInput("措施类型应为立行立改、限期整改或长期坚持。", field="kind")
     if deadline is None and kind != "ongoing":
         raise InvalidInput("请填写完成时限（长期坚持的措施可以不填）。", field="deadline")
+    problem = deadline_problem(inspection, kind, deadline)
+    if problem:
+        raise InvalidInput(problem, field="deadline")
+
+
+def deadline_problem(inspection: Inspection, kind: str, deadline: dt.date | None) -> str | None:
+    """What is wrong with a measure's deadline in this inspection, if anything (the screens, the
+    API and the imports all ask here)."""
     earliest = earliest_deadline(inspection, kind)
     if deadline is not None and earliest is not None and deadline < earliest:
         what = "巡察进驻日期" if kind == "immediate" and inspection.start else "反馈日期"
-        raise InvalidInput(f"完成时限不能早于{what}（{earliest:%Y年%-m月%-d日}）。", field="deadline")
+        return f"完成时限不能早于{what}（{earliest:%Y年%-m月%-d日}）。"
+    return None
+
+
+def report_date_problem(inspection: Inspection, date: dt.date, what: str = "进展日期") -> str | None:
+    """What is wrong with the date of a progress report in this inspection, if anything."""
+    if date > today():
+        return f"{what}不能晚于今天。"
+    if inspection.start is not None and date < inspection.start:
+        return f"{what}不能早于巡察进驻日期（{inspection.start:%Y年%-m月%-d日}）。"
+    return None
 
 
 def _check_report_date(inspection: Inspection, date: dt.date, what: str = "进展日期") -> None:
-    if date > today():
-        raise InvalidInput(f"{what}不能晚于今天。", field="date")
-    if inspection.start is not None and date < inspection.start:
-        raise InvalidInput(f"{what}不能早于巡察进驻日期（{inspection.start:%Y年%-m月%-d日}）。", field="date")
+    problem = report_date_problem(inspection, date, what)
+    if problem:
+        raise InvalidInput(problem, field="date")
 
 
 @transaction.atomic
@@ -78,7 +98,8 @@ def create_measure(actor: Actor, finding: Finding, text: str, lead: str = "", ow
     _check_fields(finding.inspection, text, kind, deadline)
     position = (Measure.objects.filter(finding=finding).aggregate(m=Max("position"))["m"] or 0) + 1
     measure = Measure.objects.create(finding=finding, text=text.strip(), lead=lead.strip(), owner=owner.strip(),
-                                     kind=kind, deadline=deadline, position=position)
+                                     kind=kind, deadline=deadline, position=position,
+                                     **derived.placement(finding.inspection))
     derived.refresh_finding(finding.pk, actor)
     audit.record(actor, "measure.create", measure, f"新增整改措施：{measure.text[:60]}",
                  after=audit.snapshot(measure, EDITABLE))
@@ -144,13 +165,15 @@ def _report(actor: Actor, measure: Measure, date: dt.date, text: str, stored: li
         copied_share=copied[0].share if copied else None, copied_from=copied[0].label[:200] if copied else "")
     reuse.index_later(reuse.progress_name(report), report.text)
     storage.delete_on_rollback(evidence_files.KIND, [f.stored_name for _, f in stored])
-    for name, file in stored:
-        Evidence.objects.create(report=report, original_name=name[:255], stored_name=file.stored_name,
-                                sha256=file.sha256, size=file.size, content_type=file.content_type,
-                                uploaded_by=actor.user)
-    audit.record(actor, "progress.report", report, f"报送进展：{report.text[:60]}",
-                 after={"measure": measure.pk, "date": date.isoformat(),
-                        "evidence": [{"name": n, "sha256": f.sha256} for n, f in stored]})
+    rows = [(Evidence.objects.create(report=report, original_name=name[:255], stored_name=file.stored_name,
+                                     sha256=file.sha256, size=file.size, content_type=file.content_type,
+                                     uploaded_by=actor.user), file)
+            for name, file in stored]
+    after = {"measure": measure.pk, "date": date.isoformat(),
+             "evidence": [{"name": n, "sha256": f.sha256} for n, f in stored]}
+    for hook in REPORT_HOOKS:
+        after.update(hook(report, rows))
+    audit.record(actor, "progress.report", report, f"报送进展：{report.text[:60]}", after=after)
     target = mark or ("in_progress" if measure.status == "planned" else None)
     if target and target != measure.status:
         _move(actor, measure, target, expected_version, date if target == "done" else None)

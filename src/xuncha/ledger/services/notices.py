@@ -129,6 +129,15 @@ def draft_from_ledger(actor: Actor, inspection: Inspection, parts: FreeParts | N
     return create_draft(actor, inspection, _compose(inspection, parts))
 
 
+def _unplaced(value):
+    """A part of a notice without its positions in the text (they move when a paragraph above does)."""
+    if isinstance(value, dict):
+        return {k: _unplaced(v) for k, v in value.items() if k != "span"}
+    if isinstance(value, list):
+        return [_unplaced(v) for v in value]
+    return value
+
+
 @transaction.atomic
 def update_draft(actor: Actor, notice: Notice, parts: FreeParts, expected_row_version: int,
                  notice_date: dt.date | None = None) -> Notice:
@@ -137,11 +146,16 @@ def update_draft(actor: Actor, notice: Notice, parts: FreeParts, expected_row_ve
     if notice.state != "draft":
         raise InvalidMove("只有草稿状态的通报可以修改；已审定或已发布的通报如需更正，请另起新版本。")
     doc = _compose(notice.inspection, parts, notice_date=notice_date, masks=notice.masks)
+    before = notice.doc or {}
     swap(Notice, notice.pk, {"row_version": expected_row_version, "state": "draft"}, version_field="row_version",
          doc=doc)
     notice.refresh_from_db()
     _index(notice)
-    audit.record(actor, "notice.edit", notice, f"修改通报草稿（第{notice.version}版）")
+    # The parts that changed, not the whole text (the audit log lists them field by field).
+    changed = [k for k in dict.fromkeys([*before, *doc])
+               if k != "text" and _unplaced(before.get(k)) != _unplaced(doc.get(k))]
+    audit.record(actor, "notice.edit", notice, f"修改通报草稿（第{notice.version}版）",
+                 before={"doc": {k: before.get(k) for k in changed}}, after={"doc": {k: doc.get(k) for k in changed}})
     return notice
 
 
@@ -261,6 +275,19 @@ NUMBERS_REFUSED = ("通报中有 {count} 处身份证号、手机号或银行卡
                    "属于个人信息，不能强制发布，必须隐去中间数字或从通报中删除后才能发布。")
 
 
+def public_address(notice: Notice) -> str | None:
+    """The notice's page on the public portal, for the QR code printed by its signature: known only
+    where the portal has its own host name (XUNCHA_PORTAL_HOST), in the scheme of XUNCHA_SITE_URL."""
+    if not settings.PORTAL_HOST:
+        return None
+    from urllib.parse import urlsplit
+
+    from django.urls import reverse
+
+    scheme = urlsplit(settings.SITE_URL).scheme or "https"
+    return f"{scheme}://{settings.PORTAL_HOST}{reverse('portal:notice', args=[notice.pk])}"
+
+
 @transaction.atomic
 def publish(actor: Actor, notice: Notice, override_reason: str = "") -> Notice:
     """Publish an approved notice. 体检 errors stop it; an office admin may override with a reason."""
@@ -278,8 +305,9 @@ def publish(actor: Actor, notice: Notice, override_reason: str = "") -> Notice:
     if errors and actor.role not in {"office_admin", "system"}:
         raise InvalidMove("只有巡察办管理员可以在体检有错误时强制发布。")
     doc = NoticeDoc.from_dict(notice.doc)
+    qr = public_address(notice)
     try:  # every format is rendered before anything is stored
-        rendered = [(fmt, render_bytes(doc, fmt)) for fmt in PUBLISHED_FORMATS]
+        rendered = [(fmt, render_bytes(doc, fmt, qr=qr)) for fmt in PUBLISHED_FORMATS]
     except PdfUnavailable as exc:
         raise InvalidMove(exc.message) from None
     files = _store_files(notice, rendered)

@@ -11,6 +11,7 @@ import itertools
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models.functions import Length
 
 from xuncha.core.statuses import ROLE, ROUND_TYPE, UNIT_KIND
 from xuncha.ledger import permissions
@@ -79,6 +80,25 @@ def _check_unit_fields(name: str, kind: str) -> str:
     return name.strip()
 
 
+# The materialised path ("/1/5/12/") must fit its column: a tree deeper than that is refused
+# (by a clear message, not a database error). A new unit's own id is counted at its longest.
+PATH_MAX = Unit._meta.get_field("path").max_length
+ID_PART_MAX = len(f"{2**31 - 1}/")
+
+
+def _check_depth(parent: Unit | None, unit: Unit | None = None) -> None:
+    if parent is None:
+        return
+    own, below = ID_PART_MAX, 0
+    if unit is not None:
+        own = len(f"{unit.pk}/")
+        deepest = (Unit.objects.filter(path__startswith=unit.path).aggregate(n=models.Max(Length("path")))["n"]
+                   or len(unit.path))
+        below = deepest - len(unit.path)
+    if len(parent.path) + own + below > PATH_MAX:
+        raise InvalidInput("单位层级过深，不能再放在该上级单位之下。", field="parent")
+
+
 # ---- units ----------------------------------------------------------------------------------
 
 @transaction.atomic
@@ -86,6 +106,7 @@ def create_unit(actor: Actor, name: str, parent: Unit | None = None, kind: str =
                 short_name: str = "") -> Unit:
     permissions.require(actor, ACTION)
     name = _check_unit_fields(name, kind)
+    _check_depth(parent)
     unit = Unit.objects.create(name=name, parent=parent, kind=kind, short_name=short_name.strip())
     audit.record(actor, "unit.create", unit, f"新建单位 {unit.name}",
                  after=audit.snapshot(unit, UNIT_FIELDS))
@@ -103,6 +124,8 @@ def update_unit(actor: Actor, unit: Unit, name: str, kind: str, parent: Unit | N
         parent = Unit.objects.get(pk=parent.pk)  # its path as stored now, not as the form saw it
         if parent.path.startswith(unit.path):
             raise InvalidInput(f"不能把{unit.name}移到它自己或它的下级单位之下。", field="parent")
+        if parent.pk != unit.parent_id:  # a move: the sub-tree's deepest path must still fit
+            _check_depth(parent, unit)
     before = audit.snapshot(unit, UNIT_FIELDS)
     unit.name, unit.kind, unit.parent, unit.short_name = name, kind, parent, short_name.strip()
     unit.save()  # Unit.save rewrites the paths of the moved sub-tree in this transaction

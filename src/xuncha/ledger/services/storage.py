@@ -20,7 +20,7 @@ import uuid
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from django.core.files import File
 from django.core.files.storage import Storage, storages
@@ -54,6 +54,7 @@ class Saved:
     size: int
     sha256: str
     head: bytes  # the first bytes, for sniffing the type
+    inspected: Any = None  # what `inspect` read from the whole file before it was stored
 
 
 def backend(kind: str) -> Storage:
@@ -95,18 +96,25 @@ def _spool(chunks: Iterable[bytes], limit: int, label: str) -> tuple[IO[bytes], 
 
 
 def save_stream(kind: str, name: str, chunks: Iterable[bytes], limit: int, label: str = "文件",
-                check: Callable[[bytes, int], None] | None = None) -> Saved:
+                check: Callable[[bytes, int], None] | None = None,
+                inspect: Callable[[bytes, IO[bytes]], Any] | None = None) -> Saved:
     """Store a stream under `name`, refusing it past `limit` bytes while it is read.
 
     `check(head, size)` may refuse the content (raise InvalidInput) before anything is stored.
+    `inspect(head, handle)` reads the spooled file once more before it goes to storage (which
+    may be far away), and its result comes back in `Saved.inspected`.
     Call `delete_on_rollback` with the returned name inside the transaction that references it.
     """
     spool, size, sha256, head = _spool(chunks, limit, label)
     with spool:
         if check is not None:
             check(head, size)
+        inspected = None
+        if inspect is not None:
+            inspected = inspect(head, spool)
+            spool.seek(0)
         stored = _save(kind, name, spool)
-    return Saved(stored, size, sha256, head)
+    return Saved(stored, size, sha256, head, inspected)
 
 
 def save_bytes(kind: str, name: str, data: bytes) -> str:

@@ -1,8 +1,10 @@
 """Public comments (群众监督): posted anonymously, moderated, assigned, answered, rated.
 
-Every change is one function: it checks the move (vocabulary.MOVES), updates with a
-compare-and-swap, writes a CommentFlip and an audit record in the same transaction, and raises
-the portal's cache generation once the transaction commits.
+Every change is one function: it checks the act, updates with a compare-and-swap, writes a
+history row and an audit record in the same transaction, and raises the portal's cache
+generation once the transaction commits. Moderation moves are a table of the ledger's
+transitions (portal/moves.py), applied by `transitions.apply` (history: StatusChange); posting,
+replying and rating keep the state and write a CommentFlip.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from django.db import transaction
 
 from xuncha import clock
 from xuncha.core import privacy
+from xuncha.core.vocabulary import numbered
+from xuncha.ledger import transitions
 from xuncha.ledger.actor import Actor
 from xuncha.ledger.errors import InvalidInput, InvalidMove
 from xuncha.ledger.models import Notice, Unit
@@ -25,7 +29,7 @@ from xuncha.ledger.services.cas import swap
 from xuncha.portal import access
 from xuncha.portal.models import CommentFlip, PublicComment
 from xuncha.portal.services import calendar, pages, sealing
-from xuncha.portal.vocabulary import COMMENT_STATE, MOVE_LABELS, MOVES, RATING
+from xuncha.portal.vocabulary import MOVE_LABELS, RATING
 
 TEXT_MIN, TEXT_MAX, NAME_MAX, REASON_MAX, REPLY_MAX = 5, 1000, 30, 500, 2000
 # 16 characters of 31 (no 0/O, 1/I/L): about 79 bits, read out over a phone without mistakes.
@@ -58,8 +62,7 @@ def item_label(notice: Notice, item: int | None) -> str:
     if not 0 <= item < len(findings):
         raise InvalidInput("通报中没有这个事项。")
     found = findings[item]
-    number = (found.get("path") or [""])[-1]
-    return f"{number}{found.get('title') or ''}"[:300]
+    return numbered((found.get("path") or [""])[-1], found.get("title") or "")[:300]
 
 
 def _mask(text: str, name: str) -> tuple[str, int]:
@@ -103,7 +106,7 @@ def post(actor: Actor, notice: Notice, text: str, name: str = "", phone: str = "
         created_at=clock.now())
     _flip(comment, "post", "", "held", actor)
     audit.record(actor, "comment.post", comment, f"收到群众意见（{label or '整篇通报'}）",
-                 after={"item": item, "masked": masked, "anonymous": not (name or phone)})
+                 after={"item": label or "整篇通报", "masked": masked, "anonymous": not (name or phone)})
     return Posted(comment, code)
 
 
@@ -131,26 +134,17 @@ def _changed(comment: PublicComment) -> PublicComment:
 def moderate(actor: Actor, comment: PublicComment, move: str, reason: str = "",
              into: PublicComment | None = None) -> PublicComment:
     """公开, 合并 (into another published comment on the same inspection) or 不予公开."""
-    access.require(actor, "moderate_comments", comment)
-    if move not in MOVES:
+    if move not in MOVE_LABELS:
         raise InvalidInput("未知的审核操作。")
-    sources, target, needs_reason = MOVES[move]
-    if comment.state not in sources:
-        raise InvalidMove(f"“{COMMENT_STATE.label(comment.state)}”的意见不能{MOVE_LABELS[move]}。")
     reason = reason.strip()[:REASON_MAX]
-    if needs_reason and not reason:
-        raise InvalidInput("请填写理由。")
-    changes = {"state": target, "reason": reason}
+    transitions.check(actor, comment, move, reason)  # who, from which state, a reason
+    changes: dict = {"reason": reason}
     if move == "merge":
         if into is None or into.pk == comment.pk or into.inspection_id != comment.inspection_id \
                 or into.state != "published":
             raise InvalidInput("只能合并到同一通报下已公开的另一条意见。")
         changes["merged_into"] = into
-    swap(PublicComment, comment.pk, {"version": comment.version, "state": comment.state}, **changes)
-    _flip(comment, move, comment.state, target, actor)
-    audit.record(actor, f"comment.{move}", comment, f"群众意见：{MOVE_LABELS[move]}"
-                 + (f"（理由：{reason[:100]}）" if reason else ""),
-                 before={"state": comment.state}, after={"state": target, "reason": reason or None})
+    transitions.apply(actor, comment, move, reason, changes=changes, expected_version=comment.version)
     return _changed(comment)
 
 

@@ -31,6 +31,15 @@ def generation() -> int:
     return _local["value"]
 
 
+def fresh_generation() -> int | None:
+    """This process's copy of the generation if it was read within the last second, else None
+    (the caller then goes the way that re-reads it). No query, no cache round trip."""
+    value, read = _local["value"], _local["read"]
+    if value is None or time.monotonic() - read > LOCAL_SECONDS:
+        return None
+    return value
+
+
 def _pick_up_publications() -> None:
     """The ledger publishes without knowing the portal: a notice published since the last look
     is indexed here (which raises the generation), at most once a second per process."""

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xuncha import clock
-from xuncha.ledger import permissions
+from xuncha.ledger import permissions, transitions
 from xuncha.ledger.errors import InvalidInput
 from xuncha.ledger.models import Round, Unit
 from xuncha.portal import access, selectors
@@ -22,11 +22,16 @@ from xuncha.web.views.common import paginate, run_action, staff_view
 @staff_view
 def comment_list(request, actor):
     state = request.GET.get("state", "held")
-    state = state if state in COMMENT_STATE or state == "all" else "held"
-    rows = selectors.staff_comments(actor, "" if state == "all" else state)
+    state = state if state in COMMENT_STATE or state in {"all", "unanswered"} else "held"
+    if state == "unanswered":  # the 工作台's 待答复的群众意见
+        rows = selectors.to_answer(actor)
+    else:
+        rows = selectors.staff_comments(actor, "" if state == "all" else state)
     return render(request, "portal/staff/comment_list.html", {
         "page": paginate(request, rows), "state": state, "states": COMMENT_STATE, "today": clock.today(),
         "ratings": RATING, "can_manage": permissions.allowed(actor, "manage_portal"),
+        "can_reply": permissions.holds(actor, "reply_comments"),
+        "drill_query": f"state={state}",  # the pager keeps the tab
         "overdue": selectors.overdue_replies(actor.unit, subunits=True).count() if actor.unit else None})
 
 
@@ -40,8 +45,9 @@ def _detail(request, actor, found: PublicComment, contact=None):
     others = (PublicComment.objects.filter(inspection_id=found.inspection_id, state="published")
               .exclude(pk=found.pk).order_by("-created_at")[:50])
     return render(request, "portal/staff/comment_detail.html", {
-        "comment": found, "states": COMMENT_STATE, "ratings": RATING, "moves": MOVE_LABELS,
-        "flips": found.flips.all(), "others": others, "contact": contact, "today": clock.today(),
+        "comment": found, "states": COMMENT_STATE, "ratings": RATING,
+        "moves": {m.name: m for m in transitions.available_moves(actor, found)},
+        "flips": selectors.comment_history(found), "others": others, "contact": contact, "today": clock.today(),
         "can_moderate": access.can(actor, "moderate_comments", found),
         "can_reply": access.can(actor, "reply_comments", found),
         "can_reveal": access.can(actor, "view_commenter", found),
@@ -67,8 +73,10 @@ def comment_moderate(request, actor, pk: int, move: str):
 def comment_reply(request, actor, pk: int):
     found = selectors.staff_comment(actor, pk)
     text = request.POST.get("reply", "")[:comments.REPLY_MAX + 10]
+    shown = ("答复已保存，已与意见一同在公开网站显示。" if found.state == "published"
+             else "答复已保存，意见公开后与意见一同显示。")
     return run_action(request, reverse("portal-staff:comment", args=[pk]),
-                      lambda: comments.reply(actor, found, text), "答复已保存，意见公开后与意见一同显示。")
+                      lambda: comments.reply(actor, found, text), shown)
 
 
 @require_POST

@@ -49,6 +49,12 @@ def percent(part, whole) -> str:
     return f"{100 * (part or 0) / whole:.1f}%"
 
 
+@register.filter
+def share(fraction) -> str:
+    """A share (0.8155) as the 雷同 reports print it: 81.5%, one decimal, the same everywhere."""
+    return "—" if fraction is None else f"{fraction:.1%}"
+
+
 
 @register.simple_tag
 def measure_badge(measure) -> str:

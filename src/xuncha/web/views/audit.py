@@ -15,7 +15,7 @@ from xuncha.ledger.audit_selectors import AuditFilters
 from xuncha.ledger.models import Inspection
 from xuncha.ledger.services import audit, audit_chain
 from xuncha.web import audit_words
-from xuncha.web.views.common import paginate, staff_view
+from xuncha.web.views.common import id_param, paginate, staff_view
 from xuncha.web.views.files import XLSX, quote_name
 
 EXPORT_MAX_ROWS = 50_000  # one sheet of a size Excel and WPS open quickly; narrow the filters beyond it
@@ -28,14 +28,10 @@ def _date(text: str | None) -> dt.date | None:
         return None
 
 
-def _pk(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
-
-
 def _filters(request: HttpRequest, actor: Actor) -> tuple[AuditFilters, dict]:
     """The filters from the query string (bad values are ignored), and what the form shows."""
     get = request.GET
-    unit_pk, inspection_pk = _pk(get.get("unit")), _pk(get.get("inspection"))
+    unit_pk, inspection_pk = id_param(get.get("unit")), id_param(get.get("inspection"))
     unit = audit_selectors.units_for(actor, levels=None).filter(pk=unit_pk).first() if unit_pk else None
     inspection = Inspection.objects.filter(pk=inspection_pk).first() if inspection_pk else None
     scope = audit_selectors.scope_unit(actor)
@@ -55,11 +51,12 @@ def _filters(request: HttpRequest, actor: Actor) -> tuple[AuditFilters, dict]:
     return filters, shown
 
 
-def _row(event) -> dict:
+def _row(event, people: dict[int, str]) -> dict:
     return {"event": event, "at": timezone.localtime(event.at),
             "action": audit_words.action_label(event.action),
             "object": audit_words.object_words(event.object_type, event.object_id),
-            "changes": audit_words.changes(event.before, event.after, event.object_type),
+            "changes": audit_words.changes(event.before, event.after, event.object_type, event.action,
+                                           people),
             "result": audit_words.RESULTS.get(event.result, event.result)}
 
 
@@ -69,8 +66,9 @@ def audit_log(request: HttpRequest, actor: Actor) -> HttpResponse:
     page = paginate(request, audit_selectors.filtered(actor, filters).select_related("actor"))
     query = "&".join(f"{k}={v}" for k, v in shown.items() if v)
     scope = audit_selectors.scope_unit(actor)
+    people = audit_words.people_of(page)
     return render(request, "web/audit_log.html", {
-        "page": page, "rows": [_row(e) for e in page], "shown": shown, "query": query,
+        "page": page, "rows": [_row(e, people) for e in page], "shown": shown, "query": query,
         "chain": audit_chain.latest("chain"), "published": audit_chain.latest("published"),
         "units": audit_selectors.units_for(actor), "inspections": audit_selectors.inspections_for(actor),
         "actions": sorted(audit_words.ACTIONS.items(), key=lambda item: item[0]),
@@ -96,8 +94,9 @@ def audit_export(request: HttpRequest, actor: Actor) -> HttpResponse:
     header = book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
     cell = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
     sheet.write_row(0, 0, COLUMNS, header)
+    people = audit_words.people_of(events)
     for index, event in enumerate(events, start=1):
-        row = _row(event)
+        row = _row(event, people)
         values = [str(event.seq), row["at"].strftime("%Y-%m-%d %H:%M:%S"), event.actor_name, event.ip or "",
                   row["action"], row["object"], event.summary, "\n".join(row["changes"]), row["result"],
                   event.hash[:16]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
@@ -9,11 +10,30 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from xuncha.ledger.errors import NotFound, PermissionDenied, ServiceError
+from xuncha.ledger.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from xuncha.web.context import actor
+
+CONFLICT_WHAT = {"measure": "整改措施", "finding": "反馈问题", "notice": "通报草稿"}
+
+
+@dataclass
+class EditConflict:
+    """Someone saved first: both versions are shown, and what this user typed is kept
+    (templates: web/_edit_conflict.html)."""
+
+    kind: str  # measure / finding / notice
+    pk: int
+    current: list[tuple[str, str]]  # (label, saved value)
+    form: object  # the typed values, bound, carrying the current version
+    action: str  # where the kept form posts to
+    version: int | None  # the current version, when the form does not carry it itself
+
+    @property
+    def what(self) -> str:
+        return CONFLICT_WHAT[self.kind]
 
 
 def staff_view(view):
@@ -39,8 +59,9 @@ def back(request, fallback: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(target)
 
 
-def run_action(request, fallback: str, call, success: str) -> HttpResponseRedirect:
-    """Call a service; show its Chinese refusal as a message instead of an error page."""
+def run_action(request, fallback: str, call, success: str, on_conflict=None) -> HttpResponse:
+    """Call a service; show its Chinese refusal as a message instead of an error page.
+    `on_conflict` answers an edit conflict (someone saved first) with a page of its own."""
     try:
         call()
     except NotFound:
@@ -51,6 +72,8 @@ def run_action(request, fallback: str, call, success: str) -> HttpResponseRedire
         record_refusal(request, exc.message, 403)
         messages.error(request, exc.message)
     except ServiceError as exc:
+        if on_conflict is not None and isinstance(exc, Conflict):
+            return on_conflict()
         messages.error(request, exc.message)
     else:
         messages.success(request, success)
@@ -72,6 +95,11 @@ def form_errors(request, form) -> None:
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
             messages.error(request, f"{label}：{error}" if label else error)
+
+
+def id_param(text: str | None) -> int | None:
+    """A row id from a query string; anything else (empty, "abc", "-1") is no filter."""
+    return int(text) if text and text.isdigit() else None
 
 
 def paginate(request, queryset, param: str = "page"):

@@ -30,15 +30,33 @@ def ledger_export(request, actor, pk: int):
     return response
 
 
+@staff_view
+def round_export_page(request, actor, pk: int) -> HttpResponse:
+    """导出台账 (a link, GET): a small round's workbook at once; for a large one, a page offering
+    the export as a job (started by POST only, so a prefetch starts nothing) and its state."""
+    round_ = selectors.get_round(actor, pk)
+    measures = exports.measure_count(actor, round_)
+    if not exports.is_large(actor, round_, measures):
+        return _round_workbook(actor, round_)
+    jobs = exports.export_jobs(actor, round_)
+    return render(request, "web/round_export.html", {
+        "round": round_, "measures": measures, "jobs": jobs,
+        "pending": any(j.state in {"queued", "running"} for j in jobs)})
+
+
 @require_POST
 @staff_view
 def round_export(request, actor, pk: int) -> HttpResponse:
-    """导出台账 of a round: the workbook at once, or a job when the round is large."""
+    """Start the export: the workbook at once, or a job when the round is large."""
     round_ = selectors.get_round(actor, pk)
     if exports.is_large(actor, round_):
         exports.request_export(actor, round_)
         messages.info(request, "本轮台账较大，已提交后台任务生成；完成后可在本页或“后台任务”页下载。")
-        return redirect(reverse("round", args=[pk]) + "#exports")
+        return redirect("round-export-page", pk=pk)
+    return _round_workbook(actor, round_)
+
+
+def _round_workbook(actor, round_) -> HttpResponse:
     data = exports.round_workbook(actor, round_)
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = (
@@ -62,7 +80,11 @@ def import_upload(request, actor, pk: int) -> HttpResponse:
     inspection = selectors.get_inspection(actor, pk)
     imports.require_commit(actor, inspection)  # 403 before anything is read or stored
     if request.method != "POST":
-        return _import_page(request, inspection, forms.ImportForm())
+        try:  # what this inspection takes from this person: findings, measures, or both
+            kind = imports.KIND_LABELS[imports.import_kind(actor, inspection)]
+        except ServiceError as exc:
+            return _import_page(request, inspection, None, refused=exc.message)
+        return _import_page(request, inspection, forms.ImportForm(), kind_label=kind)
     too_large = uploads.too_large_message(request)
     if too_large:
         return _import_page(request, inspection, forms.ImportForm(), 413, refused=too_large)
@@ -78,7 +100,8 @@ def import_upload(request, actor, pk: int) -> HttpResponse:
     if staged.preview.unreadable:  # nothing to confirm: say why, keep nothing
         imports.cancel_staged(actor, inspection, staged.token, staged.name)
         return _import_page(request, inspection, forms.ImportForm(), 400, preview=staged.preview)
-    request.session[f"import:{inspection.pk}"] = {"token": staged.token, "name": staged.name}
+    request.session[f"import:{inspection.pk}"] = {"token": staged.token, "name": staged.name,
+                                                  "kind": staged.preview.kind}
     return _import_page(request, inspection, forms.ImportForm(), preview=staged.preview,
                         token=staged.token)
 
@@ -107,13 +130,16 @@ def import_confirm(request, actor, pk: int) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect("import", pk=pk)
+    if pending.get("kind") not in (None, prepared.kind):  # the inspection changed since the preview
+        messages.error(request, imports.STATE_CHANGED)
+        return redirect("import", pk=pk)
     if prepared.mismatches and not accept:
         # Shown again with the choice to make: nothing is imported into the wrong inspection by a click.
         return _import_page(request, inspection, forms.ImportForm(), 400, preview=prepared, token=token,
                             refused=imports.MISMATCH_REFUSED.format(what="；".join(prepared.mismatches)))
     if imports.is_large(prepared):
         def queue():
-            job = imports.commit_later(actor, inspection, token, name)
+            job = imports.commit_later(actor, inspection, token, name, pending.get("kind") or "")
             request.session.pop(f"import:{inspection.pk}", None)
             return job
 
@@ -121,7 +147,8 @@ def import_confirm(request, actor, pk: int) -> HttpResponse:
                           f"“{name}”较大，已转入后台导入，完成后刷新本页即可看到；进度见“后台任务”。")
 
     def commit():
-        result = imports.commit_staged(actor, inspection, token, name, prepared, accept_mismatch=accept)
+        result = imports.commit_staged(actor, inspection, token, name, prepared, accept_mismatch=accept,
+                                       kind=pending.get("kind"))
         request.session.pop(f"import:{inspection.pk}", None)
         return result
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -19,7 +18,7 @@ from xuncha.ledger.errors import Conflict, ServiceError
 from xuncha.ledger.models import Round, Team, Unit
 from xuncha.ledger.services import exports, extensions, findings, measures, numbering, submissions
 from xuncha.web import forms, uploads
-from xuncha.web.views.common import back, form_errors, paginate, staff_view, submit
+from xuncha.web.views.common import EditConflict, back, form_errors, paginate, staff_view, submit
 
 
 def finding_url(pk: int) -> str:
@@ -65,6 +64,7 @@ def measure_list(request, actor):
         "unit_name": Unit.objects.filter(pk=filters.unit).values_list("name", flat=True).first()
         if filters.unit else "",
         "statuses": worklists.STATUS_FILTERS, "colours": worklists.COLOURS, "kinds": MEASURE_KIND,
+        "ages": worklists.AGES,
     })
 
 
@@ -96,7 +96,8 @@ def round_detail(request, actor, pk: int):
     for inspection in inspections.object_list:
         inspection.overdue = overdue.get(inspection.pk, 0)
     context = {"round": round_, "q": q, "status": status, "statuses": FINDING_STATUS,
-               "inspections": inspections, "exports": exports.export_jobs(actor, round_)}
+               "inspections": inspections, "exports": exports.export_jobs(actor, round_),
+               "can_setup": permissions.allowed(actor, "manage_setup")}
     if q or status:
         context["page"] = paginate(request, selectors.search_findings(actor, round_, q, status))
     return render(request, "web/round_detail.html", context)
@@ -128,18 +129,6 @@ def inspection_detail(request, actor, pk: int):
         "finding_form": forms.FindingForm(categories=[c.name for c in page.categories if c.name]),
         "notices": selectors.inspection_notices(inspection),
     })
-
-
-@dataclass
-class EditConflict:
-    """Someone saved first: both versions are shown, and what this user typed is kept."""
-
-    kind: str  # measure / finding
-    pk: int
-    current: list[tuple[str, str]]  # (label, saved value)
-    form: object  # the typed values, bound, carrying the current version
-    action: str  # where the kept form posts to
-    version: int
 
 
 def _finding_response(request, actor, pk: int, conflict: EditConflict | None = None, status: int = 200):

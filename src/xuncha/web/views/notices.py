@@ -18,8 +18,8 @@ from xuncha.core.render.compose import FreeParts, paragraphs
 from xuncha.ledger import permissions, selectors
 from xuncha.ledger.services import audit, notices, published
 from xuncha.web import forms
-from xuncha.web.notice_page import notice_page
-from xuncha.web.views.common import run_action, staff_view
+from xuncha.web.notice_page import notice_page, parts_initial
+from xuncha.web.views.common import EditConflict, run_action, staff_view
 from xuncha.web.views.files import download_name, quote_name, stored_download
 
 
@@ -36,23 +36,47 @@ def notice_create(request, actor, pk: int):
     return redirect("notice", pk=created["notice"].pk) if "notice" in created else response
 
 
+BOUNDARY = "\n。；：，、！？"
+SNAP = 12  # characters: a passage ending this near a boundary is shown up to it
+LONG = 20  # only passages this long (copied text); a name or a number is marked exactly
+
+
+def _to_words(text: str, span) -> tuple[int, int]:
+    """A passage as shown: from and to the nearest boundary when one is near, so a mark and its
+    tag do not cut a word ("整改[2 雷同照搬]结果" → "整改结果[2 雷同照搬]：")."""
+    start, end = span
+    if end - start < LONG:
+        return start, end
+    back = next((i + 1 for i in range(start - 1, max(-1, start - 1 - SNAP), -1) if text[i] in BOUNDARY), None)
+    if back is not None or start <= SNAP:
+        start = back if back is not None else 0
+    ahead = next((i for i in range(end, min(len(text), end + SNAP)) if text[i] in BOUNDARY), None)
+    if ahead is not None:
+        end = ahead
+    return (start, end) if start < end else tuple(span)
+
+
 def highlighted(text: str, diagnostics) -> str:
     """The notice text as HTML paragraphs, each diagnostic's span marked and anchored, with the
     rule's Chinese name beside it (linking back to the diagnostic in the list)."""
     from django.utils.html import escape
 
-    marks = sorted((d.span[0], d.span[1], index, d) for index, d in enumerate(diagnostics, start=1)
+    marks = sorted((*_to_words(text, d.span), index, d) for index, d in enumerate(diagnostics, start=1)
                    if d.span)
     out, position = [], 0
     for start, end, index, diagnostic in marks:
+        tag = (f'<a class="lint-tag lint-{diagnostic.severity}" href="#diag-{index}">{index} '
+               f'{escape(rule_name(diagnostic.rule))}</a>')
         if start < position:
-            continue  # overlapping spans: the first one wins
+            # Overlapping spans: the first one is marked; this one is anchored where that ends,
+            # so the list's link still lands beside its passage.
+            out.append(f'<span id="lint-{index}"></span>{tag}')
+            continue
         out.append(escape(text[position:start]))
         mark = f'<mark class="lint-span lint-{diagnostic.severity}"'
         # A passage over several paragraphs is marked in each, so every <p> stays well formed.
         marked = f"</mark>\n{mark}>".join(escape(text[start:end]).split("\n"))
-        out.append(f'{mark} id="lint-{index}">{marked}</mark><a class="lint-tag lint-{diagnostic.severity}" '
-                   f'href="#diag-{index}">{index} {escape(rule_name(diagnostic.rule))}</a>')
+        out.append(f'{mark} id="lint-{index}">{marked}</mark>{tag}')
         position = end
     out.append(escape(text[position:]))
     return "".join(f"<p>{line}</p>" for line in "".join(out).split("\n") if line.strip())
@@ -60,7 +84,10 @@ def highlighted(text: str, diagnostics) -> str:
 
 @staff_view
 def notice_detail(request, actor, pk: int):
-    notice = selectors.get_notice(actor, pk)
+    return _notice_response(request, actor, selectors.get_notice(actor, pk))
+
+
+def _notice_response(request, actor, notice, conflict: EditConflict | None = None, status: int = 200):
     page = notice_page(notice)  # 体检, preview and form: from the cache while the notice is unchanged
     doc, diagnostics = page.doc, page.diagnostics
     numbers = notices.personal_numbers(notice, diagnostics)
@@ -73,7 +100,8 @@ def notice_detail(request, actor, pk: int):
         "has_errors": any(d.severity == "error" for d in diagnostics), "form_fields": page.form,
         "has_spans": any(d.span for d in diagnostics),
         "actions": permissions.actions_for(actor, notice.inspection), "formats": RENDERERS,
-    })
+        "conflict": conflict,
+    }, status=status)
 
 
 def _split(value: str) -> list[str]:
@@ -94,7 +122,23 @@ def notice_edit(request, actor, pk: int):
                                         addresses=_split(data["addresses"])))
     return run_action(request, reverse("notice", args=[pk]),
                       lambda: notices.update_draft(actor, notice, parts, data["version"],
-                                                   notice_date=data["notice_date"]), "已保存通报草稿。")
+                                                   notice_date=data["notice_date"]), "已保存通报草稿。",
+                      on_conflict=lambda: _draft_conflict(request, actor, pk))
+
+
+def _draft_conflict(request, actor, pk: int):
+    """Someone saved the draft first: the saved text beside the typed one, which is kept."""
+    notice = selectors.get_notice(actor, pk)
+    typed = request.POST.copy()
+    typed["version"] = str(notice.row_version)  # saving the kept text is a deliberate overwrite
+    kept = forms.NoticePartsForm(typed, auto_id="conflict_%s")
+    kept.is_valid()
+    fields = forms.NoticePartsForm.base_fields
+    saved = [(str(fields[name].label), "" if value is None else str(value))
+             for name, value in parts_initial(notice).items()]
+    messages.error(request, "保存时发现冲突：他人已修改了这份通报草稿，您填写的内容已保留，请核对后再保存。")
+    conflict = EditConflict("notice", pk, saved, kept, reverse("notice-edit", args=[pk]), None)
+    return _notice_response(request, actor, notice, conflict, status=409)
 
 
 @require_POST

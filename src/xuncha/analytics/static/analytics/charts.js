@@ -1,7 +1,13 @@
 // 统计分析 charts: ECharts over the JSON block of the page; a bar opens the list behind it.
 (function () {
   "use strict";
-  function option(spec) {
+  // Bars lie down when there are many, or when their names are long (a round's name is): each
+  // name then has its own line instead of being hidden to avoid overlapping its neighbours.
+  function isHorizontal(spec) {
+    var longest = Math.max.apply(null, spec.categories.map(function (c) { return String(c).length; }));
+    return spec.series[0].type === "bar" && (spec.categories.length > 6 || (spec.categories.length > 2 && longest > 6));
+  }
+  function option(spec, narrow) {
     var pie = spec.series.length === 1 && spec.series[0].type === "pie";
     if (!spec.series.length) { return null; }
     if (pie) {
@@ -17,14 +23,15 @@
         }]
       };
     }
-    var horizontal = spec.categories.length > 6 && spec.series[0].type === "bar";
+    var horizontal = isHorizontal(spec);
     var category = { type: "category", data: spec.categories,
-      axisLabel: { interval: horizontal ? 0 : "auto", hideOverlap: true, width: 110, overflow: "truncate" } };
+      axisLabel: { interval: horizontal ? 0 : "auto", hideOverlap: !horizontal,
+                   width: horizontal && !narrow ? 150 : 96, overflow: "truncate" } };
     var value = { type: "value", max: spec.percent ? 100 : null };
     return {
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
-      grid: { left: horizontal ? 120 : 40, right: 20, top: 36, bottom: 30, containLabel: false },
+      grid: { left: horizontal ? (narrow ? 104 : 160) : 40, right: 20, top: 36, bottom: 30, containLabel: false },
       xAxis: horizontal ? value : category,
       yAxis: horizontal ? Object.assign({ inverse: true }, category) : value,
       series: spec.series.map(function (s) {
@@ -46,15 +53,27 @@
         el.textContent = spec.note || "暂无数据";
         return;
       }
-      if (spec.categories.length > 6 && spec.series.length && spec.series[0].type === "bar") {
+      if (spec.series.length && isHorizontal(spec)) {
         el.style.height = Math.max(260, spec.categories.length * 28 + 70) + "px";
       }
       var chart = window.echarts.init(el, null, { renderer: "svg" });
-      chart.setOption(option(spec));
-      chart.on("click", function (params) {
-        var link = spec.links[params.dataIndex];
+      chart.setOption(option(spec, el.clientWidth < 480));
+      var open = function (index) {
+        var link = spec.links[index];
         if (link) { window.location.assign(link); }
-      });
+      };
+      if (spec.series[0].type === "pie") {
+        chart.on("click", function (params) { open(params.dataIndex); });
+      } else {
+        // A click anywhere in a category's column opens its list: a short bar is easy to hit,
+        // and the axis pointer drawn under the mouse never swallows the click.
+        chart.getZr().on("click", function (event) {
+          var point = [event.offsetX, event.offsetY];
+          if (!chart.containPixel("grid", point)) { return; }
+          var at = chart.convertFromPixel("grid", point);
+          open(Math.round(isHorizontal(spec) ? at[1] : at[0]));
+        });
+      }
       charts.push(chart);
     });
     window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });

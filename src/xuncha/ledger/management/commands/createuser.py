@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 import sys
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from xuncha.core.statuses import ROLE
@@ -20,7 +21,7 @@ from xuncha.ledger.models import Team, Unit
 from xuncha.ledger.services import accounts
 
 
-def read_password(from_stdin: bool) -> tuple[str, bool]:
+def read_password(from_stdin: bool, user=None) -> tuple[str, bool]:
     """(password, generated): from standard input, a prompt asked twice, or generated."""
     if from_stdin:
         line = sys.stdin.readline().rstrip("\r\n")
@@ -30,11 +31,11 @@ def read_password(from_stdin: bool) -> tuple[str, bool]:
     if sys.stdin.isatty():
         first = getpass.getpass("密码：")
         if not first:
-            return passwords.generate(), True
+            return passwords.generate(user=user), True
         if getpass.getpass("再次输入密码：") != first:
             raise CommandError("两次输入的密码不一致。")
         return first, False
-    return passwords.generate(), True
+    return passwords.generate(user=user), True
 
 
 class Command(BaseCommand):
@@ -66,7 +67,7 @@ class Command(BaseCommand):
             team_obj = Team.objects.filter(name=team).first()
             if team_obj is None:
                 raise CommandError(f"找不到巡察组“{team}”。")
-        password, generated = read_password(password_stdin)
+        password, generated = read_password(password_stdin, get_user_model()(username=name, first_name=display_name))
         try:
             accounts.create_staff(system_actor(), name, password, role, unit=unit_obj,
                                   team=team_obj, display_name=display_name,

@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import unicodedata
 
 from django.conf import settings
 from django.core.management import call_command
@@ -53,7 +54,8 @@ class Command(BaseCommand):
             self.stdout.write(f"已从 {len(inspections)} 份示例通报载入演示数据，发布通报 {published} 份。")
         self.stdout.write("演示账号（密码只显示这一次，每次运行重新生成）：")
         for account in accounts:
-            self.stdout.write(f"  {account.role_label:<16} 用户名 {account.username:<11} 密码 {account.password}"
+            who = f"{account.role_label}（{demo.PEOPLE[account.username]}）"
+            self.stdout.write(f"  {padded(who, 34)} 用户名 {account.username:<11} 密码 {account.password}"
                               f"  范围：{account.scope}")
         if load_only:
             return
@@ -67,6 +69,12 @@ class Command(BaseCommand):
         finally:
             if worker is not None:
                 stop_worker(worker)
+
+
+def padded(text: str, width: int) -> str:
+    """Padded to a width in terminal columns: a Chinese character takes two, so columns line up."""
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - used)
 
 
 def run_ladder() -> None:
@@ -83,8 +91,10 @@ def start_worker() -> subprocess.Popen:
 
 
 def stop_worker(process: subprocess.Popen) -> None:
+    """SIGTERM to the worker alone: its cluster stops its own processes in order (a signal to the
+    whole group hit them at once and left the cluster waiting); the group is killed only if it hangs."""
     if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
+        process.send_signal(signal.SIGTERM)
         try:
             process.wait(15)
         except subprocess.TimeoutExpired:

@@ -39,6 +39,7 @@ class Command(BaseCommand):
             raise CommandError(f"{file}：{exc.message}") from None
         prepared = imports.check_against(target, imports.preview(path.name, data))
         self.stdout.write(f"预览：{path.name} → {target.round.name} · {target.unit.name}")
+        self.stdout.write(f"导入类型：{prepared.kind_label}")
         for number, title, items in prepared.findings:
             self.stdout.write(f"  {number} {title}（措施 {len(items)} 条）")
         for line in prepared.warnings:
