@@ -186,7 +186,8 @@ def test_the_lifecycle_from_an_empty_database(page, live_server, tmp_path, monke
     assert FIRST in endorse.inner_text() and "赵联络员" in endorse.inner_text()
     shoot(page, "workbench-leader")
     endorse.locator("a", has_text=FIRST).click()
-    assert "问题根源：支部书记对组织生活制度重视不够" in page.content()
+    # The click starts the navigation; wait for the new page before reading it.
+    page.wait_for_selector("text=问题根源：支部书记对组织生活制度重视不够")
     page.fill("#closeout-decision textarea[name=comment]", "情况属实，同意报巡察办。")
     page.click("button:has-text('同意并报巡察办')")
     page.wait_for_selector("text=已审核同意")

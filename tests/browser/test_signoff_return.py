@@ -38,7 +38,8 @@ def test_a_returned_sign_off_puts_the_finding_on_the_editors_list(page, live_ser
 
     log_in(page, base, "leader")
     page.locator("#task-closeouts-to-endorse a", has_text="“第一议题”落实不到位").click()
-    assert "问题根源：党委会议事规则未明确第一议题" in page.content()
+    # The click starts the navigation; wait for the new page before reading it.
+    page.wait_for_selector("text=问题根源：党委会议事规则未明确第一议题")
     page.fill("#closeout-decision textarea[name=comment]", "情况属实")
     page.click("button:has-text('同意并报巡察办')")
     page.wait_for_selector("text=已审核同意")
