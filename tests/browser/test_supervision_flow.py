@@ -63,7 +63,8 @@ def test_the_unit_answers_a_supervision_and_the_office_accepts_it(page, live_ser
     with page.expect_navigation():  # choosing a unit narrows the list at once
         page.select_option("#supervision-filters select[name=unit]", str(cast.tianbao.pk))
     assert other.number not in page.locator("#supervisions").inner_text()
-    page.click("nav[aria-label=状态] >> text=待审核")
+    with page.expect_navigation():
+        page.click("nav[aria-label=状态] >> text=待审核")
     assert f"unit={cast.tianbao.pk}" in page.url
     shoot(page, folder, "supervisions")
     page.click(f"text={supervision.number}")
