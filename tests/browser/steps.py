@@ -15,3 +15,9 @@ def log_in(page, base: str, username: str) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.click("button.primary")
     page.wait_for_selector("h1:has-text('工作台')")
+
+
+def log_out(page) -> None:
+    """Log out and wait for the login form: the next log_in must not race the logout's response."""
+    page.click("button:has-text('退出')")
+    page.wait_for_selector("input[name=username]")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from tests.browser.steps import log_in
+from tests.browser.steps import log_in, log_out
 from xuncha.ledger.models import Finding, StatusChange
 from xuncha.ledger.services import closeouts, measures
 
@@ -92,6 +92,6 @@ def test_the_office_draws_a_reproducible_check_fails_one_and_the_score_falls(tod
     shoot(page, "evaluation-scheme")
 
     # The unit's editor sees the reopened finding on the 工作台.
-    page.click("form[action$='logout/'] button, form button.link")
+    log_out(page)
     log_in(page, base, "editor")
     assert page.locator("main", has_text="“第一议题”落实不到位").count() >= 1

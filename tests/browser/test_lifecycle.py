@@ -18,7 +18,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.browser.steps import log_in
+from tests.browser.steps import log_in, log_out
 from tests.conftest import PASSWORD
 from xuncha.ledger.actor import system_actor
 from xuncha.ledger.models import Finding, Notice, Team, Unit
@@ -29,11 +29,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TODAY = dt.date(2026, 6, 10)  # after the feedback, ten days before the measure is due
 FIRST = "“三会一课”制度落实不到位"
 SECOND = "党费收缴不规范"
-
-
-def log_out(page) -> None:
-    page.click("button:has-text('退出')")
-    page.wait_for_selector("input[name=username]")
 
 
 def fill(form, fields: dict) -> None:

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from tests.browser.test_rectification_flow import log_in
-from tests.browser.test_signoff_return import log_out
+from tests.browser.steps import log_in, log_out
 from tests.provenance.photos import photo
 from xuncha.ledger.models import Finding
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.browser.steps import log_in
+from tests.browser.steps import log_in, log_out
 from xuncha.ledger.models import Evidence, Finding
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,13 +29,13 @@ def test_an_editor_reports_progress_and_the_office_signs_the_finding_off(page, l
     assert "已完成" in page.locator("#finding-status").inner_text()
     page.click("button:has-text('申请销号')")
     page.wait_for_selector("text=已提交销号申请")
-    page.click("button:has-text('退出')")
+    log_out(page)
 
     log_in(page, base, "leader")  # 单位负责人审核 comes first
     page.locator("#task-closeouts-to-endorse a", has_text="“第一议题”落实不到位").click()
     page.click("button:has-text('同意并报巡察办')")
     page.wait_for_selector("text=已审核同意")
-    page.click("button:has-text('退出')")
+    log_out(page)
 
     log_in(page, base, "admin")
     pending = page.locator("#task-closeouts-to-decide")

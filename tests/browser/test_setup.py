@@ -4,7 +4,7 @@ a finding on the inspection. No Django admin, no shell."""
 import pytest
 from django.urls import reverse
 
-from tests.browser.steps import log_in
+from tests.browser.steps import log_in, log_out
 from tests.conftest import PASSWORD
 from xuncha.ledger.actor import system_actor
 from xuncha.ledger.models import Finding, Inspection, Staff
@@ -67,7 +67,7 @@ def test_the_office_sets_up_an_inspection_and_the_team_enters_a_finding(page, li
     page.wait_for_selector("text=已新增巡察安排")
     row = page.locator("#setup-inspections tbody tr").first.inner_text()
     assert "天宝社区" in row and "区委第四巡察组" in row and "2026-07-10" in row
-    page.click("button:has-text('退出')")
+    log_out(page)
 
     inspection = Inspection.objects.get()
     assert Staff.objects.get(display_name="李组员").team_id == inspection.team_id

@@ -7,16 +7,12 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from tests.browser.test_rectification_flow import log_in
+from tests.browser.steps import log_in, log_out
 from xuncha.ledger.models import Finding
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ACCOUNT = "巡察期间召开支部会议5次，全部落实第一议题，会议记录已归档。"
-
-
-def log_out(page):
-    page.click("button:has-text('退出')")
 
 
 def test_a_returned_sign_off_puts_the_finding_on_the_editors_list(page, live_server, cast):

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.browser.steps import log_in
+from tests.browser.steps import log_in, log_out
 from xuncha.notify import ladder
 from xuncha.notify.models import Supervision
 
@@ -55,7 +55,7 @@ def test_the_unit_answers_a_supervision_and_the_office_accepts_it(page, live_ser
     page.click("#answer-form button")
     page.wait_for_selector("text=已报结。")
     assert page.locator("#unread-count").count() == 0
-    page.click("button:has-text('退出')")
+    log_out(page)
 
     log_in(page, base, "admin")
     page.goto(f"{base}{reverse('supervisions')}?status=")
