@@ -51,3 +51,18 @@ def test_points_are_rounded_half_up_as_score_sheets_round():
 
     assert round(13.125, 2) == 13.12  # Python's own rounding, which a score sheet does not use
     assert (half_up(13.125), half_up(0.125), half_up(2.675), half_up(-1.005)) == (13.13, 0.13, 2.68, -1.01)
+
+
+def test_the_report_prints_facts_to_one_decimal_and_scores_to_two_as_a_score_sheet_rounds():
+    import datetime as dt
+
+    from xuncha.core.render.evaluation import EvaluationReport, report_outline
+
+    result = score(scheme(), facts(completion_rate=100 * 7 / 13, overdue=3.0), {"1": [100, 80, 60, 100]})
+    report = EvaluationReport(unit="天宝社区", round="第一轮", scheme="《评估方案》", issuer="区委巡察办",
+                              date=dt.date(2026, 6, 30), score=result,
+                              facts={"completion_rate": 100 * 7 / 13, "ontime_rate": 53.85, "overdue": 3.0})
+    text = "".join(block.text for block in report_outline(report).blocks)
+    # 53.846… and 53.85 both print as the page prints them (53.8 / 53.9 half up), not 53.85.
+    assert "主要整改数据：完成率53.8%，按期完成率53.9%，逾期措施数3项。" in text
+    assert "53.85" not in text and f"评估得分{result.total:g}分" in text

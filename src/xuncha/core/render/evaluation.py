@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from xuncha.core.render.docx import docx_of
 from xuncha.core.render.outline import Block, Outline
 from xuncha.core.render.pdf import pdf_of
-from xuncha.core.scoring import DEDUCTION, INDICATOR, LABELS, UnitScore
+from xuncha.core.scoring import DEDUCTION, INDICATOR, LABELS, UnitScore, half_up
 
 
 @dataclass
@@ -27,15 +27,16 @@ class EvaluationReport:
     full_marks: float = 100.0
 
 
-def _num(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+def _num(value: float, places: int = 2) -> str:
+    return f"{half_up(value, places):.{places}f}".rstrip("0").rstrip(".")
 
 
 def _facts_line(facts: dict[str, float]) -> str:
     shown = [("findings", "个"), ("measures", "项"), ("completion_rate", "%"), ("ontime_rate", "%"),
              ("closeout_rate", "%"), ("overdue", "项"), ("extensions", "次"), ("supervisions", "次"),
              ("satisfaction", "分"), ("failed_checks", "项"), ("rebounds", "项")]
-    return "，".join(f"{LABELS[k]}{_num(facts[k])}{unit}" for k, unit in shown if k in facts) + "。"
+    # Facts to one decimal, as the unit's evaluation page and 统计分析 print them; scores keep two.
+    return "，".join(f"{LABELS[k]}{_num(facts[k], 1)}{unit}" for k, unit in shown if k in facts) + "。"
 
 
 def report_outline(report: EvaluationReport) -> Outline:
