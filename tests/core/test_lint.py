@@ -126,6 +126,10 @@ def test_vague_measure_needs_a_concrete_action_for_the_facts_named():
     concrete = parse_text(NOTICE_HEAD + "（一）财务管理不规范\n支付3笔广告费6.72万元，无合同。\n整改结果：已完成\n"
                           "整改情况：已与3家广告公司补签合同，并组织财务人员学习财务制度。\n")
     assert "vague-measure" not in [d.rule for d in lint(concrete)]
+    # A page excerpt that stops inside the measure is not judged; the same measure ended is.
+    cut = NOTICE_HEAD + "（一）财务管理不规范\n支付3笔广告费6.72万元，无合同。\n整改情况：一是对照财务制度，强化"
+    assert "vague-measure" not in [d.rule for d in lint(parse_text(cut))]
+    assert "vague-measure" in [d.rule for d in lint(parse_text(cut + "认识。\n"))]
 
 
 def test_numbering_finds_gaps_and_repeats():

@@ -1,7 +1,7 @@
 """Chinese dates, parsed in one place: "2025年7月2日", "2025 年 12 月 31 日", "9月15日".
 
-A date written without its year takes it from context: the year of the date before it,
-moved on by one when the month would otherwise go backwards (12月 … 1月). Pages also print
+A date written without its year takes it from context: of the years around the date before it,
+the one that puts it nearest (12月 … 1月 is the next year's January; 4月 … 3月 the same year's March). Pages also print
 "2025-08-07", "2024/1/19" (find_page_dates). What cannot be read as a date is reported, never
 guessed: periods given only to the ten days (上旬/下旬) and digits run together ("2024717日").
 """
@@ -34,12 +34,24 @@ class DateMatch:
         if year is None:
             if context is None:
                 return None
-            # After 12月, a bare 1月 belongs to the next year.
-            year = (context.year + (self.month < context.month)) if isinstance(context, dt.date) else context
+            if isinstance(context, dt.date):
+                return self._nearest(context)
+            year = context
         try:
             return dt.date(year, self.month, self.day)
         except ValueError:
             return None
+
+    def _nearest(self, context: dt.date) -> dt.date | None:
+        # The year that puts the date nearest its context: after 12月 a bare 1月 is next year's,
+        # but a 3月 written after 4月 (a period recalled) stays in the same year.
+        candidates = []
+        for year in (context.year - 1, context.year, context.year + 1):
+            try:
+                candidates.append(dt.date(year, self.month, self.day))
+            except ValueError:
+                continue
+        return min(candidates, key=lambda day: (abs((day - context).days), day < context), default=None)
 
 
 def find_dates(text: str) -> list[DateMatch]:

@@ -36,10 +36,19 @@ def _only_study(measure: str) -> bool:
     return bool(STUDY.search(measure)) and not CONCRETE.search(measure)
 
 
+def _cut_off(doc: NoticeDoc, item: DocFinding) -> bool:
+    """A page excerpt that stops inside this finding's measures ("一是对照…，强化"): not judged."""
+    tail = doc.text[item.span[0]:item.span[1]].rstrip()
+    return item.span[1] >= len(doc.text.rstrip()) and not tail.endswith(ENDINGS)
+
+
+ENDINGS = ("。", "；", "！", "？", "”", "）", ".", ";")
+
+
 def check(doc: NoticeDoc) -> Iterator[Diagnostic]:
     for item in doc.findings:
-        if not item.measures or not item.description:
-            continue  # nothing to weigh: no measures, or no problem described
+        if not item.measures or not item.description or _cut_off(doc, item):
+            continue  # nothing to weigh: no measures, no problem described, or the text stops inside
         if not any(CONCRETE.search(measure) for measure in item.measures):
             yield RULE.diagnostic(
                 f"问题“{item.title}”的整改措施只有学习、培训、谈话或表态，没有针对问题本身的具体动作"
