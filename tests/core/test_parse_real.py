@@ -156,3 +156,43 @@ def test_contacts_in_tables_and_after_chinese():
     assert doc.contacts.phones == ["17365353495"]
     assert doc.contacts.addresses == ["莆田市B30071邮政专用信箱一组收", "莆田市B30072邮政专用信箱二组收",
                                       "区教体局南三楼301室"]
+
+
+def test_a_period_recalled_after_a_later_date_keeps_that_dates_year():
+    doc = parse_text("根据区委统一部署，2025年4月14日，区委第三巡察组巡察新川社区党委工作动员会召开。"
+                     "据悉，巡察期间（3月27日—5月30日）设专门联系电话。")
+    assert (doc.inspection_start, doc.inspection_end) == (D("2025-03-27"), D("2025-05-30"))
+    december = parse_text("2023年11月20日至12月30日，区委第一巡察组对某社区开展巡察。1月15日，区委第一巡察组"
+                          "向某社区反馈了巡察意见。")
+    assert december.feedback_date == D("2024-01-15")
+
+
+def test_an_organisations_own_team_is_named_without_a_number():
+    doc = parse_text("按照统一部署，从2018年8月30日开始，集团公司党委巡察组对常林公司进行了巡察。")
+    assert (doc.team, doc.inspection_start) == ("集团公司党委巡察组", D("2018-08-30"))
+
+
+def test_units_behind_a_long_description_and_villages_covered():
+    court = parse_text("3月1日上午，市委提级巡察第二巡察组对某区人民法院开展巩固政法队伍教育整顿成果专项巡察"
+                       "情况反馈会在区委召开。")
+    assert court.unit == "某区人民法院"
+    town = parse_text("2019年9月19日，县委第七轮巡察第五巡察组召开专题会议向佘家镇党委反馈村级全覆盖巡察情况。")
+    assert (town.unit, town.feedback_date) == (None, D("2019-09-19"))
+    office = parse_text("今天（11月23日）上午，市委第三巡察组进驻市委办公室系统单位，"
+                        "开始对市委办公室、市保密局进行巡察。")
+    assert office.unit is None
+
+
+def test_a_signature_run_into_the_last_line_and_two_rounds_named_together():
+    doc = parse_text("根据省委统一安排，3月6日至5月6日，省委第六巡视组对某县进行集中巡视。特此公告。 省委第六巡视组 "
+                     "2018年5月5日")
+    assert (doc.issuer, doc.notice_date) == ("省委第六巡视组", D("2018-05-05"))
+    rounds = parse_text("12月25日，省委巡视工作领导小组召开会议，听取第十一、十二轮巡视工作情况汇报，"
+                        "研究第十三轮巡视任务。")
+    assert rounds.round == "第十一、十二轮巡视"
+
+
+def test_a_letters_address_is_a_contact():
+    doc = parse_text("2024年3月1日至4月30日，县委第二巡察组对某镇开展巡察。\n"
+                     "4.来信请寄：县行政四号楼十一楼县委第二巡察组。")
+    assert doc.contacts.addresses == ["县行政四号楼十一楼县委第二巡察组"]

@@ -32,37 +32,40 @@ TEAM_QUALIFIER = (rf"(?:第{N}轮|第{N}批|对村（社区）|对村|提级|镇
 TEAM_RE = re.compile(
     rf"(?P<committee>{COMMITTEE})?(?P<qualifiers>{TEAM_QUALIFIER}*)"
     rf"(?P<number>第{N})?(?P<kind>专项|联动|机动)?{XUN}(?:“回头看”)?(?P<suffix>第?{N})?组")
+# An enterprise's or school's committee has its one team (集团公司党委巡察组, 党委巡视组).
+ORGANISATION_COMMITTEES = ("集团公司党委", "集团党委", "党委", "党组")
 COUNTED = re.compile(rf"(?:{N}个|各|分别)$")
 TEAMS_LISTED = re.compile(rf"第{N}、(?:第)?{N}(?:巡察|巡视)组")  # 市委第三、四巡察组: two teams
 # Where a team name ends; TEAM_RE is then matched backwards from there only (speed).
 TEAM_END = re.compile(rf"{XUN}(?:“回头看”)?(?:第?{N})?组")
 TEAM_AT_END = re.compile(TEAM_RE.pattern + "$")
-ROUND_ANCHOR = re.compile(rf"第{N}轮")
+ROUND_ANCHOR = re.compile(rf"第{N}(?:、第?{N})*轮")  # 第十一、十二轮: two rounds named together
 ROUND_RE = re.compile(
     rf"(?:(?P<term>{N}届)[\u4e00-\u9fff]{{0,4}}?)?"
     rf"(?P<committee>集团公司第{N}届党委|{COMMITTEE})?"
-    rf"(?P<round>第{N}轮(?:第{N}批)?(?:常规|专项|政治|提级|机动|延伸|对村（社区）|对村|交叉)*{XUN})")
+    rf"(?P<round>第{N}(?:、第?{N})*轮(?:第{N}批)?(?:常规|专项|政治|提级|机动|延伸|对村（社区）|对村|交叉)*{XUN})")
 ROUND_IN_TITLE = re.compile(rf"关于(?P<round>.+?{XUN})(?:集中)?整改")
 
 UNIT = r"(?P<unit>(?:(?!巡察|巡视|反馈)[^，。；：:“”\s]){2,80}?)"
 UNIT_PATTERNS = (
-    re.compile(rf"对{UNIT}(?:进行了|开展了|进行|开展)[^，。；]{{0,12}}?(?:{XUN}|“回头看”)"),
+    re.compile(rf"对{UNIT}(?:进行了|开展了|进行|开展)[^，。；]{{0,20}}?(?:{XUN}|“回头看”)"),
     re.compile(rf"{XUN}(?!组){UNIT}(?:工作动员会|情况反馈会|情况反馈|反馈意见)"),
     re.compile(rf"向{UNIT}(?:集中|全面|分别)?反馈(?:了)?[^，。；]{{0,8}}?{XUN}"),
     re.compile(rf"进驻{UNIT}(?:开展|，)"),
     re.compile(rf"到{UNIT}(?:督查|回访)"),
 )
 # Several units ("2个区直部门", "徽城镇所辖村（社区）党组织"): the text names no one unit.
-SEVERAL_UNITS = re.compile(rf"{N}[个家户所]|所辖|所属|[及、等]")  # not 和: 文化和旅游局
+SEVERAL_UNITS = re.compile(rf"{N}[个家户所]|所辖|所属|[及、等]|系统(?:各)?单位")  # not 和: 文化和旅游局
+VILLAGES_COVERED = re.compile(r"村级全覆盖|全覆盖巡察|村（社区）全覆盖")
 # Not a unit at all ("组的", "动员会上", "时间为…", "整改工作").
 NOT_A_UNIT = re.compile(rf"{XUN}|^组|的|\d|会上|会议|动员会|时间|整改|工作|效果")
 SELF_ORG = re.compile(r"中共(?P<org>[^，。；、《》“”\s]{4,30}?)关于")
 
-FEEDBACK_RE = re.compile(rf"反馈(?:了)?{XUN}(?:意见|情况)|反馈(?:大)?会|进行了反馈|情况反馈|反馈了?意见"
-                         rf"|反馈第{N}轮")
+FEEDBACK_RE = re.compile(rf"反馈(?:了)?[^，。；]{{0,8}}?{XUN}(?:意见|情况)|反馈(?:大)?会|进行了反馈|情况反馈"
+                         rf"|反馈了?意见|反馈第{N}轮")
 INSPECTION_WORD = re.compile(rf"{XUN}|回头看|进驻")
 NOT_INSPECTION = re.compile(r"信访|受理|来信|截止|截至")
-STARTS_WORK = re.compile(r"进驻|动员会")
+STARTS_WORK = re.compile(rf"进驻|动员会|开始(?=[^。；]{{0,30}}{XUN})")
 SENTENCE_RE = re.compile(r"[^。！？!?\n]+")
 DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$")
 
@@ -74,6 +77,9 @@ FURNITURE = re.compile(
     r"|责编|责任编辑|审核|字体|分享|朗读|打印|扫一扫|信息索引号|索引号|主题分类|发布机构|成文|文号"
     r"|发文|效力|公开方式|标签)|\.(?:jpe?g|png|gif)$|^Insert|欢迎(?:光临|进入|访问)|加入收藏"
     r"|^第[A-Z]?\d+版|^微信", re.I)
+# A page that ran the signature into the last line: "特此公告。 省委第六巡视组 2018年5月5日".
+INLINE_SIGNATURE = re.compile(r"特此(?:公告|通报|报告)。\s+(?P<org>[^\s，。！]{2,30}?)\s*"
+                              r"(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$")
 TITLE_FIELD = re.compile(r"^(?:文件名称|标题)[：:]\s*(?P<title>.*)$")
 TITLE_WORDS = re.compile(r"巡察|巡视|整改|通报|公告|反馈|报告|回头看|动员")
 BULLETS = re.compile(r"^[\s•·\-—>＞|\[]+")
@@ -87,10 +93,10 @@ PHONE_RE = re.compile(  # after Chinese too: "值班电话17365353495"
 # The lookbehind starts a match only at the start of a run: without it a long run of letters or
 # digits is retried from every position (quadratic).
 EMAIL_RE = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-ADDRESS_RE = re.compile(r"(?:通讯地址|通信地址|来信地址|邮寄地址|邮政信箱|接待信访地址|来访接待室|来访地址"
+ADDRESS_RE = re.compile(r"(?:通讯地址|通信地址|来信地址|邮寄地址|邮政信箱|接待信访地址|来访接待室|来访地址|来信请寄"
                         r"|地址)(?:[：:]|为|\s*\|)\s*(?P<address>[^；;。，,|\n]+)")
 TABLE_CELLS = re.compile(r"\|\s*(?P<cell>[^|\n]+?)\s*(?=\|)")
-CONTACT_WORDS = re.compile(r"电话|联系方式|热线|信箱|邮箱|地址|举报|接待室")
+CONTACT_WORDS = re.compile(r"电话|联系方式|热线|信箱|邮箱|地址|举报|接待室|来信")
 
 COUNT = r"\s*(\d+)\s*(?:个|项|条)"
 COUNTED_NOUN = r"\s*(?P<count>\d+)\s*(?:个|项|条)"
@@ -166,6 +172,9 @@ def _title(lines: list[tuple[int, str]]) -> str | None:
 def _signature(lines: list[tuple[int, str]]) -> tuple[str | None, dt.date | None]:
     """(issuer, notice date) from the signature block at the end."""
     tail = lines[-4:]
+    inline = INLINE_SIGNATURE.search(tail[-1][1]) if tail else None
+    if inline and _looks_like_org(inline["org"]):
+        return inline["org"], DateMatch(0, 0, *_ymd(inline["date"])).resolve(None)
     for i in range(len(tail) - 1, -1, -1):
         found = DATE_LINE.match(tail[i][1])
         if found:
@@ -223,9 +232,12 @@ def _team(text: str) -> str | None:
             continue
         if match["number"] or match["suffix"]:
             numbered.append(match)
-        elif (match["qualifiers"] or (match["committee"] and match["kind"])) and not COUNTED.search(
+        elif (match["qualifiers"] or (match["kind"] and match["committee"])
+              or match["committee"] in ORGANISATION_COMMITTEES) and not COUNTED.search(
                 text[max(0, match.start() - 4):match.start()]):
-            plain.append(match)  # 市区联动巡察组, 县委上下联动巡察组; not a bare 区委巡察组
+            # 市区联动巡察组, 集团公司党委巡察组: a named team. A bare 县委巡察组 is mostly the
+            # committee's teams in general (县委巡察组组长…), so it is not taken.
+            plain.append(match)
     with_committee = [m for m in numbered if m["committee"]]
     best = (with_committee or numbered or plain or [None])[0]
     if best is None or TEAMS_LISTED.search(text):
@@ -254,8 +266,10 @@ def _round(title: str | None, text: str, team: str | None) -> str | None:
 def _unit(text: str, issuer: str | None) -> str | None:
     """The inspected unit where the text first names it; "我院党组" is the issuer itself."""
     head = text[:3000]
-    hits = [(m.start(), m["unit"]) for pattern in UNIT_PATTERNS for m in pattern.finditer(head)]
-    for _, unit in sorted(hits):
+    hits = [(m.start(), m["unit"], m.group(0)) for pattern in UNIT_PATTERNS for m in pattern.finditer(head)]
+    for _, unit, phrase in sorted(hits):
+        if VILLAGES_COVERED.search(phrase):
+            return None  # 向某镇党委反馈村级全覆盖巡察情况: the town's villages were inspected
         if unit.startswith("我"):
             own = issuer or (SELF_ORG.search(head)["org"] if SELF_ORG.search(head) else None)
             return re.sub(r"^中共", "", own) if own else None
