@@ -152,6 +152,8 @@ def test_a_state_is_named_by_the_choice_set_of_its_own_kind_of_record():
     assert audit_words.changes({"state": "open"}, {"state": "answered"}, "supervision") == [
         "状态：待报结 → 已报结待审核"]
     assert audit_words.changes(None, {"state": "endorsed"}, "closeout") == ["状态：单位负责人已审核"]
+    assert audit_words.changes(None, {"rating": "basically"}, "publiccomment", "comment.rate") == ["评价：基本满意"]
+    assert audit_words.changes(None, {"kind": "workday"}, "holiday", "portal.holiday") == ["类型：调休上班"]
 
 
 def test_bundle_counts_job_arguments_formulas_and_refusals_read_in_chinese():

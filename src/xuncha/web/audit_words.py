@@ -160,9 +160,10 @@ def _typed_choices() -> dict[tuple[str, str], object]:
     """Choice sets that belong to one kind of record (a comment's "published" is 已公开, a notice's
     已发布). Imported here, not at the top: these apps' vocabularies import the ledger."""
     from xuncha.notify.choices import INTERVIEW_STATE, SUPERVISION_STATE
-    from xuncha.portal.vocabulary import COMMENT_STATE
+    from xuncha.portal.vocabulary import COMMENT_STATE, HOLIDAY_KIND, RATING
 
-    return {("publiccomment", "state"): COMMENT_STATE, ("supervision", "state"): SUPERVISION_STATE,
+    return {("publiccomment", "state"): COMMENT_STATE, ("publiccomment", "rating"): RATING,
+            ("holiday", "kind"): HOLIDAY_KIND, ("supervision", "state"): SUPERVISION_STATE,
             ("interview", "state"): INTERVIEW_STATE, ("closeout", "state"): statuses.CLOSEOUT_STATE,
             ("notice", "state"): statuses.NOTICE_STATE}
 
