@@ -204,6 +204,22 @@ def test_an_older_version_is_marked_superseded_and_still_readable(anon, notice, 
     assert "现行" in anon.get(reverse("portal:notice", args=[newer.pk])).content.decode()
 
 
+def test_a_correction_keeps_the_comments_on_earlier_versions_and_numbers_only_published_ones(anon, notice, cast):
+    from tests.portal.conftest import make_notice
+
+    posted = comments.post(comments_actor(), notice, "消防栓还没有水。", item=1)
+    comments.moderate(cast.actor("admin"), posted.comment, "publish")
+    make_notice(cast, version=2, text="未发布的草稿。", state="draft")
+    newer = make_notice(cast, version=3, text="更正后的通报。")
+    current = anon.get(reverse("portal:notice", args=[newer.pk])).content.decode()
+    assert "消防栓还没有水" in current and "就第 1 版中“（二）安全隐患排查工作不到位”" in current
+    assert "第 2 版</strong>（本页）" in current and "第 3 版" not in current
+    old = anon.get(reverse("portal:notice", args=[notice.pk])).content.decode()
+    assert "本文为第 1 版，已被更正后的" in old and "第 2 版</a>代替" in old
+    unit = anon.get(reverse("portal:unit", args=[cast.tianbao.pk])).content.decode()
+    assert "消防栓还没有水" in unit
+
+
 
 def test_a_published_comment_is_escaped(anon, notice, cast):
     posted = comments.post(comments_actor(), notice, "<script>alert(1)</script>消防栓没水")

@@ -75,6 +75,14 @@ def numbered(marker: str, title: str) -> str:
     return f"{marker}{title}"
 
 
+def item_heading(path: list[str], title: str) -> str:
+    """A finding named alone, outside its notice: the markers under the top section kept, so the
+    third section's “1.” is not confused with the first's (“（二）1.党费收缴不规范”)."""
+    if not path:
+        return title
+    return "".join(path[1:-1]) + numbered(path[-1], title)
+
+
 def date_line(day: dt.date) -> str:
     """The official way of writing a date (GB/T 9704): Arabic numerals, no leading zeros."""
     return f"{day.year}年{day.month}月{day.day}日"

@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 
 from xuncha import clock
 from xuncha.core.statuses import FINDING_STATUS
-from xuncha.core.vocabulary import numbered
+from xuncha.core.vocabulary import item_heading
 from xuncha.ledger.actor import Actor
 from xuncha.ledger.errors import NotFound
 from xuncha.ledger.models import Finding, Notice, Round, Unit
@@ -113,12 +113,19 @@ def published_notice(pk: int) -> Notice:
 
 
 def versions(notice: Notice) -> list[Notice]:
-    return list(Notice.objects.filter(inspection_id=notice.inspection_id, state="published")
+    """The published versions of the notice, newest first, each with `public_version`: its number
+    among the published ones (a draft never published leaves no gap on the portal)."""
+    rows = list(Notice.objects.filter(inspection_id=notice.inspection_id, state="published")
                 .order_by("-version").only("pk", "version", "published_at", "inspection_id"))
+    for number, row in enumerate(reversed(rows), start=1):
+        row.public_version = number
+    return rows
 
 
-def published_comments(notice_ids: list[int]) -> list[PublicComment]:
-    return list(PublicComment.objects.filter(notice_id__in=notice_ids, state="published")
+def published_comments(inspection_ids: list[int]) -> list[PublicComment]:
+    """Published comments on any published version of the inspections' notices: a correction
+    does not hide what the public said about the version before it."""
+    return list(PublicComment.objects.filter(inspection_id__in=inspection_ids, state="published")
                 .select_related("unit").order_by("created_at", "id"))
 
 
@@ -154,7 +161,7 @@ class UnitNotice:
 def unit_notices(unit: Unit) -> list[UnitNotice]:
     """The unit's current published notices, item by item, with replies to public comments."""
     entries = list(current_entries().filter(inspection__unit=unit).select_related("notice"))
-    comments = published_comments([e.notice_id for e in entries])
+    comments = published_comments([e.inspection_id for e in entries])
     live_rounds = set(RoundPortal.objects.filter(live_progress=True).values_list("round_id", flat=True))
     out = []
     for entry in entries:
@@ -164,7 +171,7 @@ def unit_notices(unit: Unit) -> list[UnitNotice]:
         # An item number belongs to its version: comments on an earlier version's items are
         # listed with the whole notice's, under the label they were made on.
         on_item = [c for c in mine if c.notice_id == entry.notice_id and c.item is not None]
-        items = [UnitItem(label=numbered((f.get("path") or [""])[-1], f.get("title") or ""),
+        items = [UnitItem(label=item_heading(f.get("path") or [], f.get("title") or ""),
                           status=f.get("status") or "", live=live.get(index),
                           comments=[c for c in on_item if c.item == index])
                  for index, f in enumerate(doc.get("findings") or [])]

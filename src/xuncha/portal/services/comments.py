@@ -19,7 +19,7 @@ from django.db import transaction
 
 from xuncha import clock
 from xuncha.core import privacy
-from xuncha.core.vocabulary import numbered
+from xuncha.core.vocabulary import item_heading
 from xuncha.ledger import transitions
 from xuncha.ledger.actor import Actor
 from xuncha.ledger.errors import InvalidInput, InvalidMove
@@ -62,7 +62,7 @@ def item_label(notice: Notice, item: int | None) -> str:
     if not 0 <= item < len(findings):
         raise InvalidInput("通报中没有这个事项。")
     found = findings[item]
-    return numbered((found.get("path") or [""])[-1], found.get("title") or "")[:300]
+    return item_heading(found.get("path") or [], found.get("title") or "")[:300]
 
 
 def _mask(text: str, name: str) -> tuple[str, int]:

@@ -15,6 +15,7 @@ from xuncha.core.document import NoticeDoc
 from xuncha.core.render import RENDERERS
 from xuncha.core.render.html import fragment
 from xuncha.core.render.outline import outline
+from xuncha.core.vocabulary import item_heading
 from xuncha.ledger.errors import NotFound
 from xuncha.ledger.services import notices as notice_service
 from xuncha.portal import selectors
@@ -71,15 +72,19 @@ def notice_page(request, pk: int):
     notice = selectors.published_notice(pk)
     doc = NoticeDoc.from_dict(notice.doc)
     versions = selectors.versions(notice)
-    comments = selectors.published_comments([notice.pk])
+    numbers = {v.pk: v.public_version for v in versions}
+    comments = selectors.published_comments([notice.inspection_id])
+    for comment in comments:  # said on another version: its number shown beside the item
+        comment.on_version = numbers.get(comment.notice_id) if comment.notice_id != notice.pk else None
     files = [{**f, "label": FORMAT_LABELS.get(f["format"], f["format"]),
               "url": reverse("portal:download", args=[notice.pk, f["format"]])}
              for f in notice.files if f.get("format") in RENDERERS]
-    items = [f"{(f.path or [''])[-1]}{f.title}" for f in doc.findings]
+    items = [item_heading(f.path or [], f.title) for f in doc.findings]
     return public(render(request, "portal/notice.html", {
         "notice": notice, "doc": doc, "article": fragment(outline(doc)), "meta": _meta(notice, doc),
         "files": files, "versions": versions, "current": versions[0] if versions else notice,
         "superseded": bool(versions) and versions[0].pk != notice.pk, "comments": comments,
+        "number": numbers.get(notice.pk, 1),
         "items": items, "unit": notice.inspection.unit}))
 
 
