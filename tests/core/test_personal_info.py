@@ -2,6 +2,7 @@
 
 import pytest
 
+from xuncha.core import privacy
 from xuncha.core.document import NoticeDoc
 from xuncha.core.lint import lint
 from xuncha.core.parse import parse_text
@@ -168,3 +169,11 @@ def test_name_and_number_masks_apply_together():
     doc = parse_text(f"关于整改进展情况的通报\n工作人员李建新受到警告处分，身份证号{ID}。\n")
     text = mask_names(doc, ["李建新", ID]).text
     assert "李某受到警告处分" in text and "110101＊＊＊＊＊＊＊＊1233" in text and ID not in text
+
+
+def test_what_the_public_writes_is_read_cautiously():
+    text = "身份证号110101199003074512，银行卡6222020200112233445，档案号110101199003071234"
+    assert privacy.find_personal_info(text) == []  # a notice's 体检 keeps the exact rules
+    cautious = privacy.mask_personal_info(text, cautious=True)
+    assert "199003074512" not in cautious and "0200112233" not in cautious
+    assert "110101＊＊＊＊＊＊＊＊4512" in cautious and "622202＊＊＊＊＊＊＊＊＊3445" in cautious

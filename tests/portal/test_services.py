@@ -38,6 +38,11 @@ def test_it_masks_personal_information_and_keeps_the_original_sealed(notice):
     assert sealing.unseal(row.sealed_name) == "王小明"
 
 
+def test_a_mistyped_id_number_or_a_card_number_is_masked_all_the_same(notice):
+    posted = post(notice, text="身份证号110101199003074512，银行卡6222020200112233445，请核查。")
+    assert "199003074512" not in posted.comment.text and "0200112233" not in posted.comment.text
+
+
 def test_it_takes_the_commenters_own_name_out_of_the_text(notice):
     posted = post(notice, text="我是王小明，小区消防栓没有水。", name="王小明")
     assert "王小明" not in posted.comment.text and "王某" in posted.comment.text

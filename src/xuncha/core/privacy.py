@@ -41,6 +41,7 @@ ID_PATTERN = re.compile(rf"{_BEFORE}(?<![Xx])\d(?:{_SEP}?\d){{16}}{_SEP}?[\dXx](
                         r"(?!\s*[元万亿])")
 MOBILE_PATTERN = re.compile(rf"{_BEFORE}(?:(?:\+86|0086|\(\+86\)){_SEP}?)?"
                             rf"(?P<number>1[3-9]\d(?:{_SEP}?\d){{8}}){_AFTER}")
+CARD_WORDS = re.compile(r"卡号?|账号|帐号|账户|帐户")  # "银行卡6222…" (cautious: whatever its check digit)
 CARD_PATTERN = re.compile(rf"{_BEFORE}[3-69]\d(?:{_SEP}?\d){{14,17}}{_AFTER}")
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -128,15 +129,18 @@ def number_kind(text: str) -> str | None:
     return found[0].kind if len(found) == 1 and found[0].text == text.strip() else None
 
 
-def _numbers(text: str) -> list[Finding]:
+def _numbers(text: str, cautious: bool = False) -> list[Finding]:
     plain = text.translate(_WIDE)
     spans: list[tuple[str, tuple[int, int]]] = []
     for match in ID_PATTERN.finditer(plain):
-        if valid_id(digits_of(match.group(0))):
+        digits = digits_of(match.group(0))
+        # Cautious: an ID number with a digit mistyped still names its holder (area and birth date).
+        if valid_id(digits) or (cautious and id_shaped(digits)):
             spans.append((ID_CARD, match.span()))
     for match in CARD_PATTERN.finditer(plain):
         digits = digits_of(match.group(0))
-        if luhn(digits) and not id_shaped(digits) and not credit_code_shaped(digits):
+        called_a_card = cautious and CARD_WORDS.search(plain, max(0, match.start() - 8), match.start())
+        if (luhn(digits) or called_a_card) and not id_shaped(digits) and not credit_code_shaped(digits):
             spans.append((BANK_CARD, match.span()))
     spans += [(MOBILE, match.span("number")) for match in MOBILE_PATTERN.finditer(plain)]
     return [Finding(kind, start, end, text[start:end]) for kind, (start, end) in spans]
@@ -155,9 +159,13 @@ def _names(text: str) -> list[Finding]:
     return found
 
 
-def find_personal_info(text: str) -> list[Finding]:
-    """Every piece of personal information in text, in the order it appears."""
-    return sorted(_numbers(text) + _names(text), key=lambda f: (f.start, f.end))
+def find_personal_info(text: str, cautious: bool = False) -> list[Finding]:
+    """Every piece of personal information in text, in the order it appears.
+
+    `cautious` is for what the public writes: a number shaped as an ID with a wrong check digit,
+    or one called a card (卡号, 账号) whatever its check digit, is taken as personal too. A notice's
+    体检 keeps the exact rules, so a clerk is not sent after archive numbers."""
+    return sorted(_numbers(text, cautious) + _names(text), key=lambda f: (f.start, f.end))
 
 
 def mask_name(name: str) -> str:
@@ -181,8 +189,8 @@ def mask_number(text: str, kind: str | None = None) -> str:
     return "".join(out)
 
 
-def mask_personal_info(text: str) -> str:
+def mask_personal_info(text: str, cautious: bool = False) -> str:
     """text with every piece of personal information masked."""
-    for finding in sorted(find_personal_info(text), key=lambda f: f.start, reverse=True):
+    for finding in sorted(find_personal_info(text, cautious), key=lambda f: f.start, reverse=True):
         text = text[:finding.start] + finding.masked + text[finding.end:]
     return text

@@ -67,8 +67,8 @@ def item_label(notice: Notice, item: int | None) -> str:
 
 def _mask(text: str, name: str) -> tuple[str, int]:
     """The gate of core/privacy on the text, and the commenter's own name taken out of it."""
-    found = privacy.find_personal_info(text)
-    masked = privacy.mask_personal_info(text)
+    found = privacy.find_personal_info(text, cautious=True)
+    masked = privacy.mask_personal_info(text, cautious=True)
     if name and len(name) >= 2 and name in masked:
         masked = masked.replace(name, privacy.mask_name(name))
         found = [*found, None]

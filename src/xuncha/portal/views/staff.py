@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xuncha import clock
+from xuncha.core import privacy
 from xuncha.ledger import permissions, transitions
 from xuncha.ledger.errors import InvalidInput
 from xuncha.ledger.models import Round, Unit
@@ -75,6 +76,8 @@ def comment_reply(request, actor, pk: int):
     text = request.POST.get("reply", "")[:comments.REPLY_MAX + 10]
     shown = ("答复已保存，已与意见一同在公开网站显示。" if found.state == "published"
              else "答复已保存，意见公开后与意见一同显示。")
+    if privacy.find_personal_info(text.strip()):
+        shown += "答复中的手机号码、身份证号等个人信息已隐去后公开；如需留联系方式，请写办公电话。"
     return run_action(request, reverse("portal-staff:comment", args=[pk]),
                       lambda: comments.reply(actor, found, text), shown)
 
