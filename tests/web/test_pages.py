@@ -1,6 +1,7 @@
 """Staff pages: what they show, the actions they run, and their query counts."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -139,6 +140,20 @@ def test_an_editor_edits_a_measure_and_a_stale_copy_shows_both_versions_keeping_
     assert Measure.objects.get(pk=cast.measure.pk).owner == "社区党委书记"
     current = Measure.objects.get(pk=cast.measure.pk).version
     assert f'name="version" value="{current}"' in page  # saving the kept form is a deliberate overwrite
+
+
+def test_a_set_deadline_is_shown_but_not_offered_in_the_edit_form_and_other_edits_keep_it(login, cast):
+    client = login("editor")
+    deadline = Measure.objects.get(pk=cast.measure.pk).deadline
+    page = client.get(reverse("finding", args=[cast.finding.pk])).content.decode()
+    assert re.search(rf'name="deadline" value="{deadline.isoformat()}"[^>]*disabled', page)
+    assert "调整完成时限请提出延期申请" in page
+    form = {"text": "每次支部会议第一项学习", "owner": "社区党委书记", "kind": "deadline",
+            "version": cast.measure.version}  # a disabled field is not sent
+    response = client.post(reverse("measure-update", args=[cast.measure.pk]), form, follow=True)
+    assert "已保存整改措施" in response.content.decode()
+    saved = Measure.objects.get(pk=cast.measure.pk)
+    assert (saved.owner, saved.deadline) == ("社区党委书记", deadline)
 
 
 def test_the_team_edits_a_finding(login, cast):

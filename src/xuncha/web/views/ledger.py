@@ -136,6 +136,9 @@ def _finding_response(request, actor, pk: int, conflict: EditConflict | None = N
     for m in page.measures:
         m.edit_form = forms.MeasureForm(auto_id=f"m{m.pk}_%s", initial={
             "text": m.text, "lead": m.lead, "owner": m.owner, "kind": m.kind, "deadline": m.deadline})
+        if m.deadline:  # a set deadline moves only by a 延期 the office approves: shown, not offered
+            m.edit_form.fields["deadline"].disabled = True
+            m.edit_form.fields["deadline"].help_text = "调整完成时限请提出延期申请。"
         m.extension_form = forms.ExtensionForm(auto_id=f"x{m.pk}_%s")
     return render(request, "web/finding_detail.html", {
         "p": page, "finding": page.finding, "actions": page.actions, "conflict": conflict,
@@ -218,8 +221,13 @@ def measure_create(request, actor, pk: int):
 @staff_view
 def measure_update(request, actor, pk: int):
     measure = selectors.get_measure(actor, pk)
-    return _edit(request, actor, measure, forms.MeasureForm,
-                 lambda data, version: measures.update_measure(actor, measure, version, **data),
+
+    def save(data: dict, version: int):
+        if measure.deadline:  # the field is shown disabled (the browser sends nothing for it)
+            data = {name: value for name, value in data.items() if name != "deadline"}
+        return measures.update_measure(actor, measure, version, **data)
+
+    return _edit(request, actor, measure, forms.MeasureForm, save,
                  measure.finding_id, "measure", reverse("measure-update", args=[pk]), "已保存整改措施。")
 
 
