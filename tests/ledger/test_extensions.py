@@ -120,3 +120,33 @@ def _shared_strings(book: bytes) -> bytes:
     import zipfile
 
     return zipfile.ZipFile(io.BytesIO(book)).read("xl/sharedStrings.xml")
+
+
+def test_an_extension_to_a_day_already_past_is_refused(cast, today):
+    past = today - dt.timedelta(days=1)
+    measure = measure_of(cast)
+    Measure.objects.filter(pk=measure.pk).update(deadline=past - dt.timedelta(days=30))
+    with pytest.raises(InvalidInput, match="已经过去"):
+        extensions.request_extension(cast.actor("editor"), measure_of(cast), past, "补办延期")
+
+
+def test_a_request_moves_no_deadline_on_the_timeline(cast, today):
+    from xuncha.ledger import selectors
+
+    extensions.request_extension(cast.actor("editor"), measure_of(cast), dt.date(2025, 12, 31), "理由")
+    lines = [line for entry in selectors.finding_timeline(cast.finding.pk) for line in entry.changes]
+    assert not any(line.startswith("完成时限") for line in lines), lines
+    assert "延期申请：待审核" in lines
+
+
+def test_an_approved_extension_is_not_held_against_the_period():
+    from xuncha.core.lint.ledger import LedgerItem, LedgerMeasure, LedgerSnapshot, lint_ledger
+
+    def flagged(**dates):
+        measure = LedgerMeasure(id=1, text="更换消防栓", owner="物业", **dates)
+        item = LedgerItem(id=1, number="（一）", title="消防栓无水", measures=[measure])
+        snapshot = LedgerSnapshot(rectification_end=dt.date(2025, 11, 15), findings=[item])
+        return [d for d in lint_ledger(snapshot) if d.rule == "deadline-after-period"]
+
+    assert flagged(deadline=dt.date(2026, 3, 1))
+    assert not flagged(deadline=dt.date(2026, 3, 1), original_deadline=dt.date(2025, 11, 10))

@@ -35,7 +35,7 @@ def export_xlsx(request, actor):
     key = request.GET.get("chart", "")
     charts = [c for c in data.charts if c.key == key] or data.charts
     what = charts[0].title if len(charts) == 1 else "全部图表"
-    services.record_export(actor, what, {"round": data.round.pk if data.round else None, "chart": key})
+    services.record_export(actor, what, {"round": data.round.pk if data.round else None, "chart": what})
     response = HttpResponse(export.workbook(data, charts), content_type=XLSX)
     response["Content-Disposition"] = (
         f"attachment; filename*=UTF-8''{quote_name(download_name('统计分析-' + what, '.xlsx'))}")

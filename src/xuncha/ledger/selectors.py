@@ -277,7 +277,8 @@ def ledger_snapshot(inspection: Inspection, findings: list[Finding]) -> LedgerSn
             id=finding.pk, number=finding.number, title=finding.title, description=finding.description,
             previous_id=finding.previous_id, closeout=closeouts[0].state if closeouts else None,
             measures=[LedgerMeasure(id=m.pk, text=m.text, owner=m.owner, lead=m.lead, kind=m.kind,
-                                    deadline=m.deadline, status=m.status, evidence=m.evidence_count,
+                                    deadline=m.deadline, original_deadline=m.original_deadline,
+                                    status=m.status, evidence=m.evidence_count,
                                     reports=m.report_count, copied=copied.get(m.pk, []))
                               for m in finding.measures.all()]))
     return LedgerSnapshot(rectification_end=inspection.rectification_end, findings=items)
@@ -382,8 +383,9 @@ def _status_line(change: StatusChange) -> str:
     table = transitions.REGISTRY.get(change.object_kind)
     if table is None:
         return f"{change.from_status} → {change.to_status}"
-    old = table.choices.label(change.from_status) if change.from_status else "（新建）"
-    line = f"{table.title}：{old} → {table.choices.label(change.to_status)}"
+    new = table.choices.label(change.to_status)
+    line = f"{table.title}：{table.choices.label(change.from_status)} → {new}" if change.from_status \
+        else f"{table.title}：{new}"  # just made: its first state alone
     return line + (f"（理由：{change.reason}）" if change.reason else "")
 
 

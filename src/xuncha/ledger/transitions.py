@@ -213,7 +213,7 @@ def apply(actor: Actor, obj: models.Model, name: str, reason: str = "", *,
     if reason.strip():
         summary += f"（{reason.strip()[:80]}）"
     after = {table.field: move.target, **{k: audit.plain(v) for k, v in changes.items()}, **(audit_after or {})}
-    if reason.strip():
+    if reason.strip() and reason.strip() not in after.values():  # not again when a change keeps it
         after["reason"] = reason.strip()
     event = audit.record(actor, f"{table.kind}.{move.name}", obj, summary, before={table.field: old}, after=after)
     return _history(actor, table, obj, move.name, old, move.target, reason, event)

@@ -99,6 +99,7 @@ EXTRA_FIELDS = {
     "first_seq": "起始序号", "through_seq": "截止序号", "last_hash": "末条哈希", "removed": "已从数据库移除",
     "rows": "行数", "mismatches": "不一致个数", "added": "新增", "day": "日期", "jobs": "任务",
     "with_keys": "含密钥", "created_utc": "备份时间（UTC）", "evidence": "佐证材料", "notices": "通报文件",
+    "chart": "图表", "old_deadline": "原完成时限", "new_deadline": "申请延至",
     "filters": "筛选条件", "count": "条数", "role": "角色", "text": "内容",
     "title": "标题", "description": "问题描述", "deadline": "完成时限", "lead": "责任领导",
     "owner": "责任部门/责任人", "kind": "类型", "version": "版本",
@@ -133,6 +134,9 @@ ACTION_FIELDS: dict[str, dict[str, str]] = {
     "random_check.draw": {"size": "抽取数量", "findings": "抽中的问题"},
     "random_check.record": {"draw": "抽查批次"},
     "common_issue.push": {"units": "推送单位"},
+    # A decision's reason is the reviewer's comment, not the request's 延期理由.
+    "extension.approve": {"reason": "审核意见", "decision_comment": "审核意见"},
+    "extension.refuse": {"reason": "审核意见", "decision_comment": "审核意见"},
 }
 
 # Codes of small choice sets that records keep as they are.
@@ -164,7 +168,8 @@ def _typed_choices() -> dict[tuple[str, str], object]:
 
     return {("publiccomment", "state"): COMMENT_STATE, ("publiccomment", "rating"): RATING,
             ("holiday", "kind"): HOLIDAY_KIND, ("supervision", "state"): SUPERVISION_STATE,
-            ("interview", "state"): INTERVIEW_STATE, ("closeout", "state"): statuses.CLOSEOUT_STATE,
+            ("interview", "state"): INTERVIEW_STATE, ("extensionrequest", "state"): statuses.EXTENSION_STATE,
+            ("closeout", "state"): statuses.CLOSEOUT_STATE,
             ("notice", "state"): statuses.NOTICE_STATE}
 
 

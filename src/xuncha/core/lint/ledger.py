@@ -22,6 +22,7 @@ class LedgerMeasure:
     lead: str = ""
     kind: str = "deadline"
     deadline: dt.date | None = None
+    original_deadline: dt.date | None = None  # set when the office approved a 延期
     status: str = "planned"
     evidence: int = 0
     reports: int = 0
@@ -78,8 +79,11 @@ def without_deadline(snapshot: LedgerSnapshot) -> Iterator[Diagnostic]:
 def after_period(snapshot: LedgerSnapshot) -> Iterator[Diagnostic]:
     end = snapshot.rectification_end
     for item, measure in _measures(snapshot):
-        if end and measure.deadline and measure.deadline > end and measure.kind != "ongoing":
-            yield AFTER.diagnostic(f"措施“{measure.text[:30]}”的完成时限{measure.deadline.isoformat()}晚于集中整改期"
+        # A deadline the office moved by an approved 延期 is the office's decision, not the unit's slip;
+        # only the first deadline is held against the period.
+        first = measure.original_deadline or measure.deadline
+        if end and first and first > end and measure.kind != "ongoing":
+            yield AFTER.diagnostic(f"措施“{measure.text[:30]}”的完成时限{first.isoformat()}晚于集中整改期"
                                    f"（{end.isoformat()}）；请在整改期内完成，或说明理由并标为长期坚持。",
                                    **_where(item, measure))
 

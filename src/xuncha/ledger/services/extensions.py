@@ -34,13 +34,16 @@ def request_extension(actor: Actor, measure: Measure, new_deadline: dt.date | No
             transitions.check(actor, measure, "extend", reason)
             if new_deadline <= measure.deadline:
                 raise InvalidInput("申请延至的日期应晚于现在的完成时限。", field="new_deadline")
+            if new_deadline <= clock.today():
+                raise InvalidInput("申请延至的日期已经过去，请填写今天以后的日期。", field="new_deadline")
             request = ExtensionRequest.objects.create(
                 measure=measure, old_deadline=measure.deadline, new_deadline=new_deadline, reason=reason.strip(),
                 requested_by=actor.user, requested_at=clock.now())
+            # A request moves no deadline yet: the record says what is asked (申请延至), not a change.
             event = audit.record(actor, "extension.request", request,
-                                 f"申请延期：{measure.deadline:%Y-%m-%d} → {new_deadline:%Y-%m-%d}",
-                                 before={"deadline": measure.deadline.isoformat()},
-                                 after={"deadline": new_deadline.isoformat(), "reason": reason.strip()})
+                                 f"申请延期：{measure.deadline:%Y-%m-%d} → {new_deadline:%Y-%m-%d}（待审核）",
+                                 after={"old_deadline": measure.deadline.isoformat(),
+                                        "new_deadline": new_deadline.isoformat(), "reason": reason.strip()})
             transitions.record_created(actor, request, "request", event)
             return request
     except IntegrityError:
