@@ -110,3 +110,22 @@ def test_without_a_portal_host_the_published_pdf_has_no_qr_code(cast, today, set
     notice = approved_notice(cast, today)
     assert notices.public_address(notice) is None
     assert "扫码查看" not in _published_pdf_text(notices.publish(cast.actor("admin"), notice))
+
+
+def test_a_new_version_keeps_the_earlier_masks_and_an_older_version_is_not_published_after_a_newer(cast, today):
+    from xuncha.ledger.errors import InvalidMove
+    from xuncha.ledger.models import Notice
+    from xuncha.ledger.services import findings as finding_services
+
+    finding_services.update_finding(cast.system, cast.finding, cast.finding.version,
+                                    description="社区负责安全工作人员李建新受到政务警告处分。")
+    first = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
+    first = notices.mask_name(cast.actor("editor"), first, "李建新")
+    second = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
+    assert "李建新" not in second.doc["text"] and second.masks == ["李建新"]
+    older = notices.approve(cast.actor("leader"), first)
+    newer = notices.approve(cast.actor("leader"), second)
+    notices.publish(cast.actor("admin"), newer, override_reason="测试")
+    with pytest.raises(InvalidMove, match="已发布更新的第2版"):
+        notices.publish(cast.actor("admin"), older, override_reason="测试")
+    assert Notice.objects.get(pk=older.pk).state == "approved"

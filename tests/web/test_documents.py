@@ -13,7 +13,7 @@ from xuncha.core.document import NoticeDoc
 from xuncha.core.ledger_xlsx import read_xlsx
 from xuncha.core.parse import parse_text
 from xuncha.core.parse.loaders import load_docx
-from xuncha.ledger.errors import ServiceError
+from xuncha.ledger.errors import InvalidMove, ServiceError
 from xuncha.ledger.models import AuditEvent, Finding, Measure, Notice, ProgressReport
 from xuncha.ledger.services import findings as findings_service
 from xuncha.ledger.services import measures, notices, setup, storage
@@ -356,8 +356,12 @@ ID = "110101199003071233"  # a valid resident ID number (check digit 3)
 
 def test_a_notice_with_a_personal_number_cannot_be_published_even_by_override(login, cast, today):
     describe(cast.system, cast.finding, f"已向当事人退还押金，联系电话138-1234-5678，身份证号{ID}。")
-    notice = notices.approve(cast.actor("leader"),
-                             notices.draft_from_ledger(cast.actor("editor"), cast.inspection))
+    draft = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
+    with pytest.raises(InvalidMove, match="请先在草稿中隐去"):  # the leader cannot sign it as it is
+        notices.approve(cast.actor("leader"), draft)
+    # One signed before that rule is still held at publishing.
+    Notice.objects.filter(pk=draft.pk).update(state="approved")
+    notice = Notice.objects.get(pk=draft.pk)
     response = login("admin").post(reverse("notice-publish", args=[notice.pk]),
                                    {"override_reason": "经纪委审核同意公开"}, follow=True)
     page = response.content.decode()

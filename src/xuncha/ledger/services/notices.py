@@ -104,15 +104,20 @@ def _index(notice: Notice) -> None:
 
 
 @transaction.atomic
-def create_draft(actor: Actor, inspection: Inspection, doc: dict) -> Notice:
-    """A new version; earlier versions, published ones included, stay as they were."""
+def create_draft(actor: Actor, inspection: Inspection, doc: dict, masks: list[str] | None = None) -> Notice:
+    """A new version; earlier versions, published ones included, stay as they were. `masks` are the
+    names and numbers hidden in the version before, hidden again in this one."""
     permissions.require(actor, "draft_notice", inspection)
     if not isinstance(doc, dict):
         raise InvalidInput("通报内容格式不正确。")
     # Serialises version numbering; on PostgreSQL the row lock needs the transaction above.
     Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
     version = (Notice.objects.filter(inspection=inspection).aggregate(v=Max("version"))["v"] or 0) + 1
-    notice = Notice.objects.create(inspection=inspection, version=version, doc=doc, created_by=actor.user)
+    masks = list(masks or [])
+    if masks:
+        doc = mask_names(NoticeDoc.from_dict(doc), masks).to_dict()
+    notice = Notice.objects.create(inspection=inspection, version=version, doc=doc, created_by=actor.user,
+                                   masks=masks)
     _index(notice)
     audit.record(actor, "notice.draft", notice, f"起草通报（第{version}版）")
     return notice
@@ -123,10 +128,11 @@ def draft_from_ledger(actor: Actor, inspection: Inspection, parts: FreeParts | N
     permissions.require(actor, "draft_notice", inspection)
     if not inspection.findings.exists():
         raise InvalidInput("该巡察还没有反馈问题，无法生成通报。")
+    latest = Notice.objects.filter(inspection=inspection).order_by("-version").first()
     if parts is None:
-        latest = Notice.objects.filter(inspection=inspection).order_by("-version").first()
         parts = stored_parts(latest) if latest else FreeParts(plans=list(DEFAULT_PLANS))
-    return create_draft(actor, inspection, _compose(inspection, parts))
+    # A name masked in an earlier version stays masked: recomposing from the ledger must not bring it back.
+    return create_draft(actor, inspection, _compose(inspection, parts), masks=latest.masks if latest else [])
 
 
 def _unplaced(value):
@@ -165,6 +171,10 @@ def approve(actor: Actor, notice: Notice) -> Notice:
     permissions.require(actor, "approve_notice", notice.inspection)
     if notice.state != "draft":
         raise InvalidMove("只有草稿状态的通报可以审定。")
+    numbers = personal_numbers(notice, lint_checks(notice))
+    if numbers:  # never publishable, and a signed draft cannot be changed: the one-click masks come first
+        raise InvalidMove(f"通报中还有 {len(numbers)} 处身份证号、手机号或银行卡号未隐去"
+                          f"（如：{privacy.mask_number(numbers[0])}），请先在草稿中隐去，再审定。")
     # A 成文日期 set in the draft stays; without one the notice takes the day it is approved.
     notice_date = notice.doc.get("notice_date") or clock.today().isoformat()
     doc = mask_names(compose(NoticeDoc.from_dict({**notice.doc, "notice_date": notice_date}),
@@ -294,6 +304,11 @@ def publish(actor: Actor, notice: Notice, override_reason: str = "") -> Notice:
     permissions.require(actor, "publish_notice", notice.inspection)
     if notice.state != "approved":
         raise InvalidMove("通报须经单位负责人审定后才能发布。")
+    newer = (Notice.objects.filter(inspection_id=notice.inspection_id, state="published", version__gt=notice.version)
+             .order_by("-version").first())
+    if newer is not None:
+        raise InvalidMove(f"本巡察已发布更新的第{newer.version}版通报，第{notice.version}版不能再发布；"
+                          "如需更正，请在最新版本基础上另起新版本。")
     errors = [d for d in publish_checks(notice) if d.severity == "error"]
     numbers = personal_numbers(notice, errors)
     if numbers:  # no override: a published number cannot be taken back
