@@ -1,6 +1,8 @@
 """From an empty database the office sets up a round through 巡察安排; a team member then enters
 a finding on the inspection. No Django admin, no shell."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -82,3 +84,44 @@ def test_the_office_sets_up_an_inspection_and_the_team_enters_a_finding(page, li
     finding = Finding.objects.get()
     assert (finding.category, finding.number, finding.inspection_id) == ("党的建设方面", "一/（一）", inspection.pk)
     assert "“三会一课”制度落实不到位" in page.locator("#findings-tree").inner_text()
+
+
+def test_the_bulk_form_keeps_every_choice_while_browsing_the_tree_and_after_a_refusal(page, live_server):
+    system = system_actor()
+    accounts.create_staff(system, "office", PASSWORD, "office_admin", display_name="王主任")
+    district = setup.create_unit(system, "示范区委", kind="committee")
+    street = setup.create_unit(system, "天宝街道党工委", parent=district, kind="street")
+    tianbao = setup.create_unit(system, "天宝社区", parent=street)
+    setup.create_unit(system, "光明社区", parent=street)
+    setup.create_unit(system, "建设社区", parent=district)
+    team = setup.create_team(system, "区委第四巡察组")
+    round_ = setup.create_round(system, "2026年区委第一轮巡察", start=dt.date(2026, 3, 1), end=dt.date(2026, 5, 31))
+    setup.create_inspection(system, round_, team, tianbao)
+
+    log_in(page, live_server.url, "office")
+    page.goto(f"{live_server.url}{reverse('setup-round', args=[round_.pk])}")
+    bulk = page.locator("#inspections-bulk form")
+    bulk.locator("[name=team]").select_option(label="区委第四巡察组")
+    bulk.locator("[name=names]").fill("天宝社区")
+    bulk.locator("[name=start]").fill("2026-03-05")
+    bulk.locator("#unit-picker >> text=下级 2 个").click()  # 示范区委's units
+    page.wait_for_selector("#unit-picker >> text=建设社区")
+    bulk = page.locator("#inspections-bulk form")
+    assert bulk.locator("[name=names]").input_value() == "天宝社区"
+    assert bulk.locator("[name=start]").input_value() == "2026-03-05"
+    assert bulk.locator("[name=team] option:checked").inner_text() == "区委第四巡察组"
+    bulk.locator("label:has-text('建设社区') input").check()
+    bulk.locator("#unit-picker >> text=下级 2 个").click()  # 天宝街道党工委's units
+    page.wait_for_selector("#unit-picker >> text=光明社区")
+    bulk = page.locator("#inspections-bulk form")
+    bulk.locator("#unit-picker label:has-text('光明社区') input").check()
+    bulk.locator("button.primary").click()
+    page.wait_for_selector("text=天宝社区在2026年区委第一轮巡察中已有巡察安排")
+    bulk = page.locator("#inspections-bulk form")
+    assert bulk.locator("input[name=units]:checked").count() == 2  # 建设社区 (another level) and 光明社区
+    assert bulk.locator("[name=start]").input_value() == "2026-03-05"
+    bulk.locator("[name=names]").fill("")
+    bulk.locator("[name=start]").press("Enter")  # Enter saves the form; it does not browse the tree
+    page.wait_for_selector("text=已批量新增巡察安排")
+    assert sorted(Inspection.objects.filter(round=round_).values_list("unit__name", flat=True)) == [
+        "光明社区", "天宝社区", "建设社区"]

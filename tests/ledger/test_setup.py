@@ -50,6 +50,29 @@ def test_a_unit_moves_with_its_sub_tree_and_never_under_itself(cast):
         setup.update_unit(admin, tianbao, "天宝社区", "planet", parent=None)
 
 
+def test_two_units_under_one_parent_never_share_a_name(cast):
+    admin = cast.actor("admin")
+    setup.create_unit(admin, "红星社区党委", parent=cast.district)
+    with pytest.raises(InvalidInput, match="示范区委下已有名为红星社区党委的单位") as caught:
+        setup.create_unit(admin, " 红星社区党委 ", parent=cast.district)
+    assert caught.value.field == "name"
+    assert Unit.objects.filter(name="红星社区党委").count() == 1
+    with pytest.raises(InvalidInput, match="顶层已有名为示范区委的单位"):
+        setup.create_unit(admin, "示范区委", kind="committee")
+    # the same name under another parent is another unit
+    setup.create_unit(admin, "红星社区党委", parent=cast.street)
+    # renamed into a sibling's name, or moved beside a namesake: refused
+    with pytest.raises(InvalidInput, match="示范区委下已有名为建设社区的单位"):
+        setup.update_unit(admin, cast.tianbao, "建设社区", "community", parent=cast.district)
+    with pytest.raises(InvalidInput, match="天宝街道党工委下已有名为天宝社区的单位"):
+        setup.update_unit(admin, cast.jianshe, "天宝社区", "community", parent=cast.street)
+    moved = Unit.objects.get(name="红星社区党委", parent=cast.street)
+    with pytest.raises(InvalidInput, match="示范区委下已有名为红星社区党委的单位"):
+        setup.update_unit(admin, moved, moved.name, moved.kind, parent=cast.district)
+    # a unit keeps its own name when only its kind or short name changes
+    assert setup.update_unit(admin, moved, moved.name, "street", parent=cast.street, short_name="红星").kind == "street"
+
+
 def test_team_members_are_existing_team_member_accounts(cast):
     admin = cast.actor("admin")
     team = setup.create_team(admin, "区委第五巡察组")
@@ -75,6 +98,36 @@ def test_inspection_dates_must_follow_each_other(cast, dates, message):
     with pytest.raises(InvalidInput, match=message):
         setup.create_inspection(cast.actor("admin"), round_, cast.team4, cast.tianbao, **dates)
     assert not Inspection.objects.filter(round=round_).exists()
+
+
+@pytest.mark.parametrize("dates, message, field", [
+    ({"start": D(2025, 1, 1), "end": D(2025, 2, 1)},
+     "进驻日期2025年1月1日早于轮次第四轮的开始日期（2026年3月1日至2026年5月31日）", "start"),
+    ({"feedback_date": D(2026, 1, 1)}, "反馈日期2026年1月1日早于轮次第四轮的开始日期", "feedback_date"),
+    ({"start": D(2026, 5, 1), "end": D(2026, 6, 10)}, "结束日期2026年6月10日晚于轮次第四轮的结束日期", "end"),
+    ({"start": D(2026, 6, 1)}, "进驻日期2026年6月1日晚于轮次第四轮的结束日期", "start"),
+    ({"end": D(2026, 2, 1)}, "结束日期2026年2月1日早于轮次第四轮的开始日期", "end"),
+])
+def test_an_inspection_lies_within_its_round(cast, dates, message, field):
+    admin = cast.actor("admin")
+    round_ = setup.create_round(admin, "第四轮", start=D(2026, 3, 1), end=D(2026, 5, 31))
+    with pytest.raises(InvalidInput, match=message) as caught:
+        setup.create_inspection(admin, round_, cast.team4, cast.tianbao, **dates)
+    assert caught.value.field == field
+    with pytest.raises(InvalidInput, match=message):
+        setup.create_inspections_from_names(admin, round_, cast.team4, "建设社区", **dates)
+    assert not Inspection.objects.filter(round=round_).exists()
+
+
+def test_an_inspection_within_its_round_is_accepted_and_feedback_may_follow_the_round(cast):
+    admin = cast.actor("admin")
+    round_ = setup.create_round(admin, "第四轮", start=D(2026, 3, 1), end=D(2026, 5, 31))
+    made = setup.create_inspection(admin, round_, cast.team4, cast.tianbao, start=D(2026, 3, 1),
+                                   end=D(2026, 5, 31), feedback_date=D(2026, 7, 1))
+    with pytest.raises(InvalidInput, match="进驻日期2026年2月1日早于轮次第四轮的开始日期"):
+        setup.update_inspection(admin, made, cast.team4, cast.tianbao, start=D(2026, 2, 1), end=D(2026, 5, 1))
+    open_ended = setup.create_round(admin, "第五轮")  # a round without dates bounds nothing
+    setup.create_inspection(admin, open_ended, cast.team4, cast.tianbao, start=D(2020, 1, 1))
 
 
 def test_one_inspection_per_unit_per_round(cast):

@@ -1,6 +1,7 @@
 """巡察安排 in the staff site: the office sets up without the admin; others are refused."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -68,6 +69,86 @@ def test_several_units_are_arranged_at_once_or_none_with_unknown_names_listed(lo
     assert not Inspection.objects.filter(round=round_).exists()
     client.post(url, {**form, "names": "天宝社区\n建设社区"})
     assert Inspection.objects.filter(round=round_).count() == 3
+
+
+def _ticked(page: str) -> set[int]:
+    return {int(pk) for pk in re.findall(r'<input type="checkbox" name="units" value="(\d+)" checked>', page)}
+
+
+def _picker(page: str) -> str:
+    return page.split('id="unit-picker"')[1].split("</fieldset>")[0]
+
+
+def test_a_refused_bulk_form_comes_back_with_every_choice_and_nothing_ticked_is_dropped(login, cast):
+    # The walkthrough: browse 示范区委's units, tick two, paste two names (one already arranged).
+    admin = cast.actor("admin")
+    client = login("admin")
+    round_ = setup.create_round(admin, "第四轮", start=dt.date(2026, 3, 1), end=dt.date(2026, 5, 31))
+    guangming = setup.create_unit(admin, "光明社区党委", parent=cast.street)
+    setup.create_inspection(admin, round_, cast.team4, guangming)
+    url = reverse("setup-inspections-bulk", args=[round_.pk])
+    form = {"at": cast.district.pk, "team": cast.team2.pk, "units": [cast.street.pk, cast.jianshe.pk],
+            "names": "天宝社区\n光明社区党委", "start": "2026-03-02", "end": "2026-04-10",
+            "feedback_date": "2026-05-10"}
+    response = client.post(url, form)
+    page = response.content.decode()
+    assert response.status_code == 400 and "光明社区党委在第四轮中已有巡察安排" in page
+    assert _ticked(page) == {cast.street.pk, cast.jianshe.pk}  # still ticked, at the level browsed
+    assert "下级 2 个" in _picker(page)  # 天宝街道党工委's children: the picker stays under 示范区委
+    assert f'<option value="{cast.team2.pk}" selected>' in page
+    assert "天宝社区\n光明社区党委</textarea>" in page
+    for day in ("2026-03-02", "2026-04-10", "2026-05-10"):
+        assert f'value="{day}"' in page
+    assert not Inspection.objects.filter(round=round_).exclude(unit=guangming).exists()
+    # the duplicate removed, the form as it came back is sent again: all three are arranged
+    client.post(url, {**form, "units": sorted(_ticked(page)), "names": "天宝社区"})
+    assert sorted(Inspection.objects.filter(round=round_).values_list("unit__name", flat=True)) == [
+        "光明社区党委", "天宝社区", "天宝街道党工委", "建设社区"]
+
+
+def test_units_ticked_at_another_level_come_back_ticked_after_a_refusal(login, cast):
+    client = login("admin")
+    round_ = setup.create_round(cast.system, "第四轮", start=dt.date(2026, 3, 1), end=dt.date(2026, 5, 31))
+    url = reverse("setup-inspections-bulk", args=[round_.pk])
+    form = {"team": cast.team2.pk, "units": [cast.street.pk, cast.tianbao.pk], "start": "2026-04-10",
+            "end": "2026-03-02"}
+    page = client.post(url, form).content.decode()  # shown at the top level: neither unit is there
+    assert "结束日期不能早于进驻日期" in page
+    assert _ticked(page) == {cast.street.pk, cast.tianbao.pk}
+    elsewhere = page.split('id="ticked-elsewhere"')[1].split("</div></div>")[0]
+    assert "天宝街道党工委" in elsewhere and "天宝社区" in elsewhere
+    client.post(url, {**form, "units": sorted(_ticked(page)), "end": "2026-04-20"})
+    assert Inspection.objects.filter(round=round_).count() == 2
+
+
+def test_browsing_the_unit_tree_keeps_the_bulk_form_as_it_was(login, cast):
+    client = login("admin")
+    round_ = setup.create_round(cast.system, "第四轮")
+    url = reverse("setup-inspections-bulk", args=[round_.pk])
+    form = {"team": cast.team2.pk, "units": [cast.district.pk], "names": "建设社区", "start": "2026-03-02"}
+    top = client.get(reverse("setup-round", args=[round_.pk])).content.decode()
+    assert f'name="browse" value="{cast.district.pk}"' in _picker(top)  # 下级 is a button of the form
+    response = client.post(url, {**form, "at": "", "browse": cast.district.pk})
+    page = response.content.decode()
+    assert response.status_code == 200 and not Inspection.objects.filter(round=round_).exists()
+    assert "天宝街道党工委" in _picker(page) and "这个字段是必填项" not in page
+    assert _ticked(page) == {cast.district.pk}  # ticked one level up, kept
+    assert f'<option value="{cast.team2.pk}" selected>' in page and "建设社区</textarea>" in page
+    assert 'value="2026-03-02"' in page and f'name="at" value="{cast.district.pk}"' in page
+    page = client.post(url, {**form, "units": [cast.district.pk, cast.street.pk], "at": cast.district.pk,
+                             "browse": ""}).content.decode()  # 全部: back to the top
+    assert _ticked(page) == {cast.district.pk, cast.street.pk}
+
+
+def test_a_unit_named_like_a_sibling_is_refused(login, cast):
+    client = login("admin")
+    form = {"name": "红星社区党委", "kind": "community", "parent": cast.district.pk}
+    assert client.post(reverse("setup-unit-create"), form).status_code == 302
+    response = client.post(reverse("setup-unit-create"), form)
+    assert response.status_code == 400 and "示范区委下已有名为红星社区党委的单位" in response.content.decode()
+    assert Unit.objects.filter(name="红星社区党委").count() == 1
+    response = client.post(reverse("setup-unit-update", args=[cast.jianshe.pk]), {**form, "kind": "community"})
+    assert "示范区委下已有名为红星社区党委的单位" in response.content.decode()
 
 
 def test_the_unit_tree_adds_renames_and_moves_units_but_refuses_a_cycle(login, cast):

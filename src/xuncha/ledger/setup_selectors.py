@@ -117,3 +117,15 @@ def unit_picker(round_: Round, under: int | None) -> UnitPicker:
     for unit in children:
         unit.arranged = unit.pk in arranged
     return UnitPicker(parent, crumbs, children)
+
+
+def ticked_units(round_: Round, ids: list[int]) -> list[Unit]:
+    """Units ticked in the bulk form at another level of the tree, in tree order, each with its
+    parent (to tell namesakes apart) and whether it is arranged in the round already."""
+    if not ids:
+        return []
+    units = list(Unit.objects.filter(pk__in=ids).select_related("parent").order_by("path"))
+    arranged = set(Inspection.objects.filter(round=round_, unit__in=ids).values_list("unit_id", flat=True))
+    for unit in units:
+        unit.arranged = unit.pk in arranged
+    return units

@@ -80,6 +80,13 @@ def _check_unit_fields(name: str, kind: str) -> str:
     return name.strip()
 
 
+def _refuse_sibling_name(name: str, parent: Unit | None, exclude: int | None = None) -> None:
+    """Two units under the same parent never share a name (pasted names could not tell them apart)."""
+    if Unit.objects.filter(parent=parent, name=name).exclude(pk=exclude).exists():
+        where = f"{parent.name}下" if parent is not None else "顶层"
+        raise InvalidInput(f"{where}已有名为{name}的单位。", field="name")
+
+
 # The materialised path ("/1/5/12/") must fit its column: a tree deeper than that is refused
 # (by a clear message, not a database error). A new unit's own id is counted at its longest.
 PATH_MAX = Unit._meta.get_field("path").max_length
@@ -107,6 +114,7 @@ def create_unit(actor: Actor, name: str, parent: Unit | None = None, kind: str =
     permissions.require(actor, ACTION)
     name = _check_unit_fields(name, kind)
     _check_depth(parent)
+    _refuse_sibling_name(name, parent)
     unit = Unit.objects.create(name=name, parent=parent, kind=kind, short_name=short_name.strip())
     audit.record(actor, "unit.create", unit, f"新建单位 {unit.name}",
                  after=audit.snapshot(unit, UNIT_FIELDS))
@@ -126,6 +134,8 @@ def update_unit(actor: Actor, unit: Unit, name: str, kind: str, parent: Unit | N
             raise InvalidInput(f"不能把{unit.name}移到它自己或它的下级单位之下。", field="parent")
         if parent.pk != unit.parent_id:  # a move: the sub-tree's deepest path must still fit
             _check_depth(parent, unit)
+    if name != unit.name or (parent.pk if parent else None) != unit.parent_id:
+        _refuse_sibling_name(name, parent, exclude=unit.pk)
     before = audit.snapshot(unit, UNIT_FIELDS)
     unit.name, unit.kind, unit.parent, unit.short_name = name, kind, parent, short_name.strip()
     unit.save()  # Unit.save rewrites the paths of the moved sub-tree in this transaction
@@ -235,10 +245,31 @@ def update_round(actor: Actor, round_: Round, name: str, type: str = "regular", 
 
 # ---- inspections ----------------------------------------------------------------------------
 
+def _day(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def check_inspection_in_round(round_: Round, dates: dict[str, dt.date | None]) -> None:
+    """The inspection lies within its round: 进驻 and 结束 between the round's start and end (when the
+    round has them), and 反馈 not before the round's start (it may come after the round ends)."""
+    span = f"（{_day(round_.start) if round_.start else '未定'}至{_day(round_.end) if round_.end else '未定'}）"
+    for name in ("start", "end", "feedback_date"):
+        day = dates.get(name)
+        if day is None:
+            continue
+        if round_.start and day < round_.start:
+            raise InvalidInput(f"{INSPECTION_DATE_LABELS[name]}{_day(day)}早于轮次{round_.name}的开始日期"
+                               f"{span}。", field=name)
+        if name != "feedback_date" and round_.end and day > round_.end:
+            raise InvalidInput(f"{INSPECTION_DATE_LABELS[name]}{_day(day)}晚于轮次{round_.name}的结束日期"
+                               f"{span}。", field=name)
+
+
 def _inspection_dates(round_: Round, start, end, feedback_date, rectification_end_date) -> dict:
     dates = {"start": start, "end": end, "feedback_date": feedback_date,
              "rectification_end": rectification_end_date or rectification_end(round_, feedback_date)}
     check_inspection_dates(dates)
+    check_inspection_in_round(round_, dates)
     return dates
 
 

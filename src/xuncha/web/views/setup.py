@@ -62,15 +62,30 @@ def round_create(request, actor):
                  lambda forms: _home(request, actor, forms), "round_form")
 
 
-def _round_page(request, actor, round_, forms: dict | None = None) -> HttpResponse:
+def _level(value) -> int | None:
+    value = str(value or "")
+    return int(value) if value.isdigit() else None
+
+
+def _round_page(request, actor, round_, forms: dict | None = None, under: int | None = None,
+                ticked: list[str] | None = None) -> HttpResponse:
+    """The round's page. `under` is the level of the unit tree shown in the bulk form's picker (else
+    the address's ?under=); `ticked` the units ticked in that form (else those of a refused bulk form),
+    shown ticked wherever they are in the tree, so that nothing ticked is lost by browsing or a refusal."""
     initial = {"name": round_.name, "level": round_.level, "type": round_.type, "start": round_.start,
                "end": round_.end, "rectification_months": round_.rectification_months}
-    under = request.GET.get("under", "")
+    if under is None:
+        under = _level(request.GET.get("under"))
     bulk = (forms or {}).get("bulk_form")
-    ticked = set(bulk.data.getlist("units")) if bulk is not None and bulk.is_bound else set()
+    if ticked is None:
+        ticked = bulk.data.getlist("units") if bulk is not None and bulk.is_bound else []
+    ticked_ids = list(dict.fromkeys(int(pk) for pk in ticked if str(pk).isdigit()))
+    picker = reads.unit_picker(round_, under)
+    shown = {u.pk for u in picker.children}
     context = {
         "round": round_, "inspections": paginate(request, reads.round_inspections(round_)),
-        "picker": reads.unit_picker(round_, int(under) if under.isdigit() else None), "ticked": ticked,
+        "picker": picker, "ticked": {str(pk) for pk in ticked_ids},
+        "ticked_elsewhere": reads.ticked_units(round_, [pk for pk in ticked_ids if pk not in shown]),
         "round_form": f.RoundForm(initial=initial, auto_id="round_%s"),
         "inspection_form": f.InspectionForm(initial={"round": round_.pk}, auto_id="one_%s"),
         "bulk_form": f.BulkInspectionForm(auto_id="bulk_%s"),
@@ -120,7 +135,15 @@ def inspection_create(request, actor):
 @require_POST
 @staff_view
 def inspections_bulk(request, actor, pk: int):
+    """Save the bulk form, or (its 下级/上级 buttons, name "browse") show another level of the unit
+    tree with the form as the user left it: team, ticked units, pasted names and dates."""
     round_ = reads.get_round(actor, pk)
+    ticked = request.POST.getlist("units")
+    if "browse" in request.POST:
+        form = f.BulkInspectionForm(auto_id="bulk_%s", initial={
+            name: request.POST.get(name, "") for name in f.BulkInspectionForm.base_fields if name != "units"})
+        return _round_page(request, actor, round_, {"bulk_form": form}, under=_level(request.POST["browse"]),
+                           ticked=ticked)
     form = f.BulkInspectionForm(request.POST, auto_id="bulk_%s")
 
     def call(data):
@@ -129,7 +152,8 @@ def inspections_bulk(request, actor, pk: int):
         messages.info(request, f"共新增{len(made)}个巡察安排。")
 
     return _save(request, form, call, "已批量新增巡察安排。", reverse("setup-round", args=[pk]),
-                 lambda forms: _round_page(request, actor, round_, forms), "bulk_form")
+                 lambda forms: _round_page(request, actor, round_, forms, under=_level(request.POST.get("at")),
+                                           ticked=ticked), "bulk_form")
 
 
 def _inspection_page(request, actor, inspection, form=None) -> HttpResponse:
