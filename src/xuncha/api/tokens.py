@@ -137,15 +137,18 @@ def user_by_name(username: str):
     return user
 
 
-def effective_scope(token: ApiToken) -> str:
+def effective_scope(token: ApiToken, writes: bool | None = None) -> str:
     """The scope the token works with: a write token of a person whose role cannot write (made
-    before that rule, or before the role changed) only reads (xuncha.api.auth)."""
-    return token.scope if token.scope != "write" or may_write(token.user) else "read"
+    before that rule, or before the role changed) only reads (xuncha.api.auth). `writes`: whether
+    the owner's role writes, when the caller knows it already."""
+    if token.scope != "write":
+        return token.scope
+    return "write" if (may_write(token.user) if writes is None else writes) else "read"
 
 
-def scope_label(token: ApiToken) -> str:
+def scope_label(token: ApiToken, writes: bool | None = None) -> str:
     """读写 or 只读, as the token works (a write token of a read-only role says so)."""
-    scope = effective_scope(token)
+    scope = effective_scope(token, writes)
     return SCOPES[scope] if scope == token.scope else f"{SCOPES[scope]}（角色只能查看）"
 
 

@@ -61,9 +61,10 @@ def token_list(request: HttpRequest, actor: Actor) -> HttpResponse:
         else:
             form = TokenForm(user=request.user)
     rows = list(tokens.own_tokens(actor).select_related("user"))
+    writes = permissions.may_write(actor)  # the tokens are all the actor's own
     for token in rows:
         token.state = tokens.state(token)
-        token.scope_label = tokens.scope_label(token)
+        token.scope_label = tokens.scope_label(token, writes)
     # The new token is in this page only (never in the session or a redirect): shown once.
     return render(request, "api/tokens.html", {"form": form, "issued": issued, "tokens": rows,
                                                "scopes": SCOPES})
