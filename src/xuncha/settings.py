@@ -310,6 +310,9 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.Authenticatio
 # Every request made with an API token leaves a use-log row (xuncha.api.middleware).
 MIDDLEWARE.insert(MIDDLEWARE.index("xuncha.web.refusals.RefusalAuditMiddleware"),
                   "xuncha.api.middleware.TokenUseMiddleware")
+# A 404 or 405 under /api/ answers in the API's one error shape, not the site's page.
+MIDDLEWARE.insert(MIDDLEWARE.index("xuncha.api.middleware.TokenUseMiddleware"),
+                  "xuncha.api.middleware.ErrorShapeMiddleware")
 # Axes first: it refuses a locked account before any password is checked.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
 LOCKOUT_MINUTES = CONFIG["XUNCHA_LOCKOUT_MINUTES"]

@@ -32,8 +32,8 @@ class TokenClient:
 
 
 def _token(cast, user) -> str:
-    """A write token; for the 三员, who get none, one made before the account took that role (the
-    API must refuse it all the same)."""
+    """A write token; for the 三员, who get none, and the read-only 监督查看, who gets no write token,
+    one made before the account took that role (the API must refuse it, or its writes, all the same)."""
     try:
         return tokens.create_token(cast.system, user, scope="write").secret
     except InvalidInput:

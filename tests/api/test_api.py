@@ -182,3 +182,40 @@ def test_api_lists_keep_their_query_count_whatever_the_rows(cast, api, today, na
         counts.append(len(queries))
     assert counts[0] == counts[1], f"{name}: {counts[0]} queries for 5 rows, {counts[1]} for 32"
     assert counts[0] <= API_QUERY_BASELINE[name], f"{name}: {counts[0]} queries, baseline {API_QUERY_BASELINE[name]}"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nothing", "/api/v1/measures/abc/xyz", "/api/nothing", "/api/v2/rounds",
+                                  "/api/v1/measures/"])
+def test_an_unknown_path_is_404_in_the_error_shape(cast, api, path):
+    for client in (api("editor"), Client()):
+        for method in ("get", "post", "patch"):
+            response = getattr(client, method)(path)
+            assert response.status_code == 404, (method, path)
+            assert response["Content-Type"].startswith("application/json")
+            body = shape(response)
+            assert body["code"] == "not_found" and body["errors"] == {}
+            assert body["message"] == "没有这个接口，请核对路径（接口说明见 /api/docs）。"
+
+
+def test_a_method_the_path_does_not_take_is_405_in_the_error_shape(cast, api):
+    for client in (api("admin").client, Client()):
+        response = client.delete("/api/v1/rounds")
+        assert response.status_code == 405
+        assert response["Content-Type"].startswith("application/json") and "GET" in response["Allow"]
+        body = shape(response)
+        assert body["code"] == "method_not_allowed" and body["message"].startswith("该接口不接受 DELETE 请求（可用：")
+    posted = api("admin").post("/api/", {})
+    assert posted.status_code == 405 and shape(posted)["code"] == "method_not_allowed"
+
+
+def test_an_operations_own_404_keeps_its_message(cast, api):
+    response = api("outsider").get(f"/api/v1/measures/{cast.measure.pk}")
+    assert response.status_code == 404 and shape(response)["message"] == "记录不存在，或您无权查看。"
+
+
+def test_the_api_root_and_v1_lead_to_the_documentation_page(client):
+    for path in ("/api/", "/api/v1/", "/api", "/api/v1"):
+        response = client.get(path, follow=True)
+        assert response.status_code == 200, path
+        assert response.redirect_chain[-1][0] == "/api/docs", (path, response.redirect_chain)
+    assert client.get("/api/").status_code == 302

@@ -71,6 +71,7 @@ def test_the_audit_administrator_changes_nothing(cast):
     changing = [a for a in permissions.ACTIONS if a not in {"view", "view_jobs", "check_reuse", "view_audit"}]
     assert permissions.allowed(auditor, "view_audit")
     assert not [a for a in changing if permissions.allowed(auditor, a, cast.inspection)]
+    assert not permissions.may_write(auditor)  # the same rule, read from permissions.READS
 
 
 def test_only_the_system_administrator_creates_accounts_and_it_is_audited(cast):

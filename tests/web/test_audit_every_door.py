@@ -647,7 +647,7 @@ DOORS |= {
     "api:notice": Door("read", prepare=lambda w: _api("admin", "get", "notice", [w.draft().pk])),
     "api:comment": Door("read", prepare=lambda w: _api("admin", "get", "comment", [w.comment().pk])),
     # django-ninja's root only anchors the API's paths (it answers 404): the docs page is read instead.
-    "api:api-root": Door("read", prepare=lambda w: _api("admin", "get", "openapi-view"), note="answers 404"),
+    "api:api-root": Door("read", prepare=lambda w: _api("admin", "get", "openapi-view"), note="behind api-home"),
     "api:reuse-check": Door("read", note="GET reads the batch (test_reading_pages_write_nothing)"),
     "api:reuse-check-start": Door("write", "reuse.check", lambda w: Call(
         "admin", "post", reverse("api:reuse-check-start"), {"files": [_reuse_upload()], "title": "述职"})),
@@ -729,6 +729,9 @@ DOORS |= {
         "editor", "get", "evidence-download", [w.evidence().pk])),
     "api:notice-download": Door("download", "notice.download", lambda w: _api(
         "editor", "get", "notice-download", [w.published().pk, "txt"])),
+    # /api/ and /api/v1/ only redirect to the documentation page (tests/api/test_api.py): its read.
+    "api-home": Door("read", prepare=lambda w: _api("admin", "get", "openapi-view"), note="redirects to the docs"),
+    "api-v1-home": Door("read", prepare=lambda w: _api("admin", "get", "openapi-view"), note="redirects to the docs"),
     # 接口令牌: one's own; the page's GET reads, its POST creates a token.
     "api-tokens": Door("write", "token.create", lambda w: Call(
         "editor", "post", reverse("api-tokens"), {"name": "OA", "scope": "read", "days": "30"}),

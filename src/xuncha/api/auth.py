@@ -35,6 +35,10 @@ class TokenAuth(HttpBearer):
             raise ApiError(403, "forbidden", permissions.DENIED_MESSAGES["use_api"])
         if request.method not in SAFE_METHODS and found.scope != "write":
             raise ApiError(403, "forbidden", "只读令牌不能进行写操作，请使用读写（write）令牌。")
+        # A write token of a role that writes nothing (made before that rule, or before the role
+        # changed) reads only.
+        if request.method not in SAFE_METHODS and not permissions.may_write(request._xuncha_actor):
+            raise ApiError(403, "forbidden", "该账号的角色只能查看，接口令牌只能用于查询。")
         return found
 
 

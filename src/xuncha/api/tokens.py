@@ -35,6 +35,19 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8", "replace")).hexdigest()
 
 
+READ_ONLY_MESSAGE = "该账号的角色只能查看、不能修改任何数据，只能创建只读（read）令牌，不能创建读写（write）令牌。"
+
+
+def may_write(user) -> bool:
+    """May this person's role write anything (permissions.WRITES)? Only then a write-scoped token."""
+    return permissions.may_write(actor_for(user))
+
+
+def scopes_for(user) -> dict[str, str]:
+    """The scopes a token of this person may have: read always, write when the role writes."""
+    return SCOPES if may_write(user) else {"read": SCOPES["read"]}
+
+
 def _check(scope: str, days: int | None) -> None:
     if scope not in SCOPES:
         raise InvalidInput("权限范围只能是 read（只读）或 write（读写）。", field="scope")
@@ -53,6 +66,8 @@ def create_token(actor: Actor, user, name: str = "", scope: str = "read",
     if not permissions.holds(actor_for(user), "use_api"):
         raise InvalidInput("该账号的角色不使用数据接口，不能创建接口令牌。", field="user")
     _check(scope, days)
+    if scope == "write" and not may_write(user):
+        raise InvalidInput(READ_ONLY_MESSAGE, field="scope")
     prefix = secrets.token_hex(4)
     secret = f"xc_{prefix}_{secrets.token_urlsafe(32)}"
     now = clock.now()
@@ -120,6 +135,21 @@ def user_by_name(username: str):
     if user is None:
         raise InvalidInput(f"没有登录名为 {username} 的账号。", field="user")
     return user
+
+
+def effective_scope(token: ApiToken, writes: bool | None = None) -> str:
+    """The scope the token works with: a write token of a person whose role cannot write (made
+    before that rule, or before the role changed) only reads (xuncha.api.auth). `writes`: whether
+    the owner's role writes, when the caller knows it already."""
+    if token.scope != "write":
+        return token.scope
+    return "write" if (may_write(token.user) if writes is None else writes) else "read"
+
+
+def scope_label(token: ApiToken, writes: bool | None = None) -> str:
+    """读写 or 只读, as the token works (a write token of a read-only role says so)."""
+    scope = effective_scope(token, writes)
+    return SCOPES[scope] if scope == token.scope else f"{SCOPES[scope]}（角色只能查看）"
 
 
 def state(token: ApiToken) -> str:

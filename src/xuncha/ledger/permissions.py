@@ -90,6 +90,17 @@ ACTIONS: dict[str, dict[str, str]] = {
     "manage_peers": {"office_admin": ALL, "sys_admin": ALL, "system": ALL},
 }
 
+# The actions that only look (or, like a 雷同 check of the caller's own uploads and use_api itself,
+# change nothing anyone else reads): a role holding none but these is read-only, and its people get
+# no write-scoped API token (xuncha.api.tokens). Every other action writes: a new action that only
+# looks belongs here (tests/api/test_tokens.py checks that 监督查看 stays read-only).
+READS = frozenset({
+    "view", "check_reuse", "view_jobs", "view_accounts", "view_audit", "view_supervisions",
+    "view_comments", "view_commenter", "view_analytics", "view_common_issues", "use_api",
+    "view_evaluation", "view_random_checks",
+})
+WRITES = frozenset(ACTIONS) - READS
+
 DENIED_MESSAGES = {
     "view": "您无权查看该巡察的整改情况。",
     "edit_findings": "只有本巡察组成员或巡察办可以修改反馈问题。",
@@ -165,6 +176,11 @@ def allowed(actor: Actor, action: str, inspection: Inspection | None = None) -> 
 def holds(actor: Actor, action: str) -> bool:
     """Does the actor's role hold the action in any scope (for showing a menu item)?"""
     return actor.role in ACTIONS[action]
+
+
+def may_write(actor: Actor) -> bool:
+    """Does the actor's role hold any action that writes (somewhere)? The read-only 监督查看 does not."""
+    return any(actor.role in ACTIONS[action] for action in WRITES)
 
 
 def require(actor: Actor, action: str, inspection: Inspection | None = None) -> None:

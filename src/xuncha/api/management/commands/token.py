@@ -17,7 +17,8 @@ class Command(BaseCommand):
         commands = parser.add_subparsers(dest="command", required=True)
         create = commands.add_parser("create", help="为账号创建令牌，令牌只显示这一次（输出的最后一个词）")
         create.add_argument("username", help="登录名")
-        create.add_argument("--scope", choices=sorted(SCOPES), default="read", help="read 只读（默认）或 write 读写")
+        create.add_argument("--scope", choices=sorted(SCOPES), default="read",
+                            help="read 只读（默认）或 write 读写（角色只能查看的账号只能 read）")
         create.add_argument("--days", type=int, default=tokens.DEFAULT_DAYS,
                             help=f"有效天数（默认 {tokens.DEFAULT_DAYS}，0 为永不过期）")
         create.add_argument("--name", default="", help="用途说明，如“区纪委平台”")
@@ -54,5 +55,6 @@ class Command(BaseCommand):
         for token in rows:
             expiry = f"{token.expires_at:%Y-%m-%d}" if token.expires_at else "永不过期"
             used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "未使用"
-            self.stdout.write(f"{token.prefix}  {token.user.username}  {token.scope}  {tokens.state(token)}  "
+            scope = tokens.effective_scope(token)
+            self.stdout.write(f"{token.prefix}  {token.user.username}  {scope}  {tokens.state(token)}  "
                               f"到期 {expiry}  最近使用 {used}  {token.name}")
