@@ -148,8 +148,10 @@ def test_the_lifecycle_from_an_empty_database(page, live_server, tmp_path, monke
     page.click("summary:has-text('新增整改措施')")
     submit(page, add_measure, measure)
     page.wait_for_selector("text=完成时限不能早于反馈日期（2026年4月20日）")
-    page.click("summary:has-text('新增整改措施')")
-    submit(page, add_measure, {**measure, "deadline": "2026-06-20"})
+    # The refused form is open again with what was typed: only the deadline is corrected.
+    kept = page.locator(f"{add_measure} form.restored")
+    assert kept.locator("[name=text]").input_value() == measure["text"]
+    submit(page, add_measure, {"deadline": "2026-06-20"})
     page.wait_for_selector("text=已新增整改措施")
     page.goto(f"{base}{reverse('workbench')}")
     due = page.locator("#task-due-soon")
