@@ -47,6 +47,11 @@ def drill_url(target: str = "findings", **filters) -> str:
     return f"{_list_url(target)}?{urlencode(query)}"
 
 
+def link_label(link: str) -> str:
+    """What a table row's link opens: the measure list (overdue units, ageing) or the finding list."""
+    return "查看措施" if link.startswith(_list_url("measures")) else "查看问题"
+
+
 @dataclass
 class Series:
     name: str
@@ -79,7 +84,7 @@ class Chart:
         cells = "".join(
             format_html('<tr><th scope="row">{}</th>{}<td>{}</td></tr>', label,
                         format_html_join("", "<td>{}</td>", ((v,) for v in values)),
-                        format_html('<a href="{}">查看问题</a>', link) if link else "")
+                        format_html('<a href="{}">{}</a>', link, link_label(link)) if link else "")
             for label, values, link in self.rows())
         return mark_safe(cells)
 
