@@ -44,7 +44,7 @@ FACTS: tuple[Fact, ...] = (
     Fact("extensions", "延期次数", "次"),
     Fact("supervisions", "督办次数", "次"),
     Fact("lint_errors", "体检错误数", "处"),
-    Fact("satisfaction", "群众满意度", "分", True),
+    Fact("satisfaction", "群众满意度", "分（百分制）", True),  # points, not the portal's share
     Fact("ratings", "群众评价数", "条"),
     Fact("repeats", "屡查屡犯数", "个"),
     Fact("failed_checks", "抽查未通过数", "项"),
