@@ -121,3 +121,19 @@ def test_a_bar_s_tooltip_is_drawn_by_the_chart_without_breaking_the_style_policy
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "analytics-tooltip.png"))
     assert seen == []
+
+
+def test_on_a_phone_a_chart_s_table_stacks_instead_of_hiding_columns(today, page, live_server, cast):
+    log_in(page, live_server.url, "supervisor")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}{reverse('analytics')}")
+    page.wait_for_selector("#card-units table")
+    widths = page.evaluate("""() => { const t = document.querySelector('#card-units table');
+        return [t.scrollWidth, t.closest('.table-wrap').clientWidth]; }""")
+    assert widths[0] <= widths[1]  # nothing off-screen to scroll to
+    row = page.locator("#card-units tbody tr").first
+    assert row.locator("th").inner_text() == "天宝社区"
+    assert row.locator("td[data-label='1–7天']").is_visible()
+    assert row.locator("td[data-label='明细'] a").inner_text() == "查看措施"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#card-units").screenshot(path=str(SHOTS / "analytics-table-390.png"))

@@ -81,9 +81,12 @@ class Chart:
         if not self.categories:
             return format_html('<tr><td colspan="{}" class="muted">{}</td></tr>', len(self.series) + 2,
                                self.note or "暂无数据。")
+        # Each cell names its column (data-label): on a phone the table stacks into one card per
+        # row, label and value side by side, instead of hiding columns off-screen.
+        names = [s.name for s in self.series]
         cells = "".join(
-            format_html('<tr><th scope="row">{}</th>{}<td>{}</td></tr>', label,
-                        format_html_join("", "<td>{}</td>", ((v,) for v in values)),
+            format_html('<tr><th scope="row">{}</th>{}<td data-label="明细">{}</td></tr>', label,
+                        format_html_join("", '<td data-label="{}">{}</td>', zip(names, values, strict=True)),
                         format_html('<a href="{}">{}</a>', link, link_label(link)) if link else "")
             for label, values, link in self.rows())
         return mark_safe(cells)
