@@ -79,6 +79,8 @@ def test_facts_come_from_the_summaries_and_the_rows_their_features_own(today, ca
     # No public rating: satisfaction has no base, so 群众满意度 does not apply (not 100).
     assert facts["ratings"] == 0 and "satisfaction" in scoring.not_applicable(facts)
     assert [i.name for i in score.items if not i.applicable] == ["群众满意度"] and score.scaled
+    item = selectors.current_scheme().items.get(name="群众满意度")
+    assert "无群众评价时不适用" in item.note and "按100" not in item.note
     assert score.items[0].unrated  # 组织领导: no rater group has scored yet
 
 
@@ -212,7 +214,7 @@ def test_a_unit_with_no_findings_is_not_assessed_rather_than_given_full_marks(to
     assert result.not_applicable[1:4] == [True, True, True]  # 责任落实, 整改任务完成, 群众满意度
     client = login("admin")
     page = client.get(reverse("evaluation-round", args=[round_id])).content.decode()
-    assert "无法评估" in page and "不适用" in page
+    assert "无法评估" in page and "不适用" in page and 'id="results-note"' in page
     page = client.get(reverse("evaluation-unit", args=[round_id, quiet.pk])).content.decode()
     assert 'id="unit-not-assessable"' in page and "无数据" in page and "85" not in page.split("得分明细")[0]
     text = "".join(b.text for b in report_outline(report.report_for(inspection)).blocks)
