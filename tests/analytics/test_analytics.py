@@ -296,3 +296,22 @@ def test_the_rounds_chart_lists_the_rounds_in_time_order(today, cast):
     assert names[0] == "2024年区委第一轮常规巡察" and names[-1] == "2025年第二轮巡察"
     starts = {r.name: r.start for r in [later, earlier, cast.inspection.round]}
     assert [starts[n] for n in names] == sorted(starts[n] for n in names)
+
+
+def test_a_new_round_without_findings_is_offered_and_shows_its_own_empty_figures(today, login, cast):
+    from xuncha.ledger.errors import NotFound
+
+    new = setup.create_round(cast.system, "2026年区委第一轮巡察", start=dt.date(2026, 3, 1))
+    setup.create_inspection(cast.system, new, cast.team2, cast.jianshe, start=dt.date(2026, 3, 2))
+    for name in ("supervisor", "other_team"):  # the office's province totals and a team's own rows
+        data = report.build(cast.actor(name))
+        assert new.pk in [r.pk for r in data.rounds], name
+        chosen = report.build(cast.actor(name), new.pk)
+        assert chosen.round == new and chosen.totals["findings"] == 0 and chosen.overdue == 0, name
+        assert chosen.chart("units").categories == [] and chosen.chart("rounds").categories == []
+    assert new.pk not in [r.pk for r in report.build(cast.actor("editor")).rounds]  # 天宝社区's editor
+    with pytest.raises(NotFound):
+        report.build(cast.actor("editor"), new.pk)
+    html = login("supervisor").get(reverse("analytics") + f"?round={new.pk}").content.decode()
+    assert f'<option value="{new.pk}" selected>' in html
+    assert login("editor").get(reverse("analytics") + f"?round={new.pk}").status_code == 404

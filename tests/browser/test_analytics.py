@@ -92,3 +92,48 @@ def test_the_office_pushes_a_common_issue_to_two_units(today, page, live_server,
     shoot(page, "pushed-finding-unit")
     pushed = Finding.objects.filter(source="self_check")
     assert sorted(f.inspection_id for f in pushed) == sorted(i.pk for i in targets)
+
+
+def test_a_bar_s_tooltip_is_drawn_by_the_chart_without_breaking_the_style_policy(today, page, live_server, cast):
+    seen = []
+    page.on("console", lambda m: seen.append(m.text)
+            if "Content Security Policy" in m.text or "Refused to" in m.text else None)
+    page.on("pageerror", lambda error: seen.append(str(error)))
+    log_in(page, live_server.url, "supervisor")
+    page.goto(f"{live_server.url}{reverse('analytics')}")
+    page.wait_for_selector("#chart-units svg")
+    for chart_id, value in (("chart-units", 0.5), ("chart-rounds", 10)):
+        point = page.evaluate(
+            """([id, v]) => { const el = document.getElementById(id); el.scrollIntoView();
+                 const p = echarts.getInstanceByDom(el).convertToPixel({xAxisIndex: 0, yAxisIndex: 0}, [0, v]);
+                 const box = el.getBoundingClientRect(); return [box.x + p[0], box.y + p[1]]; }""",
+            [chart_id, value])
+        svg_text = "id => document.getElementById(id).querySelector('svg').textContent"
+        before = page.evaluate(svg_text, chart_id)
+        page.mouse.move(point[0], point[1])
+        page.wait_for_timeout(400)
+        # richText: the tooltip is text inside the chart's own SVG, not an HTML box with style="…".
+        after = page.evaluate(svg_text, chart_id)
+        assert len(after) > len(before)  # the tooltip's lines
+        if chart_id == "chart-rounds":
+            assert after.count("%") > before.count("%")  # rates with their unit
+        assert page.locator(f"#{chart_id} > div:not(:first-child)").count() == 0  # no HTML tooltip box
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "analytics-tooltip.png"))
+    assert seen == []
+
+
+def test_on_a_phone_a_chart_s_table_stacks_instead_of_hiding_columns(today, page, live_server, cast):
+    log_in(page, live_server.url, "supervisor")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}{reverse('analytics')}")
+    page.wait_for_selector("#card-units table")
+    widths = page.evaluate("""() => { const t = document.querySelector('#card-units table');
+        return [t.scrollWidth, t.closest('.table-wrap').clientWidth]; }""")
+    assert widths[0] <= widths[1]  # nothing off-screen to scroll to
+    row = page.locator("#card-units tbody tr").first
+    assert row.locator("th").inner_text() == "天宝社区"
+    assert row.locator("td[data-label='1–7天']").is_visible()
+    assert row.locator("td[data-label='明细'] a").inner_text() == "查看措施"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#card-units").screenshot(path=str(SHOTS / "analytics-table-390.png"))

@@ -1,6 +1,15 @@
 """Scoring a unit: indicators weighted, deductions capped, a veto zeroes the total, grades."""
 
-from xuncha.core.scoring import Scheme, compile_item, rate, satisfaction, score
+from xuncha.core.scoring import (
+    FACT_KEYS,
+    NOT_ASSESSABLE,
+    Scheme,
+    compile_item,
+    not_applicable,
+    rate,
+    satisfaction,
+    score,
+)
 
 GRADES = (("好", 90.0), ("较好", 80.0), ("一般", 60.0), ("差", 0.0))
 
@@ -40,10 +49,48 @@ def test_a_veto_scores_zero_and_the_lowest_grade():
     assert result.vetoed == ["报告与事实不符"] and result.total == 0 and result.grade == "差"
 
 
-def test_satisfaction_counts_100_70_30_and_no_rating_as_100():
+def test_satisfaction_counts_100_70_30_and_no_rating_is_no_data():
     assert satisfaction({"satisfied": 1, "basically": 1, "unsatisfied": 1}) == (200 / 3, 3)
-    assert satisfaction({}) == (100.0, 0)
-    assert rate(0, 0) == 100.0 and rate(1, 4) == 25.0
+    assert satisfaction({}) == (0.0, 0)
+    assert rate(0, 0) == 0.0 and rate(1, 4) == 25.0
+
+
+def default_scheme():
+    return Scheme(items=(
+        compile_item("1", "indicator", "组织领导", 15, "评分", rated=True),
+        compile_item("2", "indicator", "责任落实", 15, "按期完成率"),
+        compile_item("3", "indicator", "整改任务完成", 60, "完成率 * 0.6 + 销号率 * 0.4"),
+        compile_item("4", "indicator", "群众满意度", 10, "群众满意度"),
+        compile_item("5", "deduction", "逾期", 10, "逾期措施数 * 1"),
+    ), grades=GRADES)
+
+
+def empty_facts(**changes):
+    base = dict.fromkeys(FACT_KEYS, 0.0)
+    base.update(changes)
+    return base
+
+
+def test_a_unit_with_nothing_to_rate_is_not_given_full_marks():
+    # No findings, no measures, no public rating: every rate is over an empty base.
+    result = score(default_scheme(), empty_facts(), {"1": [90]})
+    assert [i.name for i in result.items if not i.applicable] == ["责任落实", "整改任务完成", "群众满意度"]
+    assert all(i.points == 0 for i in result.items if not i.applicable)
+    # Only 组织领导 (15 of 100) applies: too little to grade.
+    assert not result.assessable and result.total == 0 and result.grade == NOT_ASSESSABLE
+    assert not_applicable(empty_facts()) == {"completion_rate", "closeout_rate", "ontime_rate", "satisfaction"}
+
+
+def test_indicators_that_do_not_apply_are_left_out_and_the_rest_rescaled():
+    # Findings and due measures, all done; no public rating: 群众满意度 does not apply.
+    facts_ = empty_facts(findings=2, measures=2, due=2, completion_rate=100, closeout_rate=50, ontime_rate=50)
+    result = score(default_scheme(), facts_, {"1": [80]})
+    assert [i.applicable for i in result.items] == [True, True, True, False, True]
+    # 12 + 7.5 + 48 = 67.5 of 90 applicable points → 75 of 100.
+    assert result.applicable_weight == 90 and result.scaled and result.assessable
+    assert result.indicators == 75 and result.total == 75 and result.grade == "一般"
+    rated = score(default_scheme(), dict(facts_, ratings=4, satisfaction=100), {"1": [80]})
+    assert not rated.scaled and rated.total == 77.5
 
 
 def test_points_are_rounded_half_up_as_score_sheets_round():

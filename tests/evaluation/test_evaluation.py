@@ -7,7 +7,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from xuncha.evaluation import checks, runs, selectors, services
+from xuncha.core import scoring
+from xuncha.core.render.evaluation import report_outline
+from xuncha.evaluation import checks, report, runs, selectors, services
 from xuncha.evaluation.models import CheckItem, Result, Run, SchemeItem
 from xuncha.ledger import transitions
 from xuncha.ledger.errors import InvalidInput, PermissionDenied
@@ -73,7 +75,12 @@ def test_facts_come_from_the_summaries_and_the_rows_their_features_own(today, ca
     score, facts = runs.score_unit(cast.inspection)
     # One finding, its one measure five days overdue, nothing finished.
     assert facts["findings"] == 1 and facts["overdue"] == 1 and facts["completion_rate"] == 0
-    assert facts["ontime_rate"] == 0 and facts["satisfaction"] == 100
+    assert facts["ontime_rate"] == 0 and facts["due"] == 1
+    # No public rating: satisfaction has no base, so 群众满意度 does not apply (not 100).
+    assert facts["ratings"] == 0 and "satisfaction" in scoring.not_applicable(facts)
+    assert [i.name for i in score.items if not i.applicable] == ["群众满意度"] and score.scaled
+    item = selectors.current_scheme().items.get(name="群众满意度")
+    assert "无群众评价时不适用" in item.note and "按100" not in item.note
     assert score.items[0].unrated  # 组织领导: no rater group has scored yet
 
 
@@ -192,3 +199,38 @@ def test_failed_checks_show_on_analytics(today, cast):
     shown = {f.source.key: f.shown for f in providers.figures([cast.inspection.pk])}
     assert shown["failed_checks"] == "1"
     assert Run.objects.count() == 0  # recording a check does not rescore by itself
+
+
+def test_a_unit_with_no_findings_is_not_assessed_rather_than_given_full_marks(today, login, cast, scored):
+    from xuncha.ledger.services import setup
+
+    quiet = setup.create_unit(cast.system, "无事社区", parent=cast.district)
+    inspection = setup.create_inspection(cast.system, cast.inspection.round, cast.team2, quiet,
+                                         start=dt.date(2025, 7, 2), end=dt.date(2025, 8, 10))
+    scored()
+    round_id = cast.inspection.round_id
+    result = Result.objects.get(unit=quiet)  # no findings, measures or public ratings
+    assert result.grade == "无法评估" and not result.assessable and result.total == 0
+    assert result.not_applicable[1:4] == [True, True, True]  # 责任落实, 整改任务完成, 群众满意度
+    client = login("admin")
+    page = client.get(reverse("evaluation-round", args=[round_id])).content.decode()
+    assert "无法评估" in page and "不适用" in page and 'id="results-note"' in page
+    page = client.get(reverse("evaluation-unit", args=[round_id, quiet.pk])).content.decode()
+    assert 'id="unit-not-assessable"' in page and "无数据" in page and "85" not in page.split("得分明细")[0]
+    text = "".join(b.text for b in report_outline(report.report_for(inspection)).blocks)
+    assert "无法评估" in text and "不适用" in text
+
+
+def test_indicator_weights_may_not_total_more_than_100_and_a_run_needs_exactly_100(today, cast):
+    scheme = selectors.current_scheme()
+    with pytest.raises(InvalidInput, match="评分指标分值合计不能超过100分") as caught:
+        services.save_item(cast.actor("admin"), scheme, scheme.version, None, kind="indicator", name="额外指标",
+                           weight="10", formula="完成率")
+    assert caught.value.field == "weight" and not scheme.items.filter(name="额外指标").exists()
+    item = scheme.items.get(name="群众满意度")
+    scheme.refresh_from_db()
+    services.save_item(cast.actor("admin"), scheme, scheme.version, item.pk, kind="indicator", name="群众满意度",
+                       weight="5", formula="群众满意度")
+    with pytest.raises(InvalidInput, match="评分指标分值合计为95分，应为100分"):
+        services.start_run(cast.actor("admin"), cast.inspection.round)
+    assert Run.objects.count() == 0

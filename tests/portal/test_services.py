@@ -143,3 +143,18 @@ def test_overdue_replies_and_stats_for_other_branches(notice, cast, monkeypatch)
     stats = selectors.comment_stats(cast.tianbao, today=later)
     assert (stats.total, stats.replied, stats.overdue, stats.rated) == (2, 1, 1, 1)
     assert stats.ratings["basically"] == 1 and stats.satisfaction == 1.0
+
+
+def test_analytics_shows_satisfaction_as_the_share_of_satisfied_and_basically_satisfied(notice, cast):
+    from xuncha.analytics import providers
+    from xuncha.portal import analytics
+
+    for rating in ("basically", "unsatisfied", "unsatisfied", "satisfied"):
+        posted = post(notice).comment
+        comments.reply(cast.actor("editor"), posted, "已整改完毕，谢谢监督。")
+        comments.rate(CITIZEN, PublicComment.objects.get(pk=posted.pk), rating)
+    iid = notice.inspection_id
+    # 2 of 4 satisfied or basically satisfied: 50 %, not the 57.5-point mean of 70/30/30/100.
+    assert analytics.satisfaction([iid]) == {iid: 50.0}
+    figure = next(f for f in providers.figures([iid]) if f.source.key == "satisfaction")
+    assert figure.source.label == "满意度（满意及基本满意占比）" and figure.shown == "50.0%"

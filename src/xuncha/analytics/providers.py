@@ -10,7 +10,7 @@ Where each plugs in (one `register` call in that feature's AppConfig.ready):
     supervision  督办 items               the notify feature (督办)
     comments     public comments          the portal (comments)
     reply_days   mean days to reply       the portal (replies)
-    satisfaction 满意度 (0–100)           the portal (满意 100 / 基本满意 70 / 不满意 30)
+    satisfaction 满意度 (满意及基本满意占比, %) the portal (ratings: (满意 + 基本满意) / rated)
     provenance   佐证材料核验提示          the provenance feature (flags on findings)
     failed_checks 抽查未通过              the evaluation feature (随机抽查)
 """
@@ -29,6 +29,7 @@ class Source:
     label: str
     owner: str  # the feature that registers it, shown while it is absent
     average: bool = False  # a mean (reply days, satisfaction) rather than a count
+    suffix: str = ""  # written after the value: "%" for a share
 
 
 SOURCES: tuple[Source, ...] = (
@@ -36,7 +37,7 @@ SOURCES: tuple[Source, ...] = (
     Source("supervision", "督办", "督办"),
     Source("comments", "群众意见", "群众监督"),
     Source("reply_days", "平均回复天数", "群众监督", average=True),
-    Source("satisfaction", "满意度", "群众监督", average=True),
+    Source("satisfaction", "满意度（满意及基本满意占比）", "群众监督", average=True, suffix="%"),
     Source("provenance", "佐证材料核验提示", "佐证材料核验"),
     Source("failed_checks", "抽查未通过", "随机抽查"),
 )
@@ -61,7 +62,8 @@ class Figure:
             return "未启用"
         if self.value is None:
             return "—"
-        return f"{self.value:.1f}" if self.source.average else str(int(self.value))
+        shown = f"{self.value:.1f}" if self.source.average else str(int(self.value))
+        return shown + self.source.suffix
 
 
 def figures(inspection_ids: Iterable[int]) -> list[Figure]:

@@ -24,8 +24,8 @@ from xuncha.analytics.summaries import AGE_BUCKETS, ALL_ROUNDS, COUNTS
 from xuncha.core.similar import CATEGORY_LABELS
 from xuncha.ledger import permissions
 from xuncha.ledger.actor import Actor
-from xuncha.ledger.errors import PermissionDenied
-from xuncha.ledger.models import Round, Team, Unit
+from xuncha.ledger.errors import NotFound, PermissionDenied
+from xuncha.ledger.models import Inspection, Round, Team, Unit
 
 TOP_UNITS = 15
 WEEKS = 12
@@ -45,6 +45,11 @@ def drill_url(target: str = "findings", **filters) -> str:
     the same filter names (round, unit, colour, age …)."""
     query = {k: v for k, v in filters.items() if v not in (None, "")}
     return f"{_list_url(target)}?{urlencode(query)}"
+
+
+def link_label(link: str) -> str:
+    """What a table row's link opens: the measure list (overdue units, ageing) or the finding list."""
+    return "查看措施" if link.startswith(_list_url("measures")) else "查看问题"
 
 
 @dataclass
@@ -76,10 +81,13 @@ class Chart:
         if not self.categories:
             return format_html('<tr><td colspan="{}" class="muted">{}</td></tr>', len(self.series) + 2,
                                self.note or "暂无数据。")
+        # Each cell names its column (data-label): on a phone the table stacks into one card per
+        # row, label and value side by side, instead of hiding columns off-screen.
+        names = [s.name for s in self.series]
         cells = "".join(
-            format_html('<tr><th scope="row">{}</th>{}<td>{}</td></tr>', label,
-                        format_html_join("", "<td>{}</td>", ((v,) for v in values)),
-                        format_html('<a href="{}">查看问题</a>', link) if link else "")
+            format_html('<tr><th scope="row">{}</th>{}<td data-label="明细">{}</td></tr>', label,
+                        format_html_join("", '<td data-label="{}">{}</td>', zip(names, values, strict=True)),
+                        format_html('<a href="{}">{}</a>', link, link_label(link)) if link else "")
             for label, values, link in self.rows())
         return mark_safe(cells)
 
@@ -246,8 +254,10 @@ def build(actor: Actor, round_id: int | None = None, totals_for_all: bool = True
     rewritten = summaries.refresh_pending(summaries.PAGE_REFRESH_LIMIT)
     waiting = summaries.pending() if rewritten >= summaries.PAGE_REFRESH_LIMIT else 0
     kind = Totals if scope == permissions.ALL and totals_for_all else Rows
-    rounds = list(Round.objects.filter(pk__in=kind(actor, None).round_ids()))
+    rounds = visible_rounds(actor, scope)
     round_ = next((r for r in rounds if r.pk == round_id), None)
+    if round_id and round_ is None:  # a round not there or not the viewer's: not silently every round
+        raise NotFound("没有这个巡察轮次，或您无权查看。")
     rid = round_.pk if round_ else None
     source = kind(actor, rid)
     by_round, by_team, by_category, totals = source.sums()
@@ -271,6 +281,17 @@ def build(actor: Actor, round_id: int | None = None, totals_for_all: bool = True
     as_of = Summary.objects.order_by("-as_of").values_list("as_of", flat=True).first()
     figures = providers.figures(source.inspection_ids() if providers.PROVIDERS else [])
     return Report(round_, rounds, totals, charts, figures, as_of, waiting)
+
+
+def visible_rounds(actor: Actor, scope: str | None = None) -> list[Round]:
+    """Every round the viewer may pick: all of them for the office and the supervisor, else the
+    rounds with an inspection in scope — with or without findings (a new round has none yet)."""
+    scope = scope or permissions.ACTIONS["view_analytics"].get(actor.role)
+    rounds = Round.objects.all()
+    if scope != permissions.ALL:
+        rounds = rounds.filter(pk__in=Inspection.objects.filter(
+            permissions.scope_filter(actor, "view_analytics")).values("round_id"))
+    return list(rounds)
 
 
 def _by_date(rounds: list[Round]) -> dict[int, int]:

@@ -19,12 +19,14 @@ DEFAULT_CHECKLIST = [
     "未发现问题反弹或新的同类问题",
 ]
 
+OLD_SATISFACTION_NOTE = "满意100、基本满意70、不满意30的平均；无评价按100"
+SATISFACTION_NOTE = "满意100、基本满意70、不满意30的平均（满意度得分，百分制）；无群众评价时不适用"
 # (kind, name, weight, formula, rated, note)
 ITEMS: tuple[tuple[str, str, float, str, bool, str], ...] = (
     ("indicator", "组织领导", 15, "评分", True, "四个评分组打分（0–100）的平均数"),
     ("indicator", "责任落实", 15, "按期完成率", False, "按期完成的整改措施占应完成措施的比例"),
     ("indicator", "整改任务完成", 60, "完成率 * 0.6 + 销号率 * 0.4", False, "问题完成率占六成、销号率占四成"),
-    ("indicator", "群众满意度", 10, "群众满意度", False, "满意100、基本满意70、不满意30的平均；无评价按100"),
+    ("indicator", "群众满意度", 10, "群众满意度", False, SATISFACTION_NOTE),
     ("deduction", "整改措施逾期未完成", 10, "逾期措施数 * 1", False, "每项扣1分，最多扣10分"),
     ("deduction", "被督办", 10, "督办次数 * 2", False, "每次扣2分，最多扣10分"),
     ("deduction", "申请延期", 5, "延期次数 * 0.5", False, "每次扣0.5分，最多扣5分"),

@@ -102,5 +102,6 @@ def for_inspections(inspection_ids: Iterable[int]) -> dict[int, Facts]:
             "rebounds": rebounds.get(iid, 0),
         }
         facts["contradictions"] = facts["failed_checks"] + facts["rebounds"]
+        facts["due"] = due
         out[iid] = {k: float(facts[k]) for k in FACT_KEYS}
     return out

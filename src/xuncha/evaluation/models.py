@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
 
-from xuncha.core.scoring import FACT_KEYS, KINDS
+from xuncha.core.scoring import FACT_KEYS, KINDS, NOT_ASSESSABLE
 from xuncha.ledger.models import Finding, Inspection, Round, Unit
 
 RUN_STATE = [("queued", "排队中"), ("running", "计算中"), ("done", "已完成"), ("failed", "失败")]
@@ -93,7 +93,8 @@ class Result(models.Model):
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="results")
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    # Compact JSON text: {"f": fact values in FACT_KEYS order, "p": [[value, points, unrated], …] in
+    # Compact JSON text: {"f": fact values in FACT_KEYS order, "p": [[value, points, unrated, not
+    # applicable], …] in
     # the run snapshot's item order, "v": vetoing items}. Not JSONFields of named items: writing a
     # 1,000-unit round's results (1.7 MB of JSON) took 4–5 of its 10 s on PostgreSQL (measured).
     detail = models.TextField(default="{}")
@@ -118,6 +119,15 @@ class Result(models.Model):
     def points(self) -> list[float]:
         """Each item's points, in the order of the run's snapshot."""
         return [p[1] for p in self.data.get("p", [])]
+
+    @property
+    def not_applicable(self) -> list[bool]:
+        """Each item: whether it did not apply (an indicator over an empty base), in snapshot order."""
+        return [len(p) > 3 and bool(p[3]) for p in self.data.get("p", [])]
+
+    @property
+    def assessable(self) -> bool:
+        return self.grade != NOT_ASSESSABLE
 
     @property
     def vetoed(self) -> list[str]:

@@ -31,7 +31,8 @@ def scheme_of(snapshot: dict) -> scoring.Scheme:
 
 def _result(run: Run, inspection: dict, measured: dict, unit: scoring.UnitScore) -> Result:
     detail = {"f": [round(measured[k], 2) for k in scoring.FACT_KEYS],
-              "p": [[round(i.value, 2), i.points, int(i.unrated)] for i in unit.items], "v": unit.vetoed}
+              "p": [[round(i.value, 2), i.points, int(i.unrated), int(not i.applicable)] for i in unit.items],
+              "v": unit.vetoed}
     return Result(run=run, inspection_id=inspection["id"], unit_id=inspection["unit_id"],
                   detail=json.dumps(detail, ensure_ascii=False, separators=(",", ":")), indicators=unit.indicators,
                   deductions=unit.deductions, total=unit.total, grade=unit.grade)

@@ -41,6 +41,28 @@ def check_formula(kind: str, text: str) -> None:
         raise InvalidInput(f"公式无效：{exc.message}", field="formula") from None
 
 
+def indicator_total(scheme: Scheme) -> Decimal:
+    return sum((i.weight for i in scheme.items.filter(kind=scoring.INDICATOR)), Decimal(0))
+
+
+def _check_indicator_total(scheme: Scheme, item_id: int | None, points: Decimal) -> None:
+    """The indicators' weights total at most 满分 (100); a unit's page and report say 满分100."""
+    others = sum((i.weight for i in scheme.items.filter(kind=scoring.INDICATOR).exclude(pk=item_id or 0)),
+                 Decimal(0))
+    full = Decimal(str(scoring.FULL_MARKS))
+    if others + points > full:
+        raise InvalidInput(f"评分指标分值合计不能超过{float(full):g}分：其他评分指标已有{float(others):g}分，本项最多"
+                           f"{float(max(full - others, Decimal(0))):g}分。请先调低其他指标的分值。", field="weight")
+
+
+def require_full_marks(scheme: Scheme) -> None:
+    """A scheme is scored only when its indicators total exactly 满分 (100)."""
+    total = indicator_total(scheme)
+    if total != Decimal(str(scoring.FULL_MARKS)):
+        raise InvalidInput(f"评分指标分值合计为{float(total):g}分，应为{scoring.FULL_MARKS:g}分。"
+                           "请先在评估方案中调整各指标分值，再开始评分。")
+
+
 def _bump(scheme: Scheme, version: int | None, **changes) -> None:
     swap(Scheme, scheme.pk, {"version": version}, updated_at=clock.now(), **changes)
 
@@ -57,6 +79,8 @@ def save_item(actor: Actor, scheme: Scheme, version: int | None, item_id: int | 
         raise InvalidInput("请填写项目名称。", field="name")
     points = Decimal(0) if kind == scoring.VETO else _number(weight, "weight", "分值", 0, 100)
     check_formula(kind, formula)
+    if kind == scoring.INDICATOR:
+        _check_indicator_total(scheme, item_id, points)
     fields = {"kind": kind, "name": name[:200], "weight": points, "formula": formula.strip(),
               "rated": bool(rated) and kind == scoring.INDICATOR, "note": note.strip()[:300],
               "position": max(0, int(position or 0))}
@@ -163,6 +187,7 @@ def start_run(actor: Actor, round_: Round) -> Run:
     """Score every unit of the round as a job (its record is the queue's job.enqueue)."""
     permissions.require(actor, "manage_evaluation")
     scheme = selectors.current_scheme()
+    require_full_marks(scheme)
     run = Run.objects.create(round=round_, scheme=scheme, scheme_version=scheme.version,
                              snapshot=snapshot_of(scheme), created_by_id=actor.user_id, created_at=clock.now())
     enqueue("evaluation.score", {"pk": run.pk}, actor=actor, key=f"evaluation.score:{run.pk}",

@@ -77,7 +77,8 @@ def round_results(request, actor, pk: int):
     latest, done = selectors.latest_run(pk), selectors.latest_done_run(pk)
     items = done.snapshot.get("items", []) if done else []
     shown = [n for n, i in enumerate(items) if i["kind"] == scoring.INDICATOR]
-    rows = [(r, [r.points[n] if n < len(r.points) else None for n in shown]) for r in selectors.results(done)]
+    rows = [(r, [None if n >= len(r.points) or r.not_applicable[n] else r.points[n] for n in shown])
+            for r in selectors.results(done)]
     return render(request, "evaluation/round.html", {
         "round": round_, "latest": latest, "run": done, "rows": rows,
         "indicators": [items[n] for n in shown],
@@ -97,12 +98,13 @@ def run_start(request, actor, pk: int):
 def unit(request, actor, pk: int, unit: int):
     inspection = selectors.get_inspection(actor, pk, unit)
     unit_score, measured = runs.score_unit(inspection)
+    missing = scoring.not_applicable(measured)
     found = selectors.current_scheme()
     rated = [i for i in selectors.items(found) if i.rated]
     table = selectors.rating_table(pk, unit)
     return render(request, "evaluation/unit.html", {
         "inspection": inspection, "score": unit_score, "scheme": found,
-        "facts": [(f, measured[f.key]) for f in scoring.FACTS],
+        "facts": [(f, None if f.key in missing else measured[f.key]) for f in scoring.FACTS],
         "full_marks": selectors.compiled(found).full_marks,
         "stored": selectors.result_of(selectors.latest_done_run(pk), unit),
         "rated": [(i, [(g, table.get((i.pk, g))) for g in found.rater_groups]) for i in rated],

@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from functools import cached_property
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,6 +22,7 @@ from django.urls import reverse
 from xuncha import clock
 from xuncha.core.statuses import (
     CLOSEOUT_OPEN,
+    FINDING_READY_FOR_CLOSEOUT,
     MEASURE_FINISHED,
     MEASURE_UNFINISHED,
     OVERDUE_AGES,
@@ -397,8 +399,9 @@ OVERDUE_BY_UNIT_SECONDS = 600
 
 def overdue_by_unit(actor: Actor, limit: int = 10) -> list[UnitCount]:
     """The units with the most overdue findings (from the findings' maintained next deadline:
-    overdue when the earliest unfinished deadline has passed). Grouping a province's findings
-    takes a second, so the ranking is kept in the cache for ten minutes."""
+    overdue when unfinished and the earliest unfinished deadline has passed — the finding list's
+    红色预警, which each number links to, so the number and its list agree). Grouping a province's
+    findings takes a second, so the ranking is kept in the cache for ten minutes."""
     today = clock.today()
     key = (f"overdue-by-unit:{actor.role}:{getattr(actor.unit, 'pk', '')}:{getattr(actor.team, 'pk', '')}:"
            f"{today.isoformat()}:{limit}")
@@ -409,6 +412,7 @@ def overdue_by_unit(actor: Actor, limit: int = 10) -> list[UnitCount]:
         rows = None
     if rows is None:
         rows = list(Finding.objects.filter(permissions.scope_filter(actor, via="inspection__"),
+                                           ~Q(status__in=FINDING_READY_FOR_CLOSEOUT | {"closed"}),
                                            next_deadline__lt=today)
                     .values_list("inspection__unit_id", "inspection__unit__name").annotate(n=Count("id"))
                     .order_by("-n", "inspection__unit__name")[:limit])
@@ -416,7 +420,8 @@ def overdue_by_unit(actor: Actor, limit: int = 10) -> list[UnitCount]:
             cache.set(key, rows, OVERDUE_BY_UNIT_SECONDS)
         except Exception as exc:
             log.warning("cache unavailable: %s", exc)
-    return [UnitCount(name, pk, n, _measures_url(unit=pk, colour="red")) for pk, name, n in rows]
+    return [UnitCount(name, pk, n, f"{reverse('findings')}?{urlencode({'unit': pk, 'colour': 'red'})}")
+            for pk, name, n in rows]
 
 
 def workbench(actor: Actor) -> Workbench:

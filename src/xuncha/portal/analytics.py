@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count
 
-from xuncha.core.scoring import satisfaction as mean_points
+from xuncha.core.scoring import SATISFACTION_POINTS
 from xuncha.portal.models import PublicComment
 
 
@@ -33,10 +33,13 @@ def reply_days(inspection_ids: Iterable[int]) -> dict[int, float]:
 
 
 def satisfaction(inspection_ids: Iterable[int]) -> dict[int, float]:
-    """满意 100 / 基本满意 70 / 不满意 30, averaged; inspections nobody rated are left out."""
+    """满意度 as docs/portal.md defines it: (满意 + 基本满意) / rated, as a percentage; inspections
+    nobody rated are left out. (The evaluation's 群众满意度 is a points score instead: 满意 100 /
+    基本满意 70 / 不满意 30, averaged — core.scoring.satisfaction.)"""
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     rows = (_comments(inspection_ids).exclude(rating="").values("inspection_id", "rating")
             .annotate(n=Count("id")).order_by())
     for row in rows:
         counts[row["inspection_id"]][row["rating"]] = row["n"]
-    return {iid: mean_points(rated)[0] for iid, rated in counts.items()}
+    return {iid: 100.0 * (rated.get("satisfied", 0) + rated.get("basically", 0)) / total
+            for iid, rated in counts.items() if (total := sum(rated.get(k, 0) for k in SATISFACTION_POINTS))}

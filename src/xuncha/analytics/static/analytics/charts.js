@@ -7,13 +7,24 @@
     var longest = Math.max.apply(null, spec.categories.map(function (c) { return String(c).length; }));
     return spec.series[0].type === "bar" && (spec.categories.length > 6 || (spec.categories.length > 2 && longest > 6));
   }
+  // Tooltips are drawn by ECharts itself (renderMode "richText") rather than as HTML: its HTML
+  // tooltip writes style="…" attributes, which the site's CSP (style-src 'self') refuses, so it
+  // showed unstyled and filled the console with errors.
+  function tooltip(trigger, spec) {
+    return {
+      trigger: trigger, renderMode: "richText", confine: true,
+      backgroundColor: "#ffffff", borderColor: "#8a97a8", borderWidth: 1, padding: [6, 10],
+      textStyle: { color: "#1f2933", fontSize: 13, lineHeight: 20 },
+      valueFormatter: function (v) { return v == null ? "—" : (spec.percent ? v + "%" : String(v)); }
+    };
+  }
   function option(spec, narrow) {
     var pie = spec.series.length === 1 && spec.series[0].type === "pie";
     if (!spec.series.length) { return null; }
     if (pie) {
       var colours = ["#c0392b", "#e0a800", "#2e8b57"];
       return {
-        tooltip: { trigger: "item" },
+        tooltip: tooltip("item", spec),
         legend: { bottom: 0 },
         series: [{
           type: "pie", radius: ["35%", "65%"], name: spec.series[0].name,
@@ -29,7 +40,7 @@
                    width: horizontal && !narrow ? 150 : 96, overflow: "truncate" } };
     var value = { type: "value", max: spec.percent ? 100 : null };
     return {
-      tooltip: { trigger: "axis" },
+      tooltip: tooltip("axis", spec),
       legend: { top: 0 },
       grid: { left: horizontal ? (narrow ? 104 : 160) : 40, right: 20, top: 36, bottom: 30, containLabel: false },
       xAxis: horizontal ? value : category,
