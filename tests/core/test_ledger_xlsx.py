@@ -30,6 +30,16 @@ def test_export_then_import_gives_back_the_same_rows():
     assert [len(f.rows) for f in book.findings] == [2, 1]
 
 
+def test_a_rounds_workbook_is_read_from_the_units_own_sheet_never_its_summary():
+    from xuncha.core.ledger_xlsx import UnitLedger, write_round_xlsx
+
+    data = write_round_xlsx([UnitLedger("天宝社区", rows=ROWS[:2]), UnitLedger("建设社区", rows=ROWS[2:])])
+    assert [r.finding for r in read_xlsx(data, prefer="建设社区").rows] == ["财务管理不规范"]
+    assert plain(read_xlsx(data, prefer="天宝社区").rows) == plain(ROWS[:2])
+    assert plain(read_xlsx(data).rows) == plain(ROWS[:2])  # no unit named: the first ledger sheet, not 汇总
+    assert plain(read_xlsx(data, prefer="别的社区").rows) == plain(ROWS[:2])
+
+
 def test_the_written_sheet_has_merged_finding_cells_a_frozen_header_and_a_status_list():
     sheet = load_workbook(io.BytesIO(write_xlsx(ROWS))).active
     assert [c.value for c in sheet[2]] == list(COLUMNS)

@@ -499,16 +499,26 @@ def _xml(members: dict[str, bytes], name: str):
     return etree.fromstring(members[name], parser=safezip.xml_parser())
 
 
-def _first_sheet(members: dict[str, bytes]) -> str:
+def sheets(members: dict[str, bytes]) -> list[tuple[str, str]]:
+    """(name, part) of every worksheet, in the workbook's order."""
     workbook = _xml(members, "xl/workbook.xml")
-    sheet = workbook.find(f"{NS}sheets/{NS}sheet")
-    rel_id = sheet.get(f"{REL_NS}id") if sheet is not None else None
-    rels = _xml(members, "xl/_rels/workbook.xml.rels")
-    for rel in rels:
-        if rel.get("Id") == rel_id and rel.get("Target"):
-            target = rel.get("Target").lstrip("/")
-            return target if target.startswith("xl/") else f"xl/{target}"
-    return "xl/worksheets/sheet1.xml"
+    rels = {rel.get("Id"): rel.get("Target") for rel in _xml(members, "xl/_rels/workbook.xml.rels")}
+    found = []
+    for sheet in workbook.iterfind(f"{NS}sheets/{NS}sheet"):
+        target = (rels.get(sheet.get(f"{REL_NS}id")) or "").lstrip("/")
+        if target:
+            found.append((sheet.get("name") or "", target if target.startswith("xl/") else f"xl/{target}"))
+    return found or [("", "xl/worksheets/sheet1.xml")]
+
+
+def _sheet_order(members: dict[str, bytes], prefer: str | None) -> list[str]:
+    """The sheets to try for a ledger: the one named for the unit first (a round's workbook has a
+    sheet per unit), then the others in order, the round's 汇总 sheet last."""
+    named = sheets(members)
+    wanted = sheet_name(prefer, set()) if prefer else None
+    first = [part for name, part in named if wanted and name == wanted]
+    rest = [part for name, part in named if part not in first and name != SUMMARY_SHEET]
+    return first + rest + [part for name, part in named if name == SUMMARY_SHEET]
 
 
 def _shared_strings(members: dict[str, bytes]) -> list[str]:
@@ -625,21 +635,24 @@ def plain_sheet(xml: bytes) -> bool:
     return b"inlineStr" not in xml and b"<f>" not in xml and b"<f " not in xml and b"<c " in xml
 
 
-def sheet_cells(data: bytes) -> tuple[list[list], list[tuple[int, int, int, int]]]:
-    """The first sheet's values by row (1-based rows, 0-based columns) and its merged ranges.
+def sheet_cells(data: bytes, part: str | None = None,
+                members: dict[str, bytes] | None = None) -> tuple[list[list], list[tuple[int, int, int, int]]]:
+    """A sheet's values by row (1-based rows, 0-based columns) and its merged ranges: the first
+    sheet, or the part named.
 
     The sheet XML is parsed in one go by lxml and walked once: openpyxl builds an object per
     cell (and per merged cell) and read a 20,000-row ledger at 1,300 rows a second.
     """
     from lxml import etree
 
-    members = _members(data)
+    shared = members is not None  # the caller may try other sheets of the same parts
+    members = members if shared else _members(data)
     strings = _shared_strings(members)
-    name = _first_sheet(members)
+    name = part or sheets(members)[0][1]
     if name not in members:
         raise LedgerFileError("Excel 文件中找不到第一个工作表（文件已损坏）。")
-    xml = members.pop(name)
-    del members  # the other parts are no longer needed: free them before the sheet is parsed
+    xml = members[name] if shared else members.pop(name)
+    del members  # the other parts are no longer needed here: free them before the sheet is parsed
     if plain_sheet(xml):
         return _plain_sheet_cells(xml.decode("utf-8"), strings)
     root = etree.fromstring(xml, parser=safezip.xml_parser(huge=True))
@@ -680,15 +693,31 @@ def sheet_cells(data: bytes) -> tuple[list[list], list[tuple[int, int, int, int]
     return rows, merges
 
 
-def read_xlsx(data: bytes) -> LedgerBook:
-    """The ledger in an .xlsx; raises LedgerFileError (Chinese) for a file that cannot be read."""
+MAX_SHEETS_TRIED = 20
+
+
+def read_xlsx(data: bytes, prefer: str | None = None) -> LedgerBook:
+    """The ledger in an .xlsx; raises LedgerFileError (Chinese) for a file that cannot be read.
+
+    A workbook of several sheets is read from the first sheet with a ledger's header, the sheet
+    named `prefer` (the unit's, in a round's workbook) tried first and a 汇总 sheet last."""
     try:
-        rows, merges = sheet_cells(data)
+        members = _members(data)
+        refusal = None
+        for part in _sheet_order(members, prefer)[:MAX_SHEETS_TRIED]:
+            try:
+                return _read_sheet(*sheet_cells(data, part, members))
+            except NoLedgerHeader as exc:
+                refusal = refusal or exc
+        raise refusal or NoLedgerHeader(NO_HEADER)
     except LedgerFileError:
         raise
     except (KeyError, ValueError, OSError, SyntaxError, IndexError, TypeError, AttributeError,
             UnicodeDecodeError, RecursionError):  # lxml's XMLSyntaxError is a SyntaxError
         raise LedgerFileError("无法打开 Excel 文件（文件已损坏，或不是 .xlsx 格式）。") from None
+
+
+def _read_sheet(rows: list[list], merges: list[tuple[int, int, int, int]]) -> LedgerBook:
     # Merged cells keep their value in the top-left cell only: copy it into the whole range.
     area = 0
     for top, left, bottom, right in merges:
@@ -706,11 +735,18 @@ def read_xlsx(data: bytes) -> LedgerBook:
                 cells[column] = value
     header, columns, names = _find_header([tuple(r) for r in rows[:10]])
     if header < 0 or "反馈问题" not in columns or "整改措施" not in columns:
-        raise LedgerFileError("没有找到台账表头：至少需要“反馈问题”（或问题描述、存在问题）和“整改措施”两列。")
+        raise NoLedgerHeader(NO_HEADER)
     extra, unrecognised = _other_columns(tuple(rows[header]), columns)
     book = _book(rows[header + 1:], header + 2, columns, names, extra)
     book.unrecognised, book.extra = unrecognised, list(extra)
     return book
+
+
+NO_HEADER = "没有找到台账表头：至少需要“反馈问题”（或问题描述、存在问题）和“整改措施”两列。"
+
+
+class NoLedgerHeader(LedgerFileError):
+    """A sheet without a ledger's header: another sheet of the workbook may have one."""
 
 
 FORMULA_WITHOUT_VALUE = "公式没有计算结果（文件由不计算公式的程序生成）：请在 Excel 或 WPS 中打开并保存后重新导入"

@@ -112,8 +112,9 @@ class Preview:
         return not self.errors and bool(self.findings)
 
 
-def preview(name: str, data: bytes) -> Preview:
-    """Read an uploaded file; never raises for bad input, the errors are in the preview."""
+def preview(name: str, data: bytes, unit: str | None = None) -> Preview:
+    """Read an uploaded file; never raises for bad input, the errors are in the preview. `unit`
+    names the sheet to read first in a workbook of several (a round's, a sheet per unit)."""
     suffix = Path(name).suffix.lower()
     if suffix in OLD_LEDGER_SUFFIXES:
         from xuncha.core.parse import convert
@@ -125,7 +126,7 @@ def preview(name: str, data: bytes) -> Preview:
         suffix = ".xlsx"
     if suffix in LEDGER_SUFFIXES:
         try:
-            book = read_xlsx(data)
+            book = read_xlsx(data, prefer=unit)
         except LedgerFileError as exc:
             return Preview(name, "ledger", errors=[exc.message])
         return Preview(name, "ledger", book=book, errors=[str(e) for e in book.errors])
@@ -561,7 +562,8 @@ def stage(actor: Actor, inspection: Inspection, name: str, chunks: Iterable[byte
         storage.delete_on_rollback(STAGED, [saved.name])
         audit.record(actor, "import.stage", inspection, f"上传待导入文件：{name}"[:300],
                      after={"file": name, "size": saved.size, "sha256": saved.sha256})
-    return Staged(token, name, check_against(inspection, preview(name, storage.read_bytes(STAGED, saved.name)),
+    return Staged(token, name, check_against(inspection, preview(name, storage.read_bytes(STAGED, saved.name),
+                                                            inspection.unit.name),
                                              kind))
 
 
@@ -656,7 +658,7 @@ def staged_preview(actor: Actor, inspection: Inspection, token: str, name: str) 
         data = storage.read_bytes(STAGED, _staged_key(inspection, token))
     except FileNotFoundError:
         raise InvalidInput("导入已过期，请重新上传文件。") from None
-    return check_against(inspection, preview(name, data), kind)
+    return check_against(inspection, preview(name, data, inspection.unit.name), kind)
 
 
 def commit_staged(actor: Actor, inspection: Inspection, token: str, name: str,

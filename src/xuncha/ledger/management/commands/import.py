@@ -37,7 +37,7 @@ class Command(BaseCommand):
             data = read_file(path)  # refuses a file too big to be a notice or ledger, unread
         except LoadError as exc:
             raise CommandError(f"{file}：{exc.message}") from None
-        prepared = imports.check_against(target, imports.preview(path.name, data))
+        prepared = imports.check_against(target, imports.preview(path.name, data, target.unit.name))
         self.stdout.write(f"预览：{path.name} → {target.round.name} · {target.unit.name}")
         self.stdout.write(f"导入类型：{prepared.kind_label}")
         for number, title, items in prepared.findings:
