@@ -150,3 +150,11 @@ def test_an_approved_extension_is_not_held_against_the_period():
 
     assert flagged(deadline=dt.date(2026, 3, 1))
     assert not flagged(deadline=dt.date(2026, 3, 1), original_deadline=dt.date(2025, 11, 10))
+
+
+def test_a_progress_report_on_the_timeline_names_its_measure(cast, today):
+    from xuncha.ledger import selectors
+
+    measures.report_progress(cast.actor("editor"), measure_of(cast), today, "已召开支部会议学习第一议题。")
+    summaries = [entry.summary for entry in selectors.finding_timeline(cast.finding.pk)]
+    assert any(s.startswith(f"报送进展（措施“{cast.measure.text[:20]}") for s in summaries), summaries

@@ -129,3 +129,11 @@ def test_a_new_version_keeps_the_earlier_masks_and_an_older_version_is_not_publi
     with pytest.raises(InvalidMove, match="已发布更新的第2版"):
         notices.publish(cast.actor("admin"), older, override_reason="测试")
     assert Notice.objects.get(pk=older.pk).state == "approved"
+
+
+def test_a_draft_without_its_date_is_not_told_it_lacks_one(cast, today):
+    draft = notices.draft_from_ledger(cast.actor("editor"), cast.inspection)
+    assert not draft.doc.get("notice_date")
+    assert not [d for d in notices.lint_checks(draft) if "落款日期" in d.message]
+    approved = notices.approve(cast.actor("leader"), draft)
+    assert approved.doc["notice_date"] and not [d for d in notices.lint_checks(approved) if "落款日期" in d.message]

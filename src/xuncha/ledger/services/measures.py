@@ -173,7 +173,10 @@ def _report(actor: Actor, measure: Measure, date: dt.date, text: str, stored: li
              "evidence": [{"name": n, "sha256": f.sha256} for n, f in stored]}
     for hook in REPORT_HOOKS:
         after.update(hook(report, rows))
-    audit.record(actor, "progress.report", report, f"报送进展：{report.text[:60]}", after=after)
+    # Named by its measure: a finding's timeline lists the reports of all its measures together.
+    audit.record(actor, "progress.report", report,
+                 f"报送进展（措施“{measure.text[:20]}{'…' if len(measure.text) > 20 else ''}”）：{report.text[:60]}",
+                 after=after)
     target = mark or ("in_progress" if measure.status == "planned" else None)
     if target and target != measure.status:
         _move(actor, measure, target, expected_version, date if target == "done" else None)

@@ -19,6 +19,7 @@ from xuncha.core import privacy
 from xuncha.core.document import Claim, DocFinding, NoticeDoc
 from xuncha.core.lint import Diagnostic, configured, lint
 from xuncha.core.lint.corpus import copied_from
+from xuncha.core.lint.rules.missing_element import MESSAGES as MISSING_MESSAGES
 from xuncha.core.numerals import strip_marker
 from xuncha.core.render import RENDERERS, PdfUnavailable, render_bytes
 from xuncha.core.render.compose import FreeParts, compose, free_parts, mask_names
@@ -221,7 +222,13 @@ def lint_checks(notice: Notice) -> list[Diagnostic]:
     """The rules on the notice itself: depend only on its doc and XUNCHA_LINT."""
     overrides = settings.LINT_OVERRIDES
     extra = {} if overrides.get("personal-info") == "off" else {"personal-info": "error"}
-    return lint(NoticeDoc.from_dict(notice.doc), configured(overrides, **extra))
+    found = lint(NoticeDoc.from_dict(notice.doc), configured(overrides, **extra))
+    if notice.state == "draft":  # a draft without 成文日期 takes the day it is approved: nothing missing
+        found = [d for d in found if not (d.rule == "missing-element" and d.message == UNDATED)]
+    return found
+
+
+UNDATED = MISSING_MESSAGES["notice_date"]
 
 
 def boilerplate_checks(notice: Notice) -> list[Diagnostic]:
