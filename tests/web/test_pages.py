@@ -224,3 +224,19 @@ def test_a_finding_takes_its_category_from_the_list_and_a_number_from_the_system
     two, three = Finding.objects.get(title="问题二"), Finding.objects.get(title="问题三")
     assert two.number == "一/（二）"
     assert (three.category, three.number) == ("财务管理方面", "二/（一）")
+
+
+def test_every_count_on_the_workbench_and_round_page_opens_the_list_it_counts(login, cast, today):
+    measures.report_progress(cast.actor("editor"), Measure.objects.get(pk=cast.measure.pk), today,
+                             "已召开支部会议，会议记录已归档。", mark="done")
+    client = login("admin")
+    page = client.get(reverse("workbench")).content.decode()
+    for anchor in ("stat-findings", "stat-finished", "stat-closed", "stat-measures"):
+        match = re.search(rf'id="{anchor}" href="([^"]+)"><b>(\d+)', page)
+        assert match, anchor
+        url, shown = match.group(1).replace("&amp;", "&"), int(match.group(2))
+        listed = client.get(url).content.decode()
+        counted = re.search(r'id="(?:finding|measure)-count">共 (\d+) 项', listed)
+        assert counted and int(counted.group(1)) == shown, (anchor, url, shown)
+    round_page = client.get(reverse("round", args=[cast.inspection.round_id])).content.decode()
+    assert f"?round={cast.inspection.round_id}&unit={cast.inspection.unit_id}&closeout=finished" in round_page

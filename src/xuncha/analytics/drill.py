@@ -53,7 +53,8 @@ def _age(key: str, today: dt.date) -> Q:
 
 
 # The parts of the 销号情况 chart, as the summaries count them.
-CLOSEOUT_PARTS = {"closed": "已销号", "pending": "销号待审核", "waiting": "已完成未销号", "unfinished": "未完成整改"}
+CLOSEOUT_PARTS = {"closed": "已销号", "pending": "销号待审核", "waiting": "已完成未销号", "unfinished": "未完成整改",
+                  "finished": "已完成整改"}
 
 
 def _closeout(part: str) -> Q:
@@ -64,6 +65,8 @@ def _closeout(part: str) -> Q:
         return pending
     if part == "waiting":
         return Q(status__in=FINISHED_FINDING - {"closed"}) & ~pending
+    if part == "finished":  # the 工作台's 已完成整改: closed or not
+        return Q(status__in=FINISHED_FINDING)
     return ~Q(status__in=FINISHED_FINDING)
 
 

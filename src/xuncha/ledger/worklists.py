@@ -116,6 +116,7 @@ STATUS_FILTERS = {
     "done": "已完成",
     "late": "逾期完成",
     "ongoing": "长期坚持",
+    "finished": "已完成（含长期坚持）",  # what the 工作台's 整改措施完成 counts
 }
 COLOURS = {"red": "红色（已逾期）", "yellow": "黄色（临期）", "green": "绿色（正常）"}
 
@@ -201,6 +202,8 @@ def measure_list(actor: Actor, filters: MeasureFilters) -> QuerySet[Measure]:
         measures = measures.order_by("-completed_on", "-id")
     elif status in MEASURE_FINISHED:
         measures = measures.filter(status=status).order_by("-completed_on", "-id")
+    elif status == "finished":
+        measures = measures.filter(status__in=sorted(MEASURE_FINISHED)).order_by("-completed_on", "-id")
     elif status in MEASURE_UNFINISHED:
         measures = measures.filter(status=status).order_by("deadline", "id")
     else:  # all
