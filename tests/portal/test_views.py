@@ -77,6 +77,20 @@ def test_a_comment_gets_a_query_code_and_stays_held(anon, notice):
     assert PHONE not in anon.get(reverse("portal:notice", args=[notice.pk])).content.decode()
 
 
+def test_the_confirmation_looks_the_code_up_by_post_without_the_code_in_a_url(anon, notice, settings):
+    settings.PORTAL_LOOKUP_LIMIT = 9  # a code: 3 an hour
+    html = form_post(anon, notice).content.decode()
+    code = re.search(r'id="query-code">([^<]+)<', html).group(1).strip()
+    form = re.search(r'<form method="post" action="([^"]+)" class="done-actions">(.*?)</form>', html, re.S)
+    assert form and form.group(1) == reverse("portal:lookup")
+    assert f'<input type="hidden" name="code" value="{code}">' in form.group(2)
+    assert not re.search(r'href="[^"]*' + re.escape(code), html)
+    shown = anon.post(form.group(1), {"code": code}).content.decode()
+    assert "待审核" in shown and f'value="{code}"' in shown
+    # … and it counts against the code's look-up limit like any other look-up.
+    assert [anon.post(form.group(1), {"code": code}).status_code for _ in range(3)] == [200, 200, 429]
+
+
 def test_the_challenge_is_single_use_and_the_honeypot_refuses(anon, notice):
     page = anon.get(reverse("portal:comment", args=[notice.pk]))
     token = re.search(r'name="challenge" value="([^"]+)"', page.content.decode()).group(1)
