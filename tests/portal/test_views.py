@@ -184,6 +184,25 @@ def test_staff_comment_pages_are_scoped(login, notice, cast):
     assert "答复已保存，已与意见一同在公开网站显示。" in answered  # the comment is public already
 
 
+def test_the_moderation_box_shows_the_decision_once_made(login, notice, cast):
+    first = comments.post(comments_actor(), notice, "消防栓还没有水。")
+    url = reverse("portal-staff:comment", args=[first.comment.pk])
+    editor = login("editor")
+    held = editor.get(url).content.decode()
+    assert 'id="moderation"' in held and 'id="moderation-result"' not in held
+    editor.post(reverse("portal-staff:publish", args=[first.comment.pk]))
+    box = re.search(r'<section class="card" id="moderation">(.*?)</section>', editor.get(url).content.decode(),
+                    re.S).group(1)
+    for words in ("审核结果", "已公开", "审核人", "editor", "审核时间"):
+        assert words in box
+    assert "<form" not in box  # nothing published to merge into yet: no empty form either
+    second = comments.post(comments_actor(), notice, "路灯也坏了很久。")
+    editor.post(reverse("portal-staff:decline", args=[second.comment.pk]), {"reason": "与巡察整改无关"})
+    declined = editor.get(reverse("portal-staff:comment", args=[second.comment.pk])).content.decode()
+    box = re.search(r'id="moderation">(.*?)</section>', declined, re.S).group(1)
+    assert "不予公开" in box and "与巡察整改无关" in box and "理由" in box
+
+
 def test_the_nav_has_the_supervision_line(login, cast):
     assert "群众监督" in login("editor").get(reverse("workbench")).content.decode()
 

@@ -258,6 +258,16 @@ class HistoryLine:
     new_state: str
 
 
+def moderation_decision(comment: PublicComment):
+    """The last moderation move on a comment (a StatusChange: who, when, the reason), or None while held."""
+    from xuncha.ledger.models import StatusChange
+
+    if comment.state == "held":
+        return None
+    return (StatusChange.objects.filter(object_kind="comment", object_id=comment.pk)
+            .order_by("-at", "-id").first())
+
+
 def comment_history(comment: PublicComment) -> list[HistoryLine]:
     """办理记录: the moderation moves' history rows (StatusChange) and the other acts
     (CommentFlip: posted, replied, rated), in order. Two small indexed queries."""
