@@ -99,3 +99,19 @@ def test_every_staff_page_fits_a_phone_and_the_menu_folds(page, live_server, cas
     if shots:
         page.wait_for_timeout(1500)  # the PDF viewer draws after the frame loads
         frame.screenshot(path=str(Path(shots) / "finding-pdf-1280.png"))
+
+
+def test_the_findings_list_is_cards_on_a_phone_and_every_menu_item_has_its_divider(page, live_server, cast):
+    log_in(page, live_server.url, "admin")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}{reverse('findings')}")
+    assert not page.locator("#finding-list thead").is_visible()  # labelled cards, as the measure list
+    cell = page.locator("#finding-list td[data-label='问题']").first
+    assert page.evaluate("c => getComputedStyle(c, '::before').content", cell.element_handle()) == '"问题："'
+    page.click(".menu-button")
+    items = page.locator("#main-nav > a").first.element_handle(), page.locator("#main-nav .nav-inbox").element_handle()
+    styles = [page.evaluate("e => [getComputedStyle(e).borderTopWidth, getComputedStyle(e).paddingTop]", e)
+              for e in items]
+    assert styles[0] == styles[1] and styles[0][0] != "0px", styles
+    page.set_viewport_size(DESKTOP)
+    assert page.locator("#finding-list thead").is_visible()

@@ -88,6 +88,11 @@ def test_a_citizen_comments_the_unit_replies_and_the_citizen_rates_it(page, live
     code = page.locator("#query-code").inner_text().strip()
     assert len(code.replace("-", "")) >= 12 and "查询码" in page.content()
     check_page(page, "comment-done", folder, seen)
+    # 查询办理情况 posts the code: the status shows at once, and the code is in no address.
+    page.click("#lookup-now")
+    page.wait_for_selector("#comment-state")
+    assert "待审核" in page.locator("#comment-state").inner_text()
+    assert page.input_value("#code") == code and code not in page.url
 
     # The unit publishes and answers it on the staff site.
     staff = page.context.new_page()

@@ -31,5 +31,24 @@ def test_an_inspector_uploads_a_batch_and_reads_the_report(page, live_server, ca
     with page.expect_download() as download:
         page.click("text=导出 Excel")
     assert download.value.suggested_filename.endswith(".xlsx")
+    report = page.url.rstrip("/") + "/report.html"
+
+    # The printable report fits a phone: tables become labelled cards, the two texts stack.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(report)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert not page.locator("thead").first.is_visible()
+    label = page.evaluate("getComputedStyle(document.querySelector('td[data-label]'), '::before').content")
+    assert label == '"序号："'
+    left, right = (page.locator(".pair .side > div").nth(i).bounding_box() for i in (0, 1))
+    assert right["y"] >= left["y"] + left["height"] and abs(right["x"] - left["x"]) < 1
+    page.set_viewport_size({"width": 1280, "height": 900})
+    left, right = (page.locator(".pair .side > div").nth(i).bounding_box() for i in (0, 1))
+    assert right["x"] > left["x"] + left["width"] and page.locator("thead").first.is_visible()
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 390, "height": 844})  # printing keeps the tables, whatever the screen
+    assert page.locator("thead").first.is_visible()
+    page.emulate_media(media="screen")
+
     page.goto(f"{live_server.url}{reverse('reuse-checks')}")
     assert "已完成" in page.locator("table.list").inner_text()

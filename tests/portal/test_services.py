@@ -102,6 +102,26 @@ def test_the_unit_publishes_replies_and_the_commenter_rates_once(notice, cast):
     assert AuditEvent.objects.filter(action="comment.publish", actor_name="editor").exists()
 
 
+def test_the_commenter_is_named_liuyan_qunzhong_in_the_history_and_recent_changes(notice, cast):
+    from xuncha.ledger import selectors as ledger_selectors
+    from xuncha.portal.models import CommentFlip
+
+    posted = post(notice, item=1)
+    editor = cast.actor("editor")
+    comment = comments.reply(editor, comments.moderate(editor, posted.comment, "publish"), "已恢复供水，欢迎监督。")
+    comments.rate(CITIZEN, comment, "satisfied")
+    names = {line.move: line.actor_name for line in selectors.comment_history(comment)}
+    assert names == {"post": "留言群众", "publish": "editor", "reply": "editor", "rate": "留言群众"}
+    assert AuditEvent.objects.filter(action="comment.post", actor_name="留言群众").exists()
+    recent = {e.action: e.actor_name for e in ledger_selectors.recent_changes(cast.actor("admin"), 50)}
+    assert recent["comment.post"] == recent["comment.rate"] == "留言群众"
+    # Rows stored before the name was: shown as 留言群众 too, left as they are (the audit chain hashes them).
+    CommentFlip.objects.filter(comment=comment, move="post").update(actor_name="未登录用户")
+    assert selectors.comment_history(comment)[0].actor_name == "留言群众"
+    assert "未登录用户" not in [line.actor_name for line in selectors.comment_history(comment)]
+    assert "未登录用户" not in [e.actor_name for e in ledger_selectors.recent_changes(cast.actor("admin"), 50)]
+
+
 def test_another_units_editor_is_refused(notice, cast):
     posted = post(notice)
     with pytest.raises(PermissionDenied):

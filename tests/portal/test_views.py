@@ -77,6 +77,20 @@ def test_a_comment_gets_a_query_code_and_stays_held(anon, notice):
     assert PHONE not in anon.get(reverse("portal:notice", args=[notice.pk])).content.decode()
 
 
+def test_the_confirmation_looks_the_code_up_by_post_without_the_code_in_a_url(anon, notice, settings):
+    settings.PORTAL_LOOKUP_LIMIT = 9  # a code: 3 an hour
+    html = form_post(anon, notice).content.decode()
+    code = re.search(r'id="query-code">([^<]+)<', html).group(1).strip()
+    form = re.search(r'<form method="post" action="([^"]+)" class="done-actions">(.*?)</form>', html, re.S)
+    assert form and form.group(1) == reverse("portal:lookup")
+    assert f'<input type="hidden" name="code" value="{code}">' in form.group(2)
+    assert not re.search(r'href="[^"]*' + re.escape(code), html)
+    shown = anon.post(form.group(1), {"code": code}).content.decode()
+    assert "待审核" in shown and f'value="{code}"' in shown
+    # … and it counts against the code's look-up limit like any other look-up.
+    assert [anon.post(form.group(1), {"code": code}).status_code for _ in range(3)] == [200, 200, 429]
+
+
 def test_the_challenge_is_single_use_and_the_honeypot_refuses(anon, notice):
     page = anon.get(reverse("portal:comment", args=[notice.pk]))
     token = re.search(r'name="challenge" value="([^"]+)"', page.content.decode()).group(1)
@@ -168,6 +182,25 @@ def test_staff_comment_pages_are_scoped(login, notice, cast):
     answered = editor.post(reverse("portal-staff:reply", args=[posted.comment.pk]),
                            {"reply": "已联系供水公司，本周内修复。"}, follow=True).content.decode()
     assert "答复已保存，已与意见一同在公开网站显示。" in answered  # the comment is public already
+
+
+def test_the_moderation_box_shows_the_decision_once_made(login, notice, cast):
+    first = comments.post(comments_actor(), notice, "消防栓还没有水。")
+    url = reverse("portal-staff:comment", args=[first.comment.pk])
+    editor = login("editor")
+    held = editor.get(url).content.decode()
+    assert 'id="moderation"' in held and 'id="moderation-result"' not in held
+    editor.post(reverse("portal-staff:publish", args=[first.comment.pk]))
+    box = re.search(r'<section class="card" id="moderation">(.*?)</section>', editor.get(url).content.decode(),
+                    re.S).group(1)
+    for words in ("审核结果", "已公开", "审核人", "editor", "审核时间"):
+        assert words in box
+    assert "<form" not in box  # nothing published to merge into yet: no empty form either
+    second = comments.post(comments_actor(), notice, "路灯也坏了很久。")
+    editor.post(reverse("portal-staff:decline", args=[second.comment.pk]), {"reason": "与巡察整改无关"})
+    declined = editor.get(reverse("portal-staff:comment", args=[second.comment.pk])).content.decode()
+    box = re.search(r'id="moderation">(.*?)</section>', declined, re.S).group(1)
+    assert "不予公开" in box and "与巡察整改无关" in box and "理由" in box
 
 
 def test_the_nav_has_the_supervision_line(login, cast):

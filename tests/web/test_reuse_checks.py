@@ -194,3 +194,24 @@ def test_the_page_and_the_printable_report_give_one_figure_for_a_share(login, ca
     for html in (printable, page):
         assert "81.5%" in html and "87.5%" in html and "81.6%" not in html and "82%" not in html
     assert "k-gram" not in printable
+
+
+def test_the_printable_report_has_a_phone_layout_and_its_style_is_allowed(login, cast,
+                                                                          django_capture_on_commit_callbacks):
+    import hashlib
+    from base64 import b64encode
+
+    from xuncha.core.reuse.report import CSS
+
+    files = {"甲社区述职报告.txt": f"甲社区述职报告。{COMMON}", "乙社区述职报告.txt": f"乙社区述职报告。{COMMON}"}
+    client = login("team_member")
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, {name: text.encode() for name, text in files.items()}, title="述职报告")
+    response = client.get(reverse("reuse-export", args=[ReuseCheck.objects.get().pk, "html"]))
+    html = response.content.decode()
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert '<td data-label="文档甲">' in html and '<td data-label="总复制比" class="num">' in html
+    assert 'data-doc="甲社区述职报告.txt"' in html  # each passage box names its document when stacked
+    assert "@media screen and (max-width: 700px)" in CSS and "@media print" in CSS
+    digest = b64encode(hashlib.sha256(CSS.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in response["Content-Security-Policy"]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib.auth import get_user_model
 
 from xuncha.ledger.models import Staff, Team, Unit
+
+ANONYMOUS = "未登录用户"
+COMMENTER = "留言群众"  # the public posting or rating a comment on the portal
 
 
 @dataclass(frozen=True)
@@ -21,7 +24,7 @@ class Actor:
     @property
     def name(self) -> str:
         if self.role == "anonymous":
-            return "未登录用户"
+            return self.display_name or ANONYMOUS
         if self.user is None or self.role == "system":
             return "系统"
         return self.display_name or self.user.get_username()
@@ -44,6 +47,16 @@ def actor_for(user, ip: str | None = None) -> Actor:
         return Actor(user=user, role="none", ip=ip)
     return Actor(user=user, role=staff.role, unit=staff.unit, team=staff.team, ip=ip,
                  display_name=staff.display_name)
+
+
+def as_commenter(actor: Actor) -> Actor:
+    """The portal's anonymous visitor acting on a comment is named 留言群众 in the records."""
+    return replace(actor, display_name=COMMENTER) if actor.role == "anonymous" else actor
+
+
+def shown_actor(name: str, object_type: str) -> str:
+    """The name to show for a record's actor: rows written before 留言群众 was stored say 未登录用户."""
+    return COMMENTER if name == ANONYMOUS and object_type == "publiccomment" else name
 
 
 def system_actor() -> Actor:

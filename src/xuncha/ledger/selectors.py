@@ -28,7 +28,7 @@ from xuncha.core.statuses import (
     finished_late,
 )
 from xuncha.ledger import permissions, transitions
-from xuncha.ledger.actor import Actor
+from xuncha.ledger.actor import Actor, shown_actor
 from xuncha.ledger.errors import NotFound, PermissionDenied, ServiceError
 from xuncha.ledger.lookups import contains_any
 from xuncha.ledger.models import (
@@ -120,7 +120,10 @@ def recent_changes(actor: Actor, limit: int = 15) -> list[AuditEvent]:
         events = events.filter(inspection_id__in=permissions.visible_inspections(actor).values("pk"))
     else:
         events = events.filter(Q(inspection_id__isnull=False) | Q(object_type__in=PROGRAMME_OBJECTS))
-    return list(events[:limit])
+    found = list(events[:limit])
+    for event in found:  # shown only: the stored, hashed name stays as it is
+        event.actor_name = shown_actor(event.actor_name, event.object_type)
+    return found
 
 
 # ---- rounds and inspections ---------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from xuncha import clock
 from xuncha.core.statuses import FINDING_STATUS
 from xuncha.core.vocabulary import item_heading
-from xuncha.ledger.actor import Actor
+from xuncha.ledger.actor import Actor, shown_actor
 from xuncha.ledger.errors import NotFound
 from xuncha.ledger.models import Finding, Notice, Round, Unit
 from xuncha.portal import access
@@ -258,12 +258,25 @@ class HistoryLine:
     new_state: str
 
 
+def moderation_decision(comment: PublicComment):
+    """The last moderation move on a comment (a StatusChange: who, when, the reason), or None while held."""
+    from xuncha.ledger.models import StatusChange
+
+    if comment.state == "held":
+        return None
+    return (StatusChange.objects.filter(object_kind="comment", object_id=comment.pk)
+            .order_by("-at", "-id").first())
+
+
 def comment_history(comment: PublicComment) -> list[HistoryLine]:
     """办理记录: the moderation moves' history rows (StatusChange) and the other acts
     (CommentFlip: posted, replied, rated), in order. Two small indexed queries."""
     from xuncha.ledger.models import StatusChange
 
     moves = StatusChange.objects.filter(object_kind="comment", object_id=comment.pk)
-    lines = [HistoryLine(c.at, c.actor_name, c.move, c.from_status, c.to_status) for c in moves]
-    lines += [HistoryLine(f.at, f.actor_name, f.move, f.old_state, f.new_state) for f in comment.flips.all()]
+    kind = PublicComment._meta.model_name
+    lines = [HistoryLine(c.at, shown_actor(c.actor_name, kind), c.move, c.from_status, c.to_status)
+             for c in moves]
+    lines += [HistoryLine(f.at, shown_actor(f.actor_name, kind), f.move, f.old_state, f.new_state)
+              for f in comment.flips.all()]
     return sorted(lines, key=lambda line: line.at)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from html import escape
 
@@ -63,24 +64,35 @@ body { font-family: "Noto Serif CJK SC", "SimSun", serif; margin: 1.5rem; color:
 h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 2px solid #b3261e; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
 th, td { border: 1px solid #999; padding: .3rem .5rem; text-align: left; vertical-align: top; font-size: .95rem; }
-th { background: #eef1f4; }
+td { overflow-wrap: anywhere; } th { background: #eef1f4; white-space: nowrap; } td.num { white-space: nowrap; }
 .side { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
-.side div { border: 1px solid #ccc; padding: .6rem; font-size: .9rem; line-height: 1.7; }
+.side div { border: 1px solid #ccc; padding: .6rem; font-size: .9rem; line-height: 1.7; min-width: 0;
+  overflow-wrap: anywhere; }
+.side div::before { content: attr(data-doc); display: block; font-weight: bold; color: #555; margin-bottom: .3rem; }
 mark { background: #ffe08a; } mark a { color: inherit; text-decoration: none; }
-@media print { .side { display: block; } .pair { break-before: page; } }
+/* A phone: each table row a card, its cells labelled; the two texts of a pair one above the other. */
+@media screen and (max-width: 700px) {
+  body { margin: .8rem; } h1 { font-size: 1.3rem; } h2 { font-size: 1.1rem; }
+  table.stack thead { display: none; }
+  table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; width: auto; }
+  table.stack { border-top: 1px solid #999; }
+  table.stack tr { border: 1px solid #999; border-top: 0; padding: .3rem .5rem; }
+  table.stack td { border: 0; padding: .1rem 0; }
+  table.stack td[data-label]::before { content: attr(data-label) "："; color: #555; }
+  .side { grid-template-columns: 1fr; gap: .6rem; }
+}
+@media print {
+  body { margin: 0; } .side { display: block; } .side div { margin-bottom: .6rem; } .pair { break-before: page; }
+}
 """
 
 
 def html_report(index: ReuseIndex, pairs: list[Pair], common: list[tuple[str, int]], threshold: float) -> str:
     texts = {d.name: d.original for d in index.documents}
-    rows = "".join(
-        f'<tr><td>{n}</td><td><a href="#pair-{n}">{escape(p.a)}</a></td><td>{escape(p.b)}</td>'
-        f"<td>{p.share_a:.1%}</td><td>{p.share_b:.1%}</td><td>{len(p.passages)}</td></tr>"
-        for n, p in enumerate(pairs, start=1))
-    docs = "".join(
-        f"<tr><td>{escape(s.name)}</td><td>{s.share:.1%}</td>"
-        f"<td>{'；'.join(f'{escape(name)}（{share:.1%}）' for name, share in s.sources)}</td></tr>"
-        for s in summaries(index, pairs))
+    rows = [[str(n), f'<a href="#pair-{n}">{escape(p.a)}</a>', escape(p.b), f"{p.share_a:.1%}",
+             f"{p.share_b:.1%}", str(len(p.passages))] for n, p in enumerate(pairs, start=1)]
+    docs = [[escape(s.name), f"{s.share:.1%}", "；".join(f"{escape(name)}（{share:.1%}）" for name, share in s.sources)]
+            for s in summaries(index, pairs)]
     sections = []
     for n, pair in enumerate(pairs, start=1):
         left = _marked(texts[pair.a], [p.a for p in pair.passages], f"a{n}")
@@ -89,18 +101,32 @@ def html_report(index: ReuseIndex, pairs: list[Pair], common: list[tuple[str, in
             f'<section class="pair" id="pair-{n}"><h2>第{n}对：{escape(pair.a)} ↔ {escape(pair.b)}</h2>'
             f"<p>复制比 {pair.share_a:.1%} / {pair.share_b:.1%}，字串重合度 {pair.jaccard:.1%}，"
             f"雷同段落 {len(pair.passages)} 处（点击高亮段落可跳到对方文档的同一段）。</p>"
-            f'<div class="side"><div>{left}</div><div>{right}</div></div></section>')
-    formulae = "".join(f"<tr><td>{escape(text)}</td><td>{count}</td></tr>" for text, count in common) or \
-        '<tr><td colspan="2">（无）</td></tr>'
-    return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>雷同检测报告</title>'
-            f"<style>{CSS}</style></head><body><h1>雷同检测报告</h1>"
+            f'<div class="side"><div data-doc="{escape(pair.a)}">{left}</div>'
+            f'<div data-doc="{escape(pair.b)}">{right}</div></div></section>')
+    formulae = [[escape(text), str(count)] for text, count in common]
+    head = ("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>雷同检测报告</title><style>{CSS}</style></head>")
+    return (f"{head}<body><h1>雷同检测报告</h1>"
             f"<p>共检测 {len(index.documents)} 份文档，最短雷同 {index.min_run} 字；"
             f"复制比不低于 {threshold:.0%} 的文档 {len(pairs)} 对。</p>"
-            f"<h2>雷同文档对（按复制比排序）</h2><table><tr><th>序号</th><th>文档甲</th><th>文档乙</th>"
-            f"<th>甲的复制比</th><th>乙的复制比</th><th>段落数</th></tr>{rows}</table>"
-            f"<h2>各文档汇总</h2><table><tr><th>文档</th><th>总复制比</th><th>来源</th></tr>{docs}</table>"
-            f"<h2>常用套话（已排除，不计入雷同）</h2><table><tr><th>内容</th><th>出现文档数</th></tr>{formulae}</table>"
-            f"{''.join(sections)}</body></html>")
+            "<h2>雷同文档对（按复制比排序）</h2>"
+            + _table(("序号", "文档甲", "文档乙", "甲的复制比", "乙的复制比", "段落数"), rows)
+            + "<h2>各文档汇总</h2>" + _table(("文档", "总复制比", "来源"), docs)
+            + "<h2>常用套话（已排除，不计入雷同）</h2>" + _table(("内容", "出现文档数"), formulae)
+            + f"{''.join(sections)}</body></html>")
+
+
+NUMBER, _NUMBER = re.compile(r"[\d.]+%?"), ' class="num"'  # a figure is never broken across lines
+
+
+def _table(columns: tuple[str, ...], rows: list[list[str]]) -> str:
+    """A table; on a phone each row becomes a card with its cells labelled (data-label)."""
+    header = "".join(f"<th>{column}</th>" for column in columns)
+    body = "".join("<tr>" + "".join(f'<td data-label="{column}"{_NUMBER if NUMBER.fullmatch(cell) else ""}>{cell}</td>'
+                                    for column, cell in zip(columns, row, strict=True)) + "</tr>"
+                   for row in rows) or f'<tr><td colspan="{len(columns)}">（无）</td></tr>'
+    return f'<table class="stack"><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def xlsx_report(index: ReuseIndex, pairs: list[Pair], common: list[tuple[str, int]]) -> bytes:

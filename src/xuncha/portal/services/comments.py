@@ -21,7 +21,7 @@ from xuncha import clock
 from xuncha.core import privacy
 from xuncha.core.vocabulary import item_heading
 from xuncha.ledger import transitions
-from xuncha.ledger.actor import Actor
+from xuncha.ledger.actor import Actor, as_commenter
 from xuncha.ledger.errors import InvalidInput, InvalidMove
 from xuncha.ledger.models import Notice, Unit
 from xuncha.ledger.services import audit
@@ -92,6 +92,7 @@ def _clean_post(text: str, name: str, phone: str) -> tuple[str, str, str]:
 def post(actor: Actor, notice: Notice, text: str, name: str = "", phone: str = "",
          item: int | None = None) -> Posted:
     """A comment from the public, held for moderation; returns it with its 查询码."""
+    actor = as_commenter(actor)
     if notice.state != "published":
         raise InvalidInput("只能对已发布的通报提出意见。")
     text, name, phone = _clean_post(text, name, phone)
@@ -179,6 +180,7 @@ def reply(actor: Actor, comment: PublicComment, text: str) -> PublicComment:
 @transaction.atomic
 def rate(actor: Actor, comment: PublicComment, rating: str) -> PublicComment:
     """The commenter, holding the 查询码, rates the reply once."""
+    actor = as_commenter(actor)
     if rating not in RATING:
         raise InvalidInput("请选择满意、基本满意或不满意。")
     if not comment.reply:

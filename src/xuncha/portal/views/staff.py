@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from xuncha import clock
 from xuncha.core import privacy
 from xuncha.ledger import permissions, transitions
+from xuncha.ledger.actor import shown_actor
 from xuncha.ledger.errors import InvalidInput
 from xuncha.ledger.models import Round, Unit
 from xuncha.portal import access, selectors
@@ -45,9 +46,13 @@ def comment_detail(request, actor, pk: int):
 def _detail(request, actor, found: PublicComment, contact=None):
     others = (PublicComment.objects.filter(inspection_id=found.inspection_id, state="published")
               .exclude(pk=found.pk).order_by("-created_at")[:50])
+    moves = {m.name: m for m in transitions.available_moves(actor, found)}
+    if not others:  # nothing to merge into: no form to show
+        moves.pop("merge", None)
+    decision = selectors.moderation_decision(found)
     return render(request, "portal/staff/comment_detail.html", {
-        "comment": found, "states": COMMENT_STATE, "ratings": RATING,
-        "moves": {m.name: m for m in transitions.available_moves(actor, found)},
+        "comment": found, "states": COMMENT_STATE, "ratings": RATING, "moves": moves,
+        "decision": decision, "decider": shown_actor(decision.actor_name, "publiccomment") if decision else "",
         "flips": selectors.comment_history(found), "others": others, "contact": contact, "today": clock.today(),
         "can_moderate": access.can(actor, "moderate_comments", found),
         "can_reply": access.can(actor, "reply_comments", found),
