@@ -272,6 +272,8 @@ def _measures_url(**params) -> str:
 
 
 def _todo_url(key: str) -> str:
+    if key in WORKLIST_URLS:
+        return WORKLIST_URLS[key]()
     return reverse("todo", args=[key])
 
 
@@ -362,10 +364,18 @@ ROLE_TASKS = {
 ORANGE = {"returned", "reopened", "closed-unfinished"}
 
 
-def register(key: str, title: str, build, kind: str, roles: list[str], orange: bool = True) -> None:
+# Lists whose count links to their app's own list page (a callable giving the URL), not to /todo/.
+WORKLIST_URLS: dict = {}
+
+
+def register(key: str, title: str, build, kind: str, roles: list[str], orange: bool = True,
+             url=None) -> None:
     """Another app's to-do list (the portal's comments to answer): a queryset the actor may see,
-    rows of `kind` (web/_task_rows.html), on the 工作台 of `roles` after their ledger tasks."""
+    rows of `kind` (web/_task_rows.html), on the 工作台 of `roles` after their ledger tasks.
+    `url` (a callable, no arguments): where the count links, when the app has its own list."""
     WORKLISTS[key] = (title, build, kind)
+    if url is not None:
+        WORKLIST_URLS[key] = url
     if orange:
         ORANGE.add(key)
     for role in roles:
