@@ -54,11 +54,14 @@ def _with_reason(event: AuditEvent) -> str:
     return f"{event.actor_name}：{event.summary}" + (f"\n理由：{reason}" if reason else "")
 
 
-EVENT_KINDS: dict[str, EventRule] = {
+EVENT_KINDS: dict[str, EventRule | tuple[EventRule, ...]] = {
     # 销号: the request waits for the unit leader (单位负责人审核), then for the office; the
     # requester and the unit's editors hear the decision.
-    "closeout.request": EventRule("closeout_to_endorse", "销号申请待单位负责人审核：{unit}",
-                                  lambda e: _endorsement()),
+    # (Without 单位负责人审核, XUNCHA_CLOSEOUT_ENDORSEMENT=false, the request waits for the office.)
+    "closeout.request": (EventRule("closeout_to_endorse", "销号申请待单位负责人审核：{unit}",
+                                   lambda e: _endorsement()),
+                         EventRule("closeout_to_decide", "销号申请待巡察办审核：{unit}",
+                                   lambda e: not _endorsement())),
     "closeout.endorse": EventRule("closeout_to_decide", "销号申请待巡察办审核：{unit}"),
     "closeout.approve": EventRule("closeout_approved", "销号申请已同意：{unit}"),
     "closeout.return": EventRule("closeout_returned", "销号申请被退回：{unit}"),
@@ -82,9 +85,19 @@ EVENT_KINDS: dict[str, EventRule] = {
 }
 
 
+def rule_for(event: AuditEvent) -> EventRule | None:
+    """The rule of an audit event: its action's rule (of several, the first whose `when` holds)."""
+    found = EVENT_KINDS.get(event.action)
+    rules = found if isinstance(found, tuple) else (found,) if found else ()
+    return next((rule for rule in rules if rule.when(event)), None)
+
+
+def rules() -> list[EventRule]:
+    return [rule for found in EVENT_KINDS.values() for rule in (found if isinstance(found, tuple) else (found,))]
+
+
 def _saved(sender, instance: AuditEvent, created: bool, **kwargs) -> None:
-    rule = EVENT_KINDS.get(instance.action)
-    if not created or rule is None or not rule.when(instance):
+    if not created or rule_for(instance) is None:
         return
     event_id = instance.pk
     transaction.on_commit(lambda: _queue(event_id), robust=True)  # a failure never fails the change
@@ -106,8 +119,8 @@ def notify_event(event_id: int) -> int:
     from xuncha.notify.ladder_config import current
 
     event = AuditEvent.objects.filter(pk=event_id).first()
-    rule = EVENT_KINDS.get(event.action) if event else None
-    if rule is None or not rule.when(event):
+    rule = rule_for(event) if event else None
+    if rule is None:
         return 0
     inspection = Inspection.objects.select_related("unit").filter(pk=event.inspection_id).first()
     unit_id = inspection.unit_id if inspection else None
