@@ -119,3 +119,19 @@ def test_the_kinds_are_on_the_preferences_page_ticked_by_default(login, cast):
         assert KIND.label(kind) in page
         (box,) = re.findall(rf'<input[^>]*value="{kind}"[^>]*>', page)
         assert "checked" in box, kind
+
+
+def test_saved_preferences_get_the_new_kinds_except_a_choice_of_no_email(cast):
+    import importlib
+
+    from django.apps import apps
+
+    from xuncha.notify import services
+    from xuncha.notify.models import Preference
+
+    services.save_preferences(cast.actor("editor"), ["supervision"], digest=True)
+    services.save_preferences(cast.actor("leader"), [], digest=False)
+    importlib.import_module("xuncha.notify.migrations.0006_notification_decision_kinds").add_new_kinds(apps, None)
+    kinds = dict(Preference.objects.values_list("user__username", "email_kinds"))
+    assert kinds["editor"] == ["supervision", *NEW_KINDS, "comment_declined"]
+    assert kinds["leader"] == []

@@ -2,6 +2,30 @@
 
 from django.db import migrations, models
 
+# New kinds are mailed by default (settings.NOTIFY_EMAIL_KINDS). Someone who saved 通知设置 before
+# they existed never chose about them: they are added to each saved choice, except a choice of
+# no e-mail at all (an empty list), which stays as it is.
+NEW_KINDS = ["closeout_to_endorse", "closeout_to_decide", "closeout_approved", "extension_decided",
+             "comment_declined"]
+
+
+def add_new_kinds(apps, schema_editor):
+    Preference = apps.get_model("notify", "Preference")
+    for row in Preference.objects.only("pk", "email_kinds"):
+        kinds = list(row.email_kinds or [])
+        if kinds:
+            row.email_kinds = kinds + [k for k in NEW_KINDS if k not in kinds]
+            row.save(update_fields=["email_kinds"])
+
+
+def remove_new_kinds(apps, schema_editor):
+    Preference = apps.get_model("notify", "Preference")
+    for row in Preference.objects.only("pk", "email_kinds"):
+        kinds = [k for k in (row.email_kinds or []) if k not in NEW_KINDS]
+        if kinds != list(row.email_kinds or []):
+            row.email_kinds = kinds
+            row.save(update_fields=["email_kinds"])
+
 
 class Migration(migrations.Migration):
 
@@ -15,4 +39,5 @@ class Migration(migrations.Migration):
             name='kind',
             field=models.CharField(choices=[('reminder', '到期提醒'), ('overdue', '逾期提醒'), ('supervision', '督办'), ('interview', '约谈'), ('supervision_answered', '督办报结'), ('supervision_decided', '督办审核结果'), ('closeout_to_endorse', '销号待单位负责人审核'), ('closeout_to_decide', '销号待巡察办审核'), ('closeout_approved', '销号已同意'), ('closeout_returned', '销号被退回'), ('extension_decided', '延期审核结果'), ('finding_reopened', '问题重新打开'), ('file_mismatch', '发布文件校验不符'), ('comment_received', '收到群众意见'), ('comment_declined', '群众意见被单位不予公开或合并'), ('comment_overdue', '群众意见逾期未答复'), ('reply_overdue', '督办逾期未报结')], max_length=30),
         ),
+        migrations.RunPython(add_new_kinds, remove_new_kinds),
     ]
