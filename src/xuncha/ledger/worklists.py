@@ -396,11 +396,13 @@ def _task(actor: Actor, key: str) -> Task:
     if key in MEASURE_TASKS:
         title, filters, tone = MEASURE_TASKS[key]
         measures = measure_list(actor, filters)
-        return Task(key, title, capped_count(measures), f"{reverse('measures')}?{filters.query()}",
-                    decorate(list(measures[:PREVIEW_ROWS])), "measure", tone)
+        count = capped_count(measures)
+        return Task(key, title, count, f"{reverse('measures')}?{filters.query()}",
+                    decorate(list(measures[:PREVIEW_ROWS])) if count else [], "measure", tone)
     title, build, kind = WORKLISTS[key]
     rows = build(actor)
-    return Task(key, title, capped_count(rows), _todo_url(key), list(rows[:PREVIEW_ROWS]), kind,
+    count = capped_count(rows)  # nothing to do: no preview rows to read
+    return Task(key, title, count, _todo_url(key), list(rows[:PREVIEW_ROWS]) if count else [], kind,
                 "orange" if key in ORANGE else "")
 
 
