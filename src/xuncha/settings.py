@@ -378,17 +378,23 @@ NOTIFY_LADDER = {
         "interview": ["unit_leader", "office_admin"],
         "supervision_answered": ["office_admin"],
         "supervision_decided": ["unit_editor", "unit_leader"],
+        "closeout_to_endorse": ["unit_leader"],
+        "closeout_to_decide": ["office_admin"],
+        "closeout_approved": ["requester", "unit_editor"],
         "closeout_returned": ["requester", "unit_editor"],
+        "extension_decided": ["requester", "unit_editor"],
         "finding_reopened": ["unit_editor", "unit_leader"],
         "file_mismatch": ["office_admin", "sys_admin", "security_admin"],
         "comment_received": ["unit_editor"],
+        "comment_declined": ["office_admin"],
         "comment_overdue": ["unit_editor", "unit_leader"],
         "reply_overdue": ["unit_leader", "office_admin"],
     },
 }
 # Kinds sent by e-mail to someone who has not chosen (the rest are in the inbox and the digest).
-NOTIFY_EMAIL_KINDS = ["supervision", "interview", "closeout_returned", "finding_reopened", "file_mismatch",
-                      "reply_overdue"]
+NOTIFY_EMAIL_KINDS = ["supervision", "interview", "closeout_to_endorse", "closeout_to_decide", "closeout_approved",
+                      "closeout_returned", "extension_decided", "finding_reopened", "file_mismatch",
+                      "comment_declined", "reply_overdue"]
 # -- the public portal (xuncha.portal; docs/portal.md) --
 PORTAL_HOST = CONFIG["XUNCHA_PORTAL_HOST"].strip().lower()
 PORTAL_REPLY_DAYS = CONFIG["XUNCHA_PORTAL_REPLY_DAYS"]

@@ -12,7 +12,7 @@ from xuncha.notify.models import Notification
 
 
 def test_every_mapped_kind_is_a_known_kind_with_a_default_audience(settings):
-    for rule in events.EVENT_KINDS.values():
+    for rule in events.rules():
         assert rule.kind in KIND
         assert settings.NOTIFY_LADDER["audiences"][rule.kind], rule.kind
 

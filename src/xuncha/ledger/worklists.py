@@ -275,6 +275,8 @@ def _measures_url(**params) -> str:
 
 
 def _todo_url(key: str) -> str:
+    if key in WORKLIST_URLS:
+        return WORKLIST_URLS[key]()
     return reverse("todo", args=[key])
 
 
@@ -365,10 +367,18 @@ ROLE_TASKS = {
 ORANGE = {"returned", "reopened", "closed-unfinished"}
 
 
-def register(key: str, title: str, build, kind: str, roles: list[str], orange: bool = True) -> None:
+# Lists whose count links to their app's own list page (a callable giving the URL), not to /todo/.
+WORKLIST_URLS: dict = {}
+
+
+def register(key: str, title: str, build, kind: str, roles: list[str], orange: bool = True,
+             url=None) -> None:
     """Another app's to-do list (the portal's comments to answer): a queryset the actor may see,
-    rows of `kind` (web/_task_rows.html), on the 工作台 of `roles` after their ledger tasks."""
+    rows of `kind` (web/_task_rows.html), on the 工作台 of `roles` after their ledger tasks.
+    `url` (a callable, no arguments): where the count links, when the app has its own list."""
     WORKLISTS[key] = (title, build, kind)
+    if url is not None:
+        WORKLIST_URLS[key] = url
     if orange:
         ORANGE.add(key)
     for role in roles:
@@ -389,11 +399,13 @@ def _task(actor: Actor, key: str) -> Task:
     if key in MEASURE_TASKS:
         title, filters, tone = MEASURE_TASKS[key]
         measures = measure_list(actor, filters)
-        return Task(key, title, capped_count(measures), f"{reverse('measures')}?{filters.query()}",
-                    decorate(list(measures[:PREVIEW_ROWS])), "measure", tone)
+        count = capped_count(measures)
+        return Task(key, title, count, f"{reverse('measures')}?{filters.query()}",
+                    decorate(list(measures[:PREVIEW_ROWS])) if count else [], "measure", tone)
     title, build, kind = WORKLISTS[key]
     rows = build(actor)
-    return Task(key, title, capped_count(rows), _todo_url(key), list(rows[:PREVIEW_ROWS]), kind,
+    count = capped_count(rows)  # nothing to do: no preview rows to read
+    return Task(key, title, count, _todo_url(key), list(rows[:PREVIEW_ROWS]) if count else [], kind,
                 "orange" if key in ORANGE else "")
 
 

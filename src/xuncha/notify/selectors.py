@@ -48,6 +48,14 @@ def supervisions(actor: Actor, status: str = "", unit_id: int | None = None,
     return rows.annotate(measure_count=Count("steps")).order_by("-opened_on", "-id")
 
 
+def answers_to_review(actor: Actor) -> QuerySet[Supervision]:
+    """督办 whose 报结 waits for the actor's decision (同意办结 or 退回), the oldest answer first:
+    the 工作台's 待审核的督办报结."""
+    return (Supervision.objects.filter(permissions.scope_filter(actor, "decide_supervision", via="inspection__"),
+                                       SUPERVISION_FILTERS["answered"])
+            .select_related("inspection__unit").order_by("answered_at", "id"))
+
+
 def _narrow(rows: QuerySet, unit_id: int | None, inspection_id: int | None) -> QuerySet:
     """Rows of one unit (with its sub-units) or one inspection; rows of Inspection itself too."""
     via = "" if rows.model is Inspection else "inspection__"

@@ -20,7 +20,7 @@ from django.db import transaction
 from xuncha import clock
 from xuncha.core import privacy
 from xuncha.core.vocabulary import item_heading
-from xuncha.ledger import transitions
+from xuncha.ledger import permissions, transitions
 from xuncha.ledger.actor import Actor, as_commenter
 from xuncha.ledger.errors import InvalidInput, InvalidMove
 from xuncha.ledger.models import Notice, Unit
@@ -28,6 +28,7 @@ from xuncha.ledger.services import audit
 from xuncha.ledger.services.cas import swap
 from xuncha.portal import access
 from xuncha.portal.models import CommentFlip, PublicComment
+from xuncha.portal.moves import ACTION
 from xuncha.portal.services import calendar, pages, sealing
 from xuncha.portal.vocabulary import MOVE_LABELS, RATING
 
@@ -145,7 +146,10 @@ def moderate(actor: Actor, comment: PublicComment, move: str, reason: str = "",
                 or into.state != "published":
             raise InvalidInput("只能合并到同一通报下已公开的另一条意见。")
         changes["merged_into"] = into
-    transitions.apply(actor, comment, move, reason, changes=changes, expected_version=comment.version)
+    # Declined or merged by the unit itself (not the office): the office is told (notify.events).
+    by_unit = permissions.ACTIONS[ACTION].get(actor.role) == permissions.UNIT
+    transitions.apply(actor, comment, move, reason, changes=changes, expected_version=comment.version,
+                      audit_after={"by_unit": True} if by_unit and move != "publish" else None)
     return _changed(comment)
 
 
