@@ -99,7 +99,7 @@ EXTRA_FIELDS = {
     "first_seq": "起始序号", "through_seq": "截止序号", "last_hash": "末条哈希", "removed": "已从数据库移除",
     "rows": "行数", "mismatches": "不一致个数", "added": "新增", "day": "日期", "jobs": "任务",
     "with_keys": "含密钥", "created_utc": "备份时间（UTC）", "evidence": "佐证材料", "notices": "通报文件",
-    "chart": "图表", "old_deadline": "原完成时限", "new_deadline": "申请延至",
+    "chart": "图表", "old_deadline": "原完成时限", "new_deadline": "申请延至", "by_unit": "由被巡察单位办理",
     "filters": "筛选条件", "count": "条数", "role": "角色", "text": "内容",
     "title": "标题", "description": "问题描述", "deadline": "完成时限", "lead": "责任领导",
     "owner": "责任部门/责任人", "kind": "类型", "version": "版本",
