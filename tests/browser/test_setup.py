@@ -122,6 +122,6 @@ def test_the_bulk_form_keeps_every_choice_while_browsing_the_tree_and_after_a_re
     assert bulk.locator("[name=start]").input_value() == "2026-03-05"
     bulk.locator("[name=names]").fill("")
     bulk.locator("[name=start]").press("Enter")  # Enter saves the form; it does not browse the tree
-    page.wait_for_selector("text=已批量新增巡察安排")
+    page.wait_for_selector("text=已批量新增2个巡察安排")
     assert sorted(Inspection.objects.filter(round=round_).values_list("unit__name", flat=True)) == [
         "光明社区", "天宝社区", "建设社区"]

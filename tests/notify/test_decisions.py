@@ -101,6 +101,7 @@ def test_an_extension_decision_tells_the_requester_and_the_units_editors(cast, t
     assert _told("extension_decided") == ["editor", "editor2"]  # the requester is an editor: once
     note = Notification.objects.get(kind="extension_decided", recipient=cast.users["editor2"])
     assert note.title == "延期申请已同意：天宝社区" and note.link == f"/findings/{cast.finding.pk}/"
+    assert f"措施“{cast.measure.text[:10]}" in note.body  # which deadline it is about
     assert sorted(m.to[0] for m in mail.outbox if "延期申请已同意" in m.subject + m.body) == [
         "editor2@example.org", "editor@example.org"]
 

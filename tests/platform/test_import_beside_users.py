@@ -44,7 +44,8 @@ def test_readers_and_writers_are_answered_within_two_seconds_during_a_large_impo
          "from xuncha.ledger.actor import system_actor;"
          "import datetime as dt; a = system_actor();"
          "u = setup.create_unit(a, '导入测试社区', parent=Unit.objects.order_by('pk').first());"
-         "i = setup.create_inspection(a, Round.objects.first(), Team.objects.first(), u,"
+         "r = setup.create_round(a, '导入测试轮次', start=dt.date(2025, 3, 1), end=dt.date(2025, 5, 31));"
+         "i = setup.create_inspection(a, r, Team.objects.first(), u,"
          " start=dt.date(2025, 3, 1), end=dt.date(2025, 4, 1), feedback_date=dt.date(2025, 5, 1));"
          "print('INSPECTION', i.pk)"], env=cluster.env, capture_output=True, text=True, timeout=120)
     assert made.returncode == 0, made.stderr

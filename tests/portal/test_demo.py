@@ -23,6 +23,7 @@ def test_the_demo_publishes_every_sample_without_li_jianxins_name():
     shibafang = published.get(inspection__unit__name="十八坊社区党委")
     assert shibafang.doc["notice_date"] == "2025-06-19" and "0433—5750316" in shibafang.doc["text"]
     assert "已完成整改12个" in shibafang.doc["text"].replace(" ", "") and "完成率0%" not in shibafang.doc["text"]
+    assert "截至目前，共12项" not in shibafang.doc["text"]  # its own wording: no totals sentence added
     assert [f["status"] for f in tianbao.doc["findings"]].count("done") >= 1
     assert "李建新" not in tianbao.doc["text"] and "李某" in tianbao.doc["text"]
     txt = next(f for f in tianbao.files if f["format"] == "txt")

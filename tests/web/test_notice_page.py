@@ -182,3 +182,13 @@ def test_a_long_passage_is_shown_from_and_to_word_boundaries_and_a_short_one_exa
     assert _to_words(text, (cut, text.index("整改结果") + 2)) == (text.index("反馈"), text.index("："))
     name = text.index("第一议题")
     assert _to_words(text, (name, name + 4)) == (name, name + 4)
+
+
+def test_an_approved_version_older_than_a_published_one_offers_no_publish_button(login, cast, today):
+    older = notices.approve(cast.actor("leader"), notices.draft_from_ledger(cast.actor("editor"), cast.inspection))
+    newer = notices.approve(cast.actor("leader"), notices.draft_from_ledger(cast.actor("editor"), cast.inspection))
+    admin = login("admin")
+    assert 'id="publish-form"' in admin.get(reverse("notice", args=[older.pk])).content.decode()
+    notices.publish(cast.actor("admin"), newer, override_reason="测试")
+    page = admin.get(reverse("notice", args=[older.pk])).content.decode()
+    assert 'id="publish-form"' not in page and 'id="superseded-note"' in page

@@ -411,6 +411,8 @@ NOTICE = register(Table(
 EXTENSION = register(Table(
     kind="extension", title="延期申请", model=ExtensionRequest, choices=EXTENSION_STATE, field="state",
     inspection=lambda e: e.measure.finding.inspection, finding_id=lambda e: e.measure.finding_id,
+    # Named by its measure: the decision's notice and record say which deadline it is about.
+    heading=lambda e: f"延期申请（措施“{e.measure.text[:20]}{'…' if len(e.measure.text) > 20 else ''}”）",
     moves=(
         Move("approve", _S({"requested"}), "approved", "同意延期", "decide_extension",
              second_person="requested_by", enabled=_setting("CLOSEOUT_SEPARATE_APPROVER")),

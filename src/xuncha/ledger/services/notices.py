@@ -178,8 +178,10 @@ def approve(actor: Actor, notice: Notice) -> Notice:
                           f"（如：{privacy.mask_number(numbers[0])}），请先在草稿中隐去，再审定。")
     # A 成文日期 set in the draft stays; without one the notice takes the day it is approved.
     notice_date = notice.doc.get("notice_date") or clock.today().isoformat()
-    doc = mask_names(compose(NoticeDoc.from_dict({**notice.doc, "notice_date": notice_date}),
-                             stored_parts(notice)), notice.masks).to_dict()
+    dated = NoticeDoc.from_dict({**notice.doc, "notice_date": notice_date})
+    # A notice composed from the ledger is written again around its date; a unit's own document
+    # (it names its source file) keeps its own wording, which states its totals its own way.
+    doc = mask_names(dated if dated.source else compose(dated, stored_parts(notice)), notice.masks).to_dict()
     transitions.apply(actor, notice, "approve", changes={
         "approved_by": actor.user, "approved_at": clock.now(), "doc": doc},
         expected_version=notice.row_version, audit_after={"version": notice.version})
@@ -305,14 +307,19 @@ def public_address(notice: Notice) -> str | None:
     return f"{scheme}://{settings.PORTAL_HOST}{reverse('portal:notice', args=[notice.pk])}"
 
 
+def newer_published(notice: Notice) -> Notice | None:
+    """The latest published version after this one, if any: this one can no longer be published."""
+    return (Notice.objects.filter(inspection_id=notice.inspection_id, state="published", version__gt=notice.version)
+            .order_by("-version").first())
+
+
 @transaction.atomic
 def publish(actor: Actor, notice: Notice, override_reason: str = "") -> Notice:
     """Publish an approved notice. 体检 errors stop it; an office admin may override with a reason."""
     permissions.require(actor, "publish_notice", notice.inspection)
     if notice.state != "approved":
         raise InvalidMove("通报须经单位负责人审定后才能发布。")
-    newer = (Notice.objects.filter(inspection_id=notice.inspection_id, state="published", version__gt=notice.version)
-             .order_by("-version").first())
+    newer = newer_published(notice)
     if newer is not None:
         raise InvalidMove(f"本巡察已发布更新的第{newer.version}版通报，第{notice.version}版不能再发布；"
                           "如需更正，请在最新版本基础上另起新版本。")

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from xuncha.core.vocabulary import item_heading
 from xuncha.ledger.errors import ServiceError
 from xuncha.portal import selectors
 from xuncha.portal.services import comments, guard
@@ -28,7 +29,7 @@ def limited(request, message: str) -> HttpResponse:
 
 def _form(request, notice, values: dict, error: str = "", status: int = 200) -> HttpResponse:
     doc = notice.doc or {}
-    items = [f"{(f.get('path') or [''])[-1]}{f.get('title') or ''}" for f in doc.get("findings") or []]
+    items = [item_heading(f.get("path") or [], f.get("title") or "") for f in doc.get("findings") or []]
     return render(request, "portal/comment_form.html", {
         "notice": notice, "title": doc.get("title") or "", "items": items, "values": values, "error": error,
         "challenge": guard.new_challenge(), "limits": {"text": comments.TEXT_MAX, "name": comments.NAME_MAX},

@@ -101,6 +101,7 @@ def _notice_response(request, actor, notice, conflict: EditConflict | None = Non
         "has_spans": any(d.span for d in diagnostics),
         "actions": permissions.actions_for(actor, notice.inspection), "formats": RENDERERS,
         "conflict": conflict,
+        "superseded_by": notices.newer_published(notice) if notice.state == "approved" else None,
     }, status=status)
 
 

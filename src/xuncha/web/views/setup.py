@@ -21,7 +21,7 @@ from xuncha.web import setup_forms as f
 from xuncha.web.views.common import paginate, staff_view
 
 
-def _save(request, form, call: Callable, success: str, done: str | Callable[[object], str],
+def _save(request, form, call: Callable, success: str | Callable[[object], str], done: str | Callable[[object], str],
           page: Callable[[dict], HttpResponse], slot: str) -> HttpResponse:
     """Validate, call the service, redirect; on refusal re-render the page with the bound form.
     `done` is the URL to go to, or a function of what the service returned."""
@@ -32,7 +32,7 @@ def _save(request, form, call: Callable, success: str, done: str | Callable[[obj
             field = getattr(exc, "field", None)
             form.add_error(field if field in form.fields else None, exc.message)
         else:
-            messages.success(request, success)
+            messages.success(request, success(result) if callable(success) else success)
             return HttpResponseRedirect(done(result) if callable(done) else done)
     messages.error(request, "未保存，请按提示修改后重新提交。")
     response = page({slot: form})
@@ -147,11 +147,11 @@ def inspections_bulk(request, actor, pk: int):
     form = f.BulkInspectionForm(request.POST, auto_id="bulk_%s")
 
     def call(data):
-        made = setup.create_inspections_from_names(actor, round_, data["team"], data["names"],
-                                                    list(data["units"]), **form.service_dates())
-        messages.info(request, f"共新增{len(made)}个巡察安排。")
+        return setup.create_inspections_from_names(actor, round_, data["team"], data["names"],
+                                                   list(data["units"]), **form.service_dates())
 
-    return _save(request, form, call, "已批量新增巡察安排。", reverse("setup-round", args=[pk]),
+    return _save(request, form, call, lambda made: f"已批量新增{len(made)}个巡察安排。",
+                 reverse("setup-round", args=[pk]),
                  lambda forms: _round_page(request, actor, round_, forms, under=_level(request.POST.get("at")),
                                            ticked=ticked), "bulk_form")
 
