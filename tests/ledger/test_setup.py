@@ -192,3 +192,14 @@ def test_a_tree_deeper_than_the_path_holds_is_refused_with_a_message(cast):
     # A rename in place is no move: allowed at any depth.
     leaf = chain[-1]
     assert setup.update_unit(system, leaf, "改名支部", leaf.kind, leaf.parent).name == "改名支部"
+
+
+def test_the_admins_unit_form_refuses_a_siblings_name_too(cast):
+    from django.core.exceptions import ValidationError
+
+    from xuncha.ledger.models import Unit
+
+    twin = Unit(name=cast.tianbao.name, parent=cast.tianbao.parent, kind="community")
+    with pytest.raises(ValidationError, match="已有名为"):
+        twin.full_clean()
+    cast.tianbao.full_clean()  # a unit is not its own sibling

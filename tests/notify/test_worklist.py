@@ -52,3 +52,14 @@ def test_a_unit_does_not_get_the_card(cast, login):
     for who in ("editor", "leader"):
         page = login(who).get(reverse("workbench")).content.decode()
         assert 'id="count-supervision-answers"' not in page
+
+
+def test_each_count_above_the_supervision_list_opens_its_tab(cast, clock, login):
+    ladder.run(clock.set(dt.date(2025, 11, 16)))  # one overdue measure: one 督办, waiting for its 报结
+    supervision = Supervision.objects.get()
+    page = login("admin").get(reverse("supervisions")).content.decode()
+    (link, count), = re.findall(r'id="count-open" href="([^"]+)"><b>(\d+)</b>', page)
+    assert count == "1" and link.startswith("?status=open")
+    listed = login("admin").get(reverse("supervisions") + link.replace("&amp;", "&")).content.decode()
+    assert supervision.number in listed
+    assert re.search(r'id="count-planned" href="/interviews/\?status=planned', page)

@@ -45,6 +45,18 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        # The Django admin checks the same rule as the staff site (one home: services.setup).
+        from django.core.exceptions import ValidationError
+
+        from xuncha.ledger.errors import InvalidInput
+        from xuncha.ledger.services.setup import refuse_sibling_name
+
+        try:
+            refuse_sibling_name(self.name.strip(), self.parent, exclude=self.pk)
+        except InvalidInput as exc:
+            raise ValidationError({exc.field or "__all__": exc.message}) from None
+
     def save(self, *args, **kwargs) -> None:
         # The path needs the primary key, so a new row is written twice inside one transaction.
         with transaction.atomic():

@@ -80,7 +80,7 @@ def _check_unit_fields(name: str, kind: str) -> str:
     return name.strip()
 
 
-def _refuse_sibling_name(name: str, parent: Unit | None, exclude: int | None = None) -> None:
+def refuse_sibling_name(name: str, parent: Unit | None, exclude: int | None = None) -> None:
     """Two units under the same parent never share a name (pasted names could not tell them apart)."""
     if Unit.objects.filter(parent=parent, name=name).exclude(pk=exclude).exists():
         where = f"{parent.name}下" if parent is not None else "顶层"
@@ -114,7 +114,7 @@ def create_unit(actor: Actor, name: str, parent: Unit | None = None, kind: str =
     permissions.require(actor, ACTION)
     name = _check_unit_fields(name, kind)
     _check_depth(parent)
-    _refuse_sibling_name(name, parent)
+    refuse_sibling_name(name, parent)
     unit = Unit.objects.create(name=name, parent=parent, kind=kind, short_name=short_name.strip())
     audit.record(actor, "unit.create", unit, f"新建单位 {unit.name}",
                  after=audit.snapshot(unit, UNIT_FIELDS))
@@ -135,7 +135,7 @@ def update_unit(actor: Actor, unit: Unit, name: str, kind: str, parent: Unit | N
         if parent.pk != unit.parent_id:  # a move: the sub-tree's deepest path must still fit
             _check_depth(parent, unit)
     if name != unit.name or (parent.pk if parent else None) != unit.parent_id:
-        _refuse_sibling_name(name, parent, exclude=unit.pk)
+        refuse_sibling_name(name, parent, exclude=unit.pk)
     before = audit.snapshot(unit, UNIT_FIELDS)
     unit.name, unit.kind, unit.parent, unit.short_name = name, kind, parent, short_name.strip()
     unit.save()  # Unit.save rewrites the paths of the moved sub-tree in this transaction
