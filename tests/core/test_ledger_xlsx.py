@@ -196,3 +196,11 @@ def test_cells_far_off_the_sheet_cannot_blow_up_memory():
     with pytest.raises(LedgerFileError, match="超过 100000 行"):
         read_xlsx(rewritten(write_xlsx(ROWS), "xl/worksheets/sheet1.xml",
                             lambda xml: xml.replace(b"</sheetData>", far_down)))
+
+
+def test_the_import_preview_reads_the_inspections_own_unit_sheet():
+    from xuncha.core.ledger_xlsx import UnitLedger, write_round_xlsx
+    from xuncha.ledger.services.imports import preview
+
+    data = write_round_xlsx([UnitLedger("天宝社区", rows=ROWS[:2]), UnitLedger("建设社区", rows=ROWS[2:])])
+    assert [r.finding for r in preview("台账.xlsx", data, "建设社区").book.rows] == ["财务管理不规范"]

@@ -320,3 +320,10 @@ def test_the_units_workbench_lists_the_comments_it_is_to_answer(login, notice, c
     comments.reply(cast.actor("editor"), PublicComment.objects.get(pk=posted.comment.pk), "已联系供水公司修复。")
     page = editor.get(reverse("workbench")).content.decode()
     assert "消防栓依然没有水" not in page and 'id="task-comments-to-answer"' not in page
+
+
+def test_the_comment_forms_items_are_named_with_their_section_markers(anon, notice):
+    notice.doc["findings"][1]["path"] = ["二", "（一）", "1"]  # a third level: "1" alone repeats per section
+    notice.save(update_fields=["doc"])
+    page = anon.get(reverse("portal:comment", args=[notice.pk])).content.decode()
+    assert ">（一）1.安全隐患排查工作不到位</option>" in page
